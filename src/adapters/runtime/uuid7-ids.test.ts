@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { uuid7, uuid7Ids } from "./uuid7-ids.js";
+
+describe("uuid7", () => {
+  it("is a 36-character version-7 UUID whose order follows time", () => {
+    const zeros = new Uint8Array(10);
+    const a = uuid7(1_700_000_000_000, zeros);
+    const b = uuid7(1_700_000_000_001, zeros);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
+  });
+
+  it("gives distinct ids at the same millisecond and randoms in [0, 1)", () => {
+    const ids = uuid7Ids({ now: () => 5, sleep: async () => {} });
+    const seen = new Set(Array.from({ length: 1000 }, () => ids.newId()));
+    expect(seen.size).toBe(1000);
+    for (let i = 0; i < 100; i++) {
+      const r = ids.random();
+      expect(r).toBeGreaterThanOrEqual(0);
+      expect(r).toBeLessThan(1);
+    }
+  });
+});

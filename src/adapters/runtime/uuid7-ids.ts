@@ -1,0 +1,28 @@
+import type { Clock } from "../../ports/clock.js";
+import type { Ids } from "../../ports/ids.js";
+
+/**
+ * UUIDv7 (RFC 9562): 48 bits of milliseconds, then randomness, so ids sort by creation time and
+ * make cheap, stable cursors. Web Crypto only, so it runs on every runtime.
+ */
+export function uuid7Ids(clock: Clock): Ids {
+  return {
+    newId: () => uuid7(clock.now(), crypto.getRandomValues(new Uint8Array(10))),
+    random: () => crypto.getRandomValues(new Uint32Array(1))[0]! / 0x1_0000_0000,
+  };
+}
+
+/** Formats a UUIDv7 from a timestamp and 10 random bytes (exported for tests). */
+export function uuid7(ms: number, rand: Uint8Array): string {
+  const b = new Uint8Array(16);
+  let t = Math.max(0, Math.floor(ms));
+  for (let i = 5; i >= 0; i--) {
+    b[i] = t % 256;
+    t = Math.floor(t / 256);
+  }
+  b.set(rand.subarray(0, 10), 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
