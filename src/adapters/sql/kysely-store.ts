@@ -1,0 +1,297 @@
+import { type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
+import type {
+  AcceptCallbackInput,
+  AcceptResult,
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryFilter,
+  DeliveryRecord,
+  Page,
+  Store,
+  WaitFilter,
+  WaitRecord,
+} from "../../ports/store.js";
+import {
+  attemptFromRow,
+  attemptToRow,
+  deliveryFromRow,
+  deliveryToRow,
+  waitFromRow,
+  waitToRow,
+} from "./rows.js";
+import type { Database } from "./schema.js";
+
+/**
+ * The dialect quirks, in one named place. `atomic` runs a fixed list of statements as one unit:
+ * a transaction on SQLite and PostgreSQL, a batch on D1 (which has no interactive transactions).
+ * Store methods therefore never read in the middle of a write: every condition lives in SQL.
+ */
+export interface SqlDialectOps {
+  atomic(db: Kysely<Database>, queries: CompiledQuery[]): Promise<QueryResult<unknown>[]>;
+  /** PostgreSQL: claim with FOR UPDATE SKIP LOCKED so replicas do not queue on each other's rows. */
+  skipLocked: boolean;
+  close?(): Promise<void>;
+}
+
+/** Runs the statements in one Kysely transaction (SQLite, PostgreSQL). */
+export async function atomicByTransaction(
+  db: Kysely<Database>,
+  queries: CompiledQuery[],
+): Promise<QueryResult<unknown>[]> {
+  return db.transaction().execute(async (trx) => {
+    const results: QueryResult<unknown>[] = [];
+    for (const q of queries) results.push(await trx.executeQuery(q));
+    return results;
+  });
+}
+
+const affected = (r: QueryResult<unknown> | undefined): number => Number(r?.numAffectedRows ?? 0);
+
+/** The one Store over Kysely, shared by every SQL dialect. */
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ops: SqlDialectOps,
+  ) {}
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.ops.close?.();
+  }
+
+  async createWait(wait: WaitRecord): Promise<boolean> {
+    const queries: CompiledQuery[] = [];
+    if (wait.source !== null && wait.correlationKey !== null) {
+      // An expired wait that no sweep has closed yet must not block a new registration.
+      queries.push(
+        this.db
+          .updateTable("waits")
+          .set({ status: "expired", closed_at: wait.createdAt })
+          .where("source", "=", wait.source)
+          .where("correlation_key", "=", wait.correlationKey)
+          .where("status", "=", "open")
+          .where("expires_at", "<=", wait.createdAt)
+          .compile(),
+      );
+    }
+    queries.push(
+      this.db
+        .insertInto("waits")
+        .values(waitToRow(wait))
+        .onConflict((oc) => oc.doNothing())
+        .compile(),
+    );
+    const results = await this.ops.atomic(this.db, queries);
+    return affected(results.at(-1)) === 1;
+  }
+
+  async getWait(id: string): Promise<WaitRecord | undefined> {
+    const row = await this.db.selectFrom("waits").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && waitFromRow(row);
+  }
+
+  async listWaits(filter: WaitFilter): Promise<Page<WaitRecord>> {
+    let q = this.db.selectFrom("waits").selectAll();
+    if (filter.status) q = q.where("status", "=", filter.status);
+    if (filter.source) q = q.where("source", "=", filter.source);
+    if (filter.taskId) q = q.where("task_id", "=", filter.taskId);
+    if (filter.cursor) q = q.where("id", "<", filter.cursor);
+    const rows = await q
+      .orderBy("id", "desc")
+      .limit(filter.limit + 1)
+      .execute();
+    return page(rows.map(waitFromRow), filter.limit);
+  }
+
+  async cancelWait(id: string, now: number): Promise<WaitRecord | undefined> {
+    await this.db
+      .updateTable("waits")
+      .set({ status: "cancelled", closed_at: now })
+      .where("id", "=", id)
+      .where("status", "=", "open")
+      .execute();
+    return this.getWait(id);
+  }
+
+  async expireWaits(now: number): Promise<number> {
+    const r = await this.db
+      .updateTable("waits")
+      .set({ status: "expired", closed_at: now })
+      .where("status", "=", "open")
+      .where("expires_at", "<=", now)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async acceptCallback({ waitId, now, delivery }: AcceptCallbackInput): Promise<AcceptResult> {
+    const row = deliveryToRow(delivery);
+    const close = this.db
+      .updateTable("waits")
+      .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.resultHash })
+      .where("id", "=", waitId)
+      .where("status", "=", "open")
+      .where("expires_at", ">", now)
+      .compile();
+    // Inserted only if the update above closed the wait with this very delivery.
+    const insert = this.db
+      .insertInto("deliveries")
+      .columns(Object.keys(row) as (keyof typeof row)[])
+      .expression(
+        this.db
+          .selectNoFrom(Object.entries(row).map(([k, v]) => sql`${v}`.as(k)))
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom("waits")
+                .select(sql`1`.as("one"))
+                .where("id", "=", waitId)
+                .where("delivery_id", "=", delivery.id),
+            ),
+          ),
+      )
+      .compile();
+    const [closed] = await this.ops.atomic(this.db, [close, insert]);
+    if (affected(closed) === 1) return { kind: "accepted", delivery };
+
+    const wait = await this.getWait(waitId);
+    if (!wait) return { kind: "not_found" };
+    if (wait.status === "closed" && wait.resultHash === delivery.resultHash)
+      return { kind: "duplicate", wait };
+    if (wait.status === "open") return { kind: "closed", wait: { ...wait, status: "expired" } };
+    return { kind: "closed", wait };
+  }
+
+  async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {
+    if (limit <= 0) return [];
+    let due = this.db
+      .selectFrom("deliveries")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]))
+      .orderBy("next_attempt_at")
+      .limit(limit);
+    if (this.ops.skipLocked) due = due.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable("deliveries")
+      .set({ lease_owner: owner, lease_until: now + leaseMs, updated_at: now })
+      .where("id", "in", due)
+      // Re-checked on the row itself, so two claimers can never both win it.
+      .where("status", "=", "pending")
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]))
+      .returningAll()
+      .execute();
+    return rows.map(deliveryFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom("deliveries")
+      .select((eb) => eb.fn.min("next_attempt_at").as("next"))
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+
+  async recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean> {
+    const leaseHeld = this.db
+      .selectFrom("deliveries")
+      .select(sql`1`.as("one"))
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending");
+    const a = attemptToRow(outcome.attempt);
+    const insertAttempt = this.db
+      .insertInto("attempts")
+      .columns(Object.keys(a) as (keyof typeof a)[])
+      .expression(
+        this.db
+          .selectNoFrom(Object.entries(a).map(([k, v]) => sql`${v}`.as(k)))
+          .where(({ exists }) => exists(leaseHeld)),
+      )
+      .compile();
+    const base = {
+      attempts: outcome.attempt.attempt,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+      last_status: outcome.attempt.httpStatus,
+      last_request_id: outcome.attempt.requestId,
+      last_error: outcome.attempt.error,
+    };
+    const set =
+      outcome.kind === "retry"
+        ? { ...base, next_attempt_at: outcome.nextAttemptAt }
+        : outcome.kind === "dead"
+          ? { ...base, status: "dead" }
+          : { ...base, status: "delivered", delivered_at: now };
+    const update = this.db
+      .updateTable("deliveries")
+      .set(set)
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .compile();
+    const [inserted, updated] = await this.ops.atomic(this.db, [insertAttempt, update]);
+    return affected(inserted) === 1 && affected(updated) === 1;
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    const row = await this.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && deliveryFromRow(row);
+  }
+
+  async listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRecord>> {
+    let q = this.db.selectFrom("deliveries").selectAll();
+    if (filter.status) q = q.where("status", "=", filter.status);
+    if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
+    if (filter.cursor) q = q.where("id", "<", filter.cursor);
+    const rows = await q
+      .orderBy("id", "desc")
+      .limit(filter.limit + 1)
+      .execute();
+    return page(rows.map(deliveryFromRow), filter.limit);
+  }
+
+  async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
+    const rows = await this.db
+      .selectFrom("attempts")
+      .selectAll()
+      .where("delivery_id", "=", deliveryId)
+      .orderBy("attempt")
+      .execute();
+    return rows.map(attemptFromRow);
+  }
+
+  async replayDelivery(
+    id: string,
+    now: number,
+    deliverUntil: number,
+  ): Promise<DeliveryRecord | false | undefined> {
+    const r = await this.db
+      .updateTable("deliveries")
+      .set({
+        status: "pending",
+        next_attempt_at: now,
+        deliver_until: deliverUntil,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+        delivered_at: null,
+      })
+      .where("id", "=", id)
+      .where("status", "in", ["dead", "delivered"])
+      .executeTakeFirst();
+    const delivery = await this.getDelivery(id);
+    if (!delivery) return undefined;
+    return Number(r.numUpdatedRows) === 1 ? delivery : false;
+  }
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,89 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+
+/**
+ * The schema, once, for every dialect. The D1 migration files are generated from this list, so
+ * SQLite, D1 and PostgreSQL cannot drift apart. Append new migrations; never edit applied ones.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_waits_and_deliveries": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("waits")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("execution_id", "text")
+        .addColumn("task_external_id", "text")
+        .addColumn("source", "text")
+        .addColumn("correlation_key", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("output_json", "text")
+        .addColumn("metadata_json", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("closed_at", "bigint")
+        .addColumn("delivery_id", "text")
+        .addColumn("result_hash", "text")
+        .execute();
+      // One open wait per (source, correlation key): the 409 of POST /v1/waits.
+      await db.schema
+        .createIndex("waits_open_correlation")
+        .on("waits")
+        .columns(["source", "correlation_key"])
+        .unique()
+        .where(sql.raw<boolean>("status = 'open' and source is not null and correlation_key is not null"))
+        .execute();
+      await db.schema
+        .createIndex("waits_status_expiry")
+        .on("waits")
+        .columns(["status", "expires_at"])
+        .execute();
+      await db.schema.createIndex("waits_task").on("waits").columns(["task_id"]).execute();
+
+      await db.schema
+        .createTable("deliveries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("wait_id", "text")
+        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("execution_id", "text")
+        .addColumn("source", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("update_json", "text", (c) => c.notNull())
+        .addColumn("result_hash", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+        .addColumn("deliver_until", "bigint", (c) => c.notNull())
+        .addColumn("lease_owner", "text")
+        .addColumn("lease_until", "bigint")
+        .addColumn("last_error", "text")
+        .addColumn("last_status", "integer")
+        .addColumn("last_request_id", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addColumn("delivered_at", "bigint")
+        .execute();
+      await db.schema
+        .createIndex("deliveries_due")
+        .on("deliveries")
+        .columns(["status", "next_attempt_at"])
+        .execute();
+      await db.schema.createIndex("deliveries_wait").on("deliveries").columns(["wait_id"]).execute();
+
+      await db.schema
+        .createTable("attempts")
+        .addColumn("delivery_id", "text", (c) => c.notNull())
+        .addColumn("attempt", "integer", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("finished_at", "bigint", (c) => c.notNull())
+        .addColumn("outcome", "text", (c) => c.notNull())
+        .addColumn("http_status", "integer")
+        .addColumn("request_id", "text")
+        .addColumn("error", "text")
+        .addPrimaryKeyConstraint("attempts_pk", ["delivery_id", "attempt"])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,39 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { atomicByTransaction, KyselyStore } from "./kysely-store.js";
+import { migrateToLatest } from "./migrate.js";
+import type { Database } from "./schema.js";
+
+export interface PostgresStoreOptions {
+  url: string;
+  poolSize?: number;
+  /** A schema to create and use (tests isolate themselves this way). */
+  schema?: string;
+}
+
+// BIGINT (int8) arrives as a string by default; epoch milliseconds fit a double exactly.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** PostgreSQL for several replicas: the shared Kysely store, claims with SKIP LOCKED. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<KyselyStore> {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+    throw new Error("schema must be a lower-case SQL identifier");
+  }
+  if (options.schema) {
+    const admin = new pg.Client({ connectionString: options.url });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${options.schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db);
+  return new KyselyStore(db, { atomic: atomicByTransaction, skipLocked: true });
+}

@@ -1,0 +1,66 @@
+import type { CdfFailure } from "./cdf-error.js";
+import type { UpdateStatus } from "./task-status.js";
+
+/** How the forwarder spaces its attempts at one delivery. */
+export interface RetrySchedule {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is capped, so a bad header cannot park a delivery for days. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
+  baseDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  maxRetryAfterMs: 10 * 60_000,
+};
+
+export type FailureDecision =
+  | { kind: "retry"; at: number }
+  | { kind: "reconcile" }
+  | { kind: "dead"; reason: string };
+
+export interface FailureContext {
+  now: number;
+  /** 1-based number of the attempt that just failed. */
+  attempt: number;
+  deliverUntil: number;
+  /** True when the execution id is known, so the task's real state can be read back. */
+  canReconcile: boolean;
+  random: () => number;
+  schedule?: RetrySchedule;
+}
+
+/**
+ * What to do after CDF refused or could not be reached. Transient failures (network, 429, 5xx,
+ * and a 401 that survived one token refresh, since credentials get fixed) are retried with
+ * full-jitter backoff that never undercuts `Retry-After`, until `deliverUntil`. A 4xx may mean the
+ * task already has the status we want (a crash after CDF applied our update): reconcile when we
+ * can read the execution, else dead-letter with CDF's message.
+ */
+export function decideAfterFailure(failure: CdfFailure, ctx: FailureContext): FailureDecision {
+  const schedule = ctx.schedule ?? DEFAULT_RETRY_SCHEDULE;
+  const transient = failure.retryable || failure.status === 401;
+  if (transient) {
+    const backoff =
+      ctx.random() * Math.min(schedule.maxDelayMs, schedule.baseDelayMs * 2 ** (ctx.attempt - 1));
+    const floor = Math.min(failure.retryAfterMs ?? 0, schedule.maxRetryAfterMs);
+    const at = ctx.now + Math.max(Math.ceil(backoff), floor);
+    if (at > ctx.deliverUntil)
+      return { kind: "dead", reason: `gave up after ${ctx.attempt} attempts: ${failure.message}` };
+    return { kind: "retry", at };
+  }
+  if (failure.status === 404) return { kind: "dead", reason: failure.message };
+  if (ctx.canReconcile && failure.status !== undefined && failure.status >= 400 && failure.status < 500) {
+    return { kind: "reconcile" };
+  }
+  return { kind: "dead", reason: failure.message };
+}
+
+/**
+ * Whether a task already shows the outcome we were asked to send. After a FAILED update CDF may
+ * retry the task under a new id, so the original entry reads FAILED; that counts.
+ */
+export function alreadyApplied(requested: UpdateStatus, actual: string): boolean {
+  return requested === actual;
+}

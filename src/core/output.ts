@@ -1,0 +1,36 @@
+import { jsonByteLength } from "./canonical-json.js";
+import { TaskgateError } from "./errors.js";
+
+/** CDF refuses task outputs above 100 KB; taskgate refuses them at the door instead of truncating. */
+export const MAX_OUTPUT_BYTES = 100 * 1024;
+
+export type JsonObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Deep merge of plain objects; `over` wins, arrays and scalars are replaced whole. */
+export function mergeOutput(
+  under: JsonObject | null | undefined,
+  over: JsonObject | null | undefined,
+): JsonObject {
+  const out: JsonObject = { ...(under ?? {}) };
+  for (const [key, value] of Object.entries(over ?? {})) {
+    const prev = out[key];
+    out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeOutput(prev, value) : value;
+  }
+  return out;
+}
+
+/** Throws `output_too_large` when the serialised output would exceed CDF's limit. */
+export function assertOutputSize(output: JsonObject): void {
+  const bytes = jsonByteLength(output);
+  if (bytes > MAX_OUTPUT_BYTES) {
+    throw new TaskgateError(
+      "output_too_large",
+      `the task output would be ${bytes} bytes; CDF accepts at most ${MAX_OUTPUT_BYTES} bytes`,
+      { details: { bytes, limit: MAX_OUTPUT_BYTES } },
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { TaskgateError } from "./errors.js";
+
+/** A signing key from config: the first signs, all verify (rotation without broken links). */
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
+
+/** What a token is for; a token minted for one purpose is useless for any other. */
+export type TokenPurpose = "callback" | "approval";
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  /** The wait or approval the token names. */
+  subject: string;
+  /** Epoch ms after which the token is refused. */
+  expiresAt: number;
+  /** Extra claims bound into the signature (e.g. the approver). */
+  extra?: Record<string, string>;
+}
+
+const ALG = "HS256";
+const ISSUER = "taskgate";
+const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * Signs and verifies taskgate's own URL tokens. The algorithm is pinned (never taken from the
+ * token) and the purpose is bound as the audience, so a callback token cannot open an approval.
+ */
+export class TokenSigner {
+  private readonly keys: Map<string, Uint8Array>;
+  private readonly signKid: string;
+
+  constructor(keys: readonly SigningKey[]) {
+    const first = keys[0];
+    if (!first) throw new TaskgateError("config_invalid", "at least one signing key is required");
+    const encoder = new TextEncoder();
+    this.keys = new Map(keys.map((k) => [k.kid, encoder.encode(k.secret)]));
+    this.signKid = first.kid;
+  }
+
+  async sign(claims: TokenClaims, now: number, jti: string): Promise<string> {
+    return new SignJWT({ ...claims.extra })
+      .setProtectedHeader({ alg: ALG, kid: this.signKid, typ: "JWT" })
+      .setIssuer(ISSUER)
+      .setAudience(`${ISSUER}:${claims.purpose}`)
+      .setSubject(claims.subject)
+      .setJti(jti)
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(claims.expiresAt / 1000))
+      .sign(this.keys.get(this.signKid)!);
+  }
+
+  /** Verifies a token for `purpose` at `now`; throws `token_invalid` or `token_expired`. */
+  async verify(token: string, purpose: TokenPurpose, now: number): Promise<JWTPayload & { sub: string }> {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid();
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          const key = header.kid === undefined ? undefined : this.keys.get(header.kid);
+          if (!key) throw invalid();
+          return key;
+        },
+        {
+          algorithms: [ALG],
+          issuer: ISSUER,
+          audience: `${ISSUER}:${purpose}`,
+          currentDate: new Date(now),
+          requiredClaims: ["sub", "exp", "jti"],
+          clockTolerance: 0,
+        },
+      );
+      return payload as JWTPayload & { sub: string };
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) {
+        throw new TaskgateError("token_expired", "the link has expired");
+      }
+      if (err instanceof TaskgateError) throw err;
+      throw invalid();
+    }
+  }
+}
+
+function invalid(): TaskgateError {
+  return new TaskgateError("token_invalid", "the token is not valid");
+}

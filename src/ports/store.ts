@@ -1,0 +1,145 @@
+import type { TaskUpdate } from "../core/task-status.js";
+
+export type WaitStatus = "open" | "closed" | "cancelled" | "expired";
+
+/** A registered wait: "complete task T when a callback for it arrives". */
+export interface WaitRecord {
+  id: string;
+  taskId: string;
+  /** Known when the wait was registered by execution, or given; lets the forwarder reconcile. */
+  executionId: string | null;
+  taskExternalId: string | null;
+  source: string | null;
+  correlationKey: string | null;
+  status: WaitStatus;
+  /** Output template merged under the callback's output. */
+  output: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: number;
+  expiresAt: number;
+  closedAt: number | null;
+  /** The delivery that closed the wait. */
+  deliveryId: string | null;
+  /** Hash of the result that closed the wait, to tell a duplicate from a conflicting callback. */
+  resultHash: string | null;
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "dead";
+
+/** An accepted callback on its way to CDF. */
+export interface DeliveryRecord {
+  id: string;
+  waitId: string | null;
+  taskId: string;
+  executionId: string | null;
+  source: string | null;
+  status: DeliveryStatus;
+  update: TaskUpdate;
+  resultHash: string;
+  attempts: number;
+  nextAttemptAt: number;
+  /** Forwarding is given up after this instant (dead-lettered). */
+  deliverUntil: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  lastRequestId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+/** One forwarding attempt, as shown by GET /v1/deliveries/:id. */
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: number;
+  finishedAt: number;
+  outcome: "delivered" | "reconciled" | "retry" | "dead";
+  httpStatus: number | null;
+  requestId: string | null;
+  error: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface WaitFilter {
+  status?: WaitStatus;
+  source?: string;
+  taskId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  waitId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export type AcceptResult =
+  | { kind: "accepted"; delivery: DeliveryRecord }
+  | { kind: "duplicate"; wait: WaitRecord }
+  | { kind: "closed"; wait: WaitRecord }
+  | { kind: "not_found" };
+
+export interface AcceptCallbackInput {
+  waitId: string;
+  now: number;
+  /** The delivery to insert if (and only if) the wait is open and unexpired at `now`. */
+  delivery: DeliveryRecord;
+}
+
+/** What the forwarder records after one attempt; written only while it still holds the lease. */
+export type AttemptOutcome =
+  | { kind: "delivered" | "reconciled"; attempt: AttemptRecord }
+  | { kind: "retry"; attempt: AttemptRecord; nextAttemptAt: number }
+  | { kind: "dead"; attempt: AttemptRecord };
+
+/**
+ * The one persistence port. Every method is a single atomic step whose atomicity does not need an
+ * interactive transaction (D1 has none): conditional writes, run in one transaction or batch.
+ */
+export interface Store {
+  /** Cheap round trip for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Inserts an open wait. Returns false when another open, unexpired wait holds the same
+   * (source, correlationKey). Open waits for that key that have expired are closed first.
+   */
+  createWait(wait: WaitRecord): Promise<boolean>;
+  getWait(id: string): Promise<WaitRecord | undefined>;
+  listWaits(filter: WaitFilter): Promise<Page<WaitRecord>>;
+  /** Cancels an open wait; returns the wait as it now is (undefined if unknown). */
+  cancelWait(id: string, now: number): Promise<WaitRecord | undefined>;
+  /** Marks every open wait past its expiry as expired; returns how many. */
+  expireWaits(now: number): Promise<number>;
+
+  /**
+   * Closes an open wait and inserts its delivery in one atomic step; otherwise tells why not.
+   * The delivery may be inserted already leased to the caller, to forward it without a claim.
+   */
+  acceptCallback(input: AcceptCallbackInput): Promise<AcceptResult>;
+
+  /**
+   * Leases up to `limit` deliveries that are due (pending and next attempt reached, with no live
+   * lease) to `owner` until `now + leaseMs`, and returns them.
+   */
+  claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]>;
+  /** The earliest instant a pending delivery becomes due (for the forwarder's timer). */
+  nextDueAt(): Promise<number | undefined>;
+  /** Records an attempt; returns false (writing nothing) if `owner` no longer holds the lease. */
+  recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean>;
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
+  listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
+  /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */
+  replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined>;
+}
