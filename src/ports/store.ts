@@ -133,7 +133,7 @@ export interface Store {
    * lease) to `owner` until `now + leaseMs`, and returns them.
    */
   claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]>;
-  /** The earliest instant a pending delivery becomes due (for the forwarder's timer). */
+  /** The earliest instant a pending delivery can be claimed (due, lease run out), for the timer. */
   nextDueAt(): Promise<number | undefined>;
   /** Records an attempt; returns false (writing nothing) if `owner` no longer holds the lease. */
   recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean>;

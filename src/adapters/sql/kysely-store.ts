@@ -190,7 +190,18 @@ export class KyselyStore implements Store {
   async nextDueAt(): Promise<number | undefined> {
     const row = await this.db
       .selectFrom("deliveries")
-      .select((eb) => eb.fn.min("next_attempt_at").as("next"))
+      .select((eb) =>
+        eb.fn
+          .min(
+            eb
+              .case()
+              .when("lease_until", ">", eb.ref("next_attempt_at"))
+              .then(eb.ref("lease_until"))
+              .else(eb.ref("next_attempt_at"))
+              .end(),
+          )
+          .as("next"),
+      )
       .where("status", "=", "pending")
       .executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);

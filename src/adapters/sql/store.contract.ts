@@ -271,6 +271,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(await store.claimDue(T0 + 10, "me", 30_000, 0)).toEqual([]);
       });
 
+      it("reports when the next delivery can be claimed, counting leases", async () => {
+        expect(await store.nextDueAt()).toBeUndefined();
+        await accepted(aWait(), { nextAttemptAt: T0 + 100, leaseOwner: "x", leaseUntil: T0 + 900 });
+        expect(await store.nextDueAt()).toBe(T0 + 900);
+        await accepted(aWait(), { nextAttemptAt: T0 + 300 });
+        expect(await store.nextDueAt()).toBe(T0 + 300);
+      });
+
       it("hands an expired lease to another worker (crash recovery)", async () => {
         const d = await accepted(aWait(), { leaseOwner: "crashed", leaseUntil: T0 + 500 });
         expect(await store.claimDue(T0 + 499, "me", 1000, 10)).toEqual([]);

@@ -1,0 +1,20 @@
+import type { Hono } from "hono";
+import type { Authenticate, Principal } from "../adapters/auth/api-auth.js";
+import type { ServiceDeps } from "../services/deps.js";
+
+/** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */
+export interface AppDeps extends ServiceDeps {
+  authenticate: Authenticate;
+  bodyLimitBytes: number;
+  /** Local mode mounts the CDF emulator at /emulator in the same server. */
+  emulator?: Hono;
+  version: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal;
+  };
+}

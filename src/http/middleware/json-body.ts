@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { TaskgateError } from "../../core/errors.js";
+import type { AppEnv } from "../env.js";
+import { zodProblems } from "../zod-problems.js";
+
+/**
+ * Reads a JSON body strictly: JSON content type (415 otherwise), parseable (400
+ * `malformed_body`), then the schema (400 `invalid_request` naming each path). The size limit is
+ * enforced before this by the body-limit middleware. An empty body counts as `{}` when allowed.
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context<AppEnv>,
+  schema: S,
+  options: { emptyAsObject?: boolean } = {},
+): Promise<z.output<S>> {
+  const text = await c.req.text();
+  let raw: unknown = {};
+  if (text.trim().length > 0 || !options.emptyAsObject) {
+    const type = c.req.header("content-type") ?? "";
+    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+      throw new TaskgateError("unsupported_media_type", "send the body as application/json");
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new TaskgateError("malformed_body", "the body is not valid JSON");
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new TaskgateError("invalid_request", "the request body is invalid", {
+      details: { problems: zodProblems(parsed.error) },
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,31 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { TaskgateError } from "../../core/errors.js";
+import type { AppEnv } from "../env.js";
+import { DeliveryQuerySchema } from "../schemas.js";
+import { deliveryView } from "../views.js";
+import { queryHook } from "./waits.js";
+
+export const deliveryRoutes = new Hono<AppEnv>()
+  .get("/", zValidator("query", DeliveryQuerySchema, queryHook), async (c) => {
+    const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
+    return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
+  })
+  .get("/:id", async (c) => {
+    const { store } = c.var.deps;
+    const delivery = await store.getDelivery(c.req.param("id"));
+    if (!delivery) throw new TaskgateError("delivery_not_found", "no delivery with this id");
+    return c.json(deliveryView(delivery, await store.listAttempts(delivery.id)));
+  })
+  .post("/:id/replay", async (c) => {
+    const { store, clock, minRetryWindowMs, forwarder, logger } = c.var.deps;
+    const now = clock.now();
+    const replayed = await store.replayDelivery(c.req.param("id"), now, now + minRetryWindowMs);
+    if (replayed === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
+    if (replayed === false) {
+      throw new TaskgateError("delivery_not_replayable", "only dead or delivered deliveries can be replayed");
+    }
+    logger.info("delivery queued again", { deliveryId: replayed.id, by: c.var.principal.name });
+    forwarder?.kick();
+    return c.json(deliveryView(replayed), 202);
+  });

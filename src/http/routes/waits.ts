@@ -1,0 +1,32 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { TaskgateError } from "../../core/errors.js";
+import { cancelWait, createWait, getWait, listWaits } from "../../services/waits.js";
+import type { AppEnv } from "../env.js";
+import { readJson } from "../middleware/json-body.js";
+import { CreateWaitSchema, WaitQuerySchema } from "../schemas.js";
+import { waitView } from "../views.js";
+import { zodProblems } from "../zod-problems.js";
+
+/** Query strings go through the same error envelope as bodies. */
+export const queryHook = (result: { success: boolean; error?: unknown }) => {
+  if (!result.success) {
+    throw new TaskgateError("invalid_request", "the query string is invalid", {
+      details: { problems: zodProblems(result.error as Parameters<typeof zodProblems>[0]) },
+    });
+  }
+};
+
+export const waitRoutes = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const input = await readJson(c, CreateWaitSchema);
+    const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl });
+    return c.json({ ...waitView(wait), callbackUrl }, 201);
+  })
+  .get("/", zValidator("query", WaitQuerySchema, queryHook), async (c) => {
+    const q = c.req.valid("query");
+    const page = await listWaits(c.var.deps, q);
+    return c.json({ items: page.items.map(waitView), nextCursor: page.nextCursor });
+  })
+  .get("/:id", async (c) => c.json(waitView(await getWait(c.var.deps, c.req.param("id")))))
+  .delete("/:id", async (c) => c.json(waitView(await cancelWait(c.var.deps, c.req.param("id")))));

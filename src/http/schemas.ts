@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { parseDuration } from "../core/duration.js";
+import { TaskIdSchema, UpdateStatusSchema } from "../core/task-status.js";
+
+const jsonObject = z.record(z.string(), z.unknown());
+const key = z.string().min(1).max(255);
+
+/** POST /v1/waits: `taskId`, or `executionId` + `taskExternalId` resolved through CDF. */
+export const CreateWaitSchema = z
+  .object({
+    taskId: TaskIdSchema.optional(),
+    executionId: z.string().min(1).max(255).optional(),
+    taskExternalId: key.optional(),
+    source: key.optional(),
+    correlationKey: z.string().min(1).max(1024).optional(),
+    expiresAt: z.number().int().positive().optional(),
+    ttl: z
+      .union([z.string(), z.number().int().positive()])
+      .transform((v, ctx) => {
+        try {
+          return parseDuration(v);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    output: jsonObject.optional(),
+    metadata: jsonObject.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.taskId === undefined && (v.executionId === undefined || v.taskExternalId === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["taskId"],
+        message: "give taskId (data['cogniteOrchestrationTaskId']), or executionId and taskExternalId",
+      });
+    }
+    if ((v.source === undefined) !== (v.correlationKey === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["correlationKey"],
+        message: "source and correlationKey go together",
+      });
+    }
+    if (v.expiresAt !== undefined && v.ttl !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ttl"], message: "give expiresAt or ttl, not both" });
+    }
+  });
+
+export const WaitQuerySchema = z
+  .object({
+    status: z.enum(["open", "closed", "cancelled", "expired"]).optional(),
+    source: key.optional(),
+    taskId: z.string().optional(),
+    cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const DeliveryQuerySchema = z
+  .object({
+    status: z.enum(["pending", "delivered", "dead"]).optional(),
+    waitId: z.string().optional(),
+    cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** POST /v1/callbacks/:token; an empty body means COMPLETED with no output. */
+export const CallbackBodySchema = z
+  .object({
+    status: UpdateStatusSchema.optional(),
+    output: jsonObject.optional(),
+  })
+  .strict();

@@ -1,0 +1,100 @@
+import { canonicalJson, sha256Hex } from "../core/canonical-json.js";
+import { TaskgateError } from "../core/errors.js";
+import { assertOutputSize, mergeOutput } from "../core/output.js";
+import type { UpdateStatus } from "../core/task-status.js";
+import type { DeliveryRecord } from "../ports/store.js";
+import type { ServiceDeps } from "./deps.js";
+
+export interface CallbackBody {
+  status?: UpdateStatus | undefined;
+  output?: Record<string, unknown> | undefined;
+}
+
+export type CallbackOutcome =
+  | { outcome: "queued"; deliveryId: string; waitId: string }
+  | { outcome: "duplicate"; deliveryId: string; waitId: string };
+
+/**
+ * A call to a wait's callback URL: verify the token, then close the wait and store the delivery
+ * in one atomic step before anything is acknowledged. The same result again is a duplicate (the
+ * sender retried); a different result after the first is refused, never forwarded.
+ */
+export async function acceptCallback(
+  deps: ServiceDeps,
+  token: string,
+  body: CallbackBody,
+): Promise<CallbackOutcome> {
+  const now = deps.clock.now();
+  const { sub: waitId } = await deps.tokens.verify(token, "callback", now);
+  const wait = await deps.store.getWait(waitId);
+  if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
+
+  const status = body.status ?? "COMPLETED";
+  const resultHash = await sha256Hex(canonicalJson({ status, output: body.output ?? null }));
+  if (wait.status !== "open" || wait.expiresAt <= now) return settled(wait, resultHash);
+
+  const deliveryId = deps.ids.newId();
+  const output = mergeOutput(mergeOutput(wait.output, body.output), {
+    taskgate: { deliveryId, source: wait.source ?? "callback", receivedAt: now, waitId: wait.id },
+  });
+  assertOutputSize(output);
+
+  const direct = deps.forwarder?.canTakeDirectly() ?? false;
+  const delivery: DeliveryRecord = {
+    id: deliveryId,
+    waitId: wait.id,
+    taskId: wait.taskId,
+    executionId: wait.executionId,
+    source: wait.source,
+    status: "pending",
+    update: { status, output },
+    resultHash,
+    attempts: 0,
+    nextAttemptAt: now,
+    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
+    leaseOwner: direct ? deps.forwarder!.newLeaseOwner() : null,
+    leaseUntil: direct ? now + deps.forwarder!.leaseMs : null,
+    lastError: null,
+    lastStatus: null,
+    lastRequestId: null,
+    createdAt: now,
+    updatedAt: now,
+    deliveredAt: null,
+  };
+  const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
+  switch (result.kind) {
+    case "accepted":
+      deps.logger.info("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
+      if (direct) deps.forwarder!.submit(delivery);
+      else deps.forwarder?.kick();
+      deps.afterAccept?.(delivery);
+      return { outcome: "queued", deliveryId, waitId: wait.id };
+    case "not_found":
+      throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
+    default:
+      return settled(result.wait, resultHash);
+  }
+}
+
+function settled(
+  wait: {
+    id: string;
+    status: string;
+    resultHash: string | null;
+    deliveryId: string | null;
+    expiresAt: number;
+  },
+  resultHash: string,
+): CallbackOutcome {
+  if (wait.status === "closed" && wait.resultHash === resultHash && wait.deliveryId) {
+    return { outcome: "duplicate", deliveryId: wait.deliveryId, waitId: wait.id };
+  }
+  const state = wait.status === "open" ? "expired" : wait.status;
+  throw new TaskgateError(
+    "wait_closed",
+    state === "closed"
+      ? "the wait was already completed with a different result"
+      : `the wait is ${state} and accepts no callback`,
+    { details: { waitId: wait.id, status: state } },
+  );
+}

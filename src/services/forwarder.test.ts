@@ -1,0 +1,285 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { systemClock } from "../adapters/runtime/system-clock.js";
+import { uuid7Ids } from "../adapters/runtime/uuid7-ids.js";
+import { openSqliteStore } from "../adapters/sql/sqlite.js";
+import { aDelivery, aWait } from "../adapters/sql/store.contract.js";
+import { CdfError, type CdfFailure } from "../core/cdf-error.js";
+import type { TaskUpdate } from "../core/task-status.js";
+import type { CdfClient, WorkflowExecutionDetail } from "../ports/cdf-client.js";
+import type { DeliveryRecord, Store } from "../ports/store.js";
+import { captureLogger } from "../testing/capture-logger.js";
+import { TestClock } from "../testing/test-clock.js";
+import { testIds } from "../testing/test-deps.js";
+import { Forwarder } from "./forwarder.js";
+
+type Script = (taskId: string, update: TaskUpdate) => Promise<void> | void;
+
+/** A CDF client double that records calls and answers from a script (real client: cdf-client tests). */
+function scriptedCdf(script: Script, execution?: () => WorkflowExecutionDetail) {
+  const calls: { taskId: string; update: TaskUpdate }[] = [];
+  const client: CdfClient = {
+    async updateTask(taskId, update) {
+      calls.push({ taskId, update });
+      await script(taskId, update);
+      return {
+        value: { id: taskId, externalId: "t", status: update.status },
+        requestId: `req-${calls.length}`,
+        attempts: 1,
+      };
+    },
+    async retrieveExecution() {
+      if (!execution)
+        throw new CdfError({ kind: "http", status: 404, message: "not found", retryable: false });
+      return { value: execution(), requestId: "req-read", attempts: 1 };
+    },
+  };
+  return { client, calls };
+}
+
+const httpFailure = (status: number, over: Partial<CdfFailure> = {}) =>
+  new CdfError({
+    kind: "http",
+    status,
+    message: `CDF said ${status}`,
+    requestId: `cdf-${status}`,
+    retryable: [429, 502, 503, 504].includes(status),
+    ...over,
+  });
+
+describe("Forwarder", () => {
+  let store: Store;
+  let clock: TestClock;
+  beforeEach(async () => {
+    store = await openSqliteStore({ path: ":memory:" });
+    clock = new TestClock(1_750_000_000_000);
+  });
+  afterEach(() => store.close());
+
+  function forwarder(cdf: CdfClient, over: Partial<ConstructorParameters<typeof Forwarder>[0]> = {}) {
+    return new Forwarder({
+      store,
+      cdf,
+      clock,
+      ids: testIds(clock),
+      logger: captureLogger(),
+      concurrency: 4,
+      leaseMs: 30_000,
+      pollIntervalMs: 1000,
+      schedule: { baseDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 120_000 },
+      ...over,
+    });
+  }
+
+  async function pending(over: Partial<DeliveryRecord> = {}): Promise<DeliveryRecord> {
+    const wait = aWait({
+      createdAt: clock.now(),
+      expiresAt: clock.now() + 3_600_000,
+      executionId: over.executionId ?? null,
+    });
+    await store.createWait(wait);
+    const delivery = aDelivery(wait, {
+      nextAttemptAt: clock.now(),
+      deliverUntil: clock.now() + 3_600_000,
+      ...over,
+    });
+    expect((await store.acceptCallback({ waitId: wait.id, now: clock.now(), delivery })).kind).toBe(
+      "accepted",
+    );
+    return delivery;
+  }
+
+  it("sends a due delivery once and records it delivered with CDF's request id", async () => {
+    const cdf = scriptedCdf(() => {});
+    const d = await pending();
+    expect(await forwarder(cdf.client).runOnce()).toBe(1);
+    expect(cdf.calls).toEqual([{ taskId: d.taskId, update: d.update }]);
+    expect(await store.getDelivery(d.id)).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+      lastRequestId: "req-1",
+    });
+    expect(await forwarder(cdf.client).runOnce()).toBe(0);
+    expect(cdf.calls).toHaveLength(1);
+  });
+
+  it("retries a 503 with backoff, then delivers when CDF recovers", async () => {
+    let fail = true;
+    const cdf = scriptedCdf(() => {
+      if (fail) throw httpFailure(503);
+    });
+    const d = await pending();
+    const f = forwarder(cdf.client, { ids: { ...testIds(clock), random: () => 0.5 } });
+    await f.runOnce();
+    const afterFirst = await store.getDelivery(d.id);
+    expect(afterFirst).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatus: 503,
+      lastRequestId: "cdf-503",
+    });
+    expect(afterFirst!.nextAttemptAt).toBe(clock.now() + 500);
+    expect(await f.runOnce()).toBe(0); // not due yet
+    clock.advance(500);
+    fail = false;
+    expect(await f.runOnce()).toBe(1);
+    expect(await store.getDelivery(d.id)).toMatchObject({ status: "delivered", attempts: 2 });
+    expect((await store.listAttempts(d.id)).map((a) => [a.outcome, a.httpStatus])).toEqual([
+      ["retry", 503],
+      ["delivered", 200],
+    ]);
+  });
+
+  it("waits at least Retry-After after a 429", async () => {
+    const cdf = scriptedCdf(() => {
+      throw httpFailure(429, { retryAfterMs: 7000 });
+    });
+    const d = await pending();
+    await forwarder(cdf.client).runOnce();
+    expect((await store.getDelivery(d.id))!.nextAttemptAt).toBe(clock.now() + 7000);
+  });
+
+  it("dead-letters an unknown task with CDF's message and request id", async () => {
+    const cdf = scriptedCdf(() => {
+      throw httpFailure(404, { message: "Task not found" });
+    });
+    const d = await pending();
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({
+      status: "dead",
+      lastStatus: 404,
+      lastError: "Task not found",
+      lastRequestId: "cdf-404",
+    });
+  });
+
+  it("counts a task CDF already shows as COMPLETED as delivered (reconciled after a crash)", async () => {
+    const executionId = crypto.randomUUID();
+    let taskId = "";
+    const cdf = scriptedCdf(
+      () => {
+        throw httpFailure(400, { message: "Task is not IN_PROGRESS (COMPLETED)" });
+      },
+      () => ({
+        id: executionId,
+        workflowExternalId: "wf",
+        status: "RUNNING",
+        executedTasks: [{ id: taskId, externalId: "t", status: "COMPLETED" }],
+      }),
+    );
+    const d = await pending({ executionId });
+    taskId = d.taskId;
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({ status: "delivered", lastStatus: 400 });
+    expect((await store.listAttempts(d.id))[0]?.outcome).toBe("reconciled");
+  });
+
+  it("dead-letters when the task is in another state, saying which", async () => {
+    const executionId = crypto.randomUUID();
+    let taskId = "";
+    const cdf = scriptedCdf(
+      () => {
+        throw httpFailure(400, { message: "Task is not IN_PROGRESS" });
+      },
+      () => ({
+        id: executionId,
+        workflowExternalId: "wf",
+        status: "CANCELED",
+        executedTasks: [{ id: taskId, externalId: "t", status: "CANCELED" }],
+      }),
+    );
+    const d = await pending({ executionId });
+    taskId = d.taskId;
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({
+      status: "dead",
+      lastError: "Task is not IN_PROGRESS (the task is CANCELED)",
+    });
+  });
+
+  it("gives up at deliverUntil", async () => {
+    const cdf = scriptedCdf(() => {
+      throw httpFailure(503);
+    });
+    const d = await pending({ deliverUntil: clock.now() + 100 });
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({ status: "dead" });
+    expect((await store.getDelivery(d.id))!.lastError).toMatch(/gave up after 1 attempts/);
+  });
+
+  it("treats an unexpected exception like a network failure (retry), never losing the delivery", async () => {
+    const cdf = scriptedCdf(() => {
+      throw new TypeError("fetch failed");
+    });
+    const d = await pending();
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "fetch failed",
+    });
+  });
+
+  it("does not record over a lease it lost while CDF was slow", async () => {
+    const d = await pending();
+    const cdf = scriptedCdf(async () => {
+      clock.advance(31_000); // the lease ran out during the call...
+      await store.claimDue(clock.now(), "someone-else", 30_000, 10); // ...and another worker took it
+    });
+    await forwarder(cdf.client).runOnce();
+    expect(await store.getDelivery(d.id)).toMatchObject({
+      status: "pending",
+      leaseOwner: "someone-else",
+      attempts: 0,
+    });
+    expect(await store.listAttempts(d.id)).toEqual([]);
+  });
+
+  it("closes expired waits on its pass", async () => {
+    const wait = aWait({ createdAt: clock.now(), expiresAt: clock.now() + 10 });
+    await store.createWait(wait);
+    clock.advance(10);
+    await forwarder(scriptedCdf(() => {}).client).runOnce();
+    expect((await store.getWait(wait.id))?.status).toBe("expired");
+  });
+
+  describe("running in the background (real clock)", () => {
+    it("forwards a submitted delivery at once, keeps concurrency bounded, and drains on stop", async () => {
+      let inFlight = 0;
+      let peak = 0;
+      const cdf = scriptedCdf(async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+      });
+      const f = new Forwarder({
+        store,
+        cdf: cdf.client,
+        clock: systemClock,
+        ids: uuid7Ids(systemClock),
+        logger: captureLogger(),
+        concurrency: 3,
+        leaseMs: 30_000,
+        pollIntervalMs: 60_000, // no polling: only submit() and kicks may move work
+      });
+      f.start();
+      const submitted: DeliveryRecord[] = [];
+      for (let i = 0; i < 10; i++) {
+        const wait = aWait({ createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
+        await store.createWait(wait);
+        const d = aDelivery(wait, {
+          nextAttemptAt: Date.now(),
+          leaseOwner: f.newLeaseOwner(),
+          leaseUntil: Date.now() + 30_000,
+        });
+        await store.acceptCallback({ waitId: wait.id, now: Date.now(), delivery: d });
+        f.submit(d);
+        submitted.push(d);
+      }
+      await f.stop(5_000);
+      expect(cdf.calls).toHaveLength(10);
+      expect(peak).toBeLessThanOrEqual(3);
+      for (const d of submitted) expect((await store.getDelivery(d.id))?.status).toBe("delivered");
+    });
+  });
+});

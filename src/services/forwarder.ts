@@ -1,0 +1,286 @@
+import { isCdfError } from "../core/cdf-error.js";
+import { alreadyApplied, decideAfterFailure, type RetrySchedule } from "../core/forwarding.js";
+import type { CdfClient } from "../ports/cdf-client.js";
+import type { Clock } from "../ports/clock.js";
+import type { Ids } from "../ports/ids.js";
+import type { Logger } from "../ports/logger.js";
+import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
+
+export interface ForwarderOptions {
+  store: Store;
+  cdf: CdfClient;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** At most this many CDF updates in flight from this process. */
+  concurrency: number;
+  leaseMs: number;
+  /** How often to look for work nobody kicked us about (retries, other replicas' expired leases). */
+  pollIntervalMs: number;
+  /** How often to close expired waits. */
+  sweepIntervalMs?: number;
+  schedule?: RetrySchedule;
+}
+
+/**
+ * Moves accepted deliveries to CDF. Deliveries accepted by this process arrive through `submit`
+ * already leased, so the happy path costs no claim and no polling delay; everything else (retries,
+ * leases left behind by a crashed process) is claimed from the store with a lease.
+ */
+export class Forwarder {
+  private readonly queue: DeliveryRecord[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly workerId: string;
+  private running = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly abort = new AbortController();
+  private lastSweep = 0;
+
+  constructor(private readonly o: ForwarderOptions) {
+    this.workerId = `fwd-${o.ids.newId()}`;
+  }
+
+  get leaseMs(): number {
+    return this.o.leaseMs;
+  }
+
+  /** A fresh lease owner: fencing is per claim, so a stale copy of a delivery can never write. */
+  newLeaseOwner(): string {
+    return `${this.workerId}/${this.o.ids.newId()}`;
+  }
+
+  /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
+  canTakeDirectly(): boolean {
+    return this.running && !this.stopping && this.queue.length + this.inflight.size < this.o.concurrency * 4;
+  }
+
+  /** Hands over a delivery this process accepted and leased; it is sent as soon as a slot frees. */
+  submit(delivery: DeliveryRecord): void {
+    this.queue.push(delivery);
+    this.pump();
+  }
+
+  /** Wakes the loop at once (e.g. after a replay). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, finishes what is in flight and queued, then resolves. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.kick();
+    const drained = (async () => {
+      await this.loop;
+      while (this.queue.length > 0 || this.inflight.size > 0) {
+        this.pump();
+        await Promise.race(this.inflight);
+      }
+    })();
+    const timer = this.o.clock.sleep(graceMs, this.abort.signal).then(() => "timeout" as const);
+    const result = await Promise.race([drained.then(() => "drained" as const), timer]);
+    this.abort.abort();
+    this.running = false;
+    if (result === "timeout") {
+      this.o.logger.warn("forwarder stopped with work in flight; leases will expire and it will be resumed", {
+        inflight: this.inflight.size,
+        queued: this.queue.length,
+      });
+    }
+  }
+
+  /**
+   * One pass for runtimes without a long-lived loop (a Workers cron): claim what is due, forward
+   * it, close expired waits. Resolves when the pass is done; returns how many were forwarded.
+   */
+  async runOnce(limit = this.o.concurrency * 4): Promise<number> {
+    await this.sweep(true);
+    let done = 0;
+    while (done < limit) {
+      const batch = await this.o.store.claimDue(
+        this.o.clock.now(),
+        this.newLeaseOwner(),
+        this.o.leaseMs,
+        Math.min(this.o.concurrency, limit - done),
+      );
+      if (batch.length === 0) break;
+      await Promise.all(batch.map((d) => this.forward(d)));
+      done += batch.length;
+    }
+    return done;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.sweep(false);
+        const free = this.o.concurrency - this.inflight.size - this.queue.length;
+        const claimed =
+          free > 0
+            ? await this.o.store.claimDue(this.o.clock.now(), this.newLeaseOwner(), this.o.leaseMs, free)
+            : [];
+        for (const d of claimed) this.queue.push(d);
+        this.pump();
+        if (claimed.length > 0 && claimed.length === free) continue;
+        await this.idle();
+      } catch (err) {
+        this.o.logger.error("forwarder loop failed; retrying", { error: describe(err) });
+        await this.idle();
+      }
+    }
+  }
+
+  /** Sleeps until the next due delivery, the poll interval, a kick, or a freed slot. */
+  private async idle(): Promise<void> {
+    const next = await this.o.store.nextDueAt().catch(() => undefined);
+    const now = this.o.clock.now();
+    const wait = Math.max(0, Math.min(this.o.pollIntervalMs, next === undefined ? Infinity : next - now));
+    const controller = new AbortController();
+    this.wake = () => controller.abort();
+    const stopWaiting = () => controller.abort();
+    this.abort.signal.addEventListener("abort", stopWaiting, { once: true });
+    await this.o.clock.sleep(wait === 0 ? Math.min(50, this.o.pollIntervalMs) : wait, controller.signal);
+    this.abort.signal.removeEventListener("abort", stopWaiting);
+    this.wake = undefined;
+  }
+
+  private pump(): void {
+    while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
+      const delivery = this.queue.shift()!;
+      // A copy whose lease ran out while queued belongs to whoever claims it next.
+      if (delivery.leaseUntil !== null && this.o.clock.now() >= delivery.leaseUntil) continue;
+      const task: Promise<void> = this.forward(delivery).finally(() => {
+        this.inflight.delete(task);
+        this.pump();
+        this.kick();
+      });
+      this.inflight.add(task);
+    }
+  }
+
+  private async sweep(force: boolean): Promise<void> {
+    const every = this.o.sweepIntervalMs ?? 10_000;
+    const now = this.o.clock.now();
+    if (!force && now - this.lastSweep < every) return;
+    this.lastSweep = now;
+    const expired = await this.o.store.expireWaits(now);
+    if (expired > 0) this.o.logger.info("closed expired waits", { count: expired });
+  }
+
+  /** One attempt at one delivery, recorded only while the lease is still ours. */
+  async forward(d: DeliveryRecord): Promise<void> {
+    const owner = d.leaseOwner;
+    if (owner === null) throw new Error("forward() needs a leased delivery");
+    const log = this.o.logger.child({ deliveryId: d.id, taskId: d.taskId });
+    const attemptNo = d.attempts + 1;
+    const startedAt = this.o.clock.now();
+    const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
+      deliveryId: d.id,
+      attempt: attemptNo,
+      startedAt,
+      finishedAt: this.o.clock.now(),
+      outcome: "delivered",
+      httpStatus: null,
+      requestId: null,
+      error: null,
+      ...over,
+    });
+
+    let outcome: AttemptOutcome;
+    try {
+      const r = await this.o.cdf.updateTask(d.taskId, d.update, this.abort.signal);
+      outcome = { kind: "delivered", attempt: attempt({ httpStatus: 200, requestId: r.requestId ?? null }) };
+    } catch (err) {
+      outcome = await this.afterFailure(d, err, attemptNo, attempt);
+    }
+
+    const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);
+    const fields = {
+      outcome: outcome.kind,
+      attempt: attemptNo,
+      status: outcome.attempt.httpStatus,
+      requestId: outcome.attempt.requestId,
+      ms: this.o.clock.now() - startedAt,
+      ...(outcome.kind === "retry" ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+      ...(outcome.attempt.error ? { error: outcome.attempt.error } : {}),
+    };
+    if (!recorded) log.warn("lease lost before the attempt was recorded; another worker owns it", fields);
+    else if (outcome.kind === "dead") log.error("delivery dead-lettered", fields);
+    else if (outcome.kind === "retry") log.warn("delivery will be retried", fields);
+    else log.info("task updated in CDF", fields);
+  }
+
+  private async afterFailure(
+    d: DeliveryRecord,
+    err: unknown,
+    attemptNo: number,
+    attempt: (over: Partial<AttemptRecord>) => AttemptRecord,
+  ): Promise<AttemptOutcome> {
+    const failure = isCdfError(err)
+      ? err.failure
+      : { kind: "network" as const, message: describe(err), retryable: true };
+    const base = {
+      httpStatus: failure.status ?? null,
+      requestId: failure.requestId ?? null,
+      error: failure.message,
+    };
+    const decision = decideAfterFailure(failure, {
+      now: this.o.clock.now(),
+      attempt: attemptNo,
+      deliverUntil: d.deliverUntil,
+      canReconcile: d.executionId !== null,
+      random: this.o.ids.random,
+      ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
+    });
+    if (decision.kind === "retry") {
+      return { kind: "retry", attempt: attempt({ ...base, outcome: "retry" }), nextAttemptAt: decision.at };
+    }
+    if (decision.kind === "dead")
+      return { kind: "dead", attempt: attempt({ ...base, outcome: "dead", error: decision.reason }) };
+
+    // Reconcile: did CDF already apply this very update (say, before a crash)?
+    try {
+      const { value } = await this.o.cdf.retrieveExecution(d.executionId!, this.abort.signal);
+      const task = value.executedTasks.find((t) => t.id === d.taskId);
+      if (task && alreadyApplied(d.update.status, task.status)) {
+        return { kind: "reconciled", attempt: attempt({ ...base, outcome: "reconciled" }) };
+      }
+      const state = task ? `the task is ${task.status}` : "the task is not in the execution";
+      return {
+        kind: "dead",
+        attempt: attempt({ ...base, outcome: "dead", error: `${failure.message} (${state})` }),
+      };
+    } catch (readErr) {
+      const readFailure = isCdfError(readErr) ? readErr.failure : undefined;
+      if (readFailure?.retryable || !readFailure) {
+        const again = decideAfterFailure(
+          readFailure ?? { kind: "network", message: describe(readErr), retryable: true },
+          {
+            now: this.o.clock.now(),
+            attempt: attemptNo,
+            deliverUntil: d.deliverUntil,
+            canReconcile: false,
+            random: this.o.ids.random,
+            ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
+          },
+        );
+        if (again.kind === "retry") {
+          return { kind: "retry", attempt: attempt({ ...base, outcome: "retry" }), nextAttemptAt: again.at };
+        }
+      }
+      return { kind: "dead", attempt: attempt({ ...base, outcome: "dead" }) };
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

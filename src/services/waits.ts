@@ -1,0 +1,149 @@
+import { isCdfError } from "../core/cdf-error.js";
+import { TaskgateError } from "../core/errors.js";
+import { assertOutputSize } from "../core/output.js";
+import type { TaskExecution } from "../ports/cdf-client.js";
+import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
+import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
+
+export interface CreateWaitInput {
+  taskId?: string | undefined;
+  executionId?: string | undefined;
+  taskExternalId?: string | undefined;
+  source?: string | undefined;
+  correlationKey?: string | undefined;
+  expiresAt?: number | undefined;
+  ttlMs?: number | undefined;
+  output?: Record<string, unknown> | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export interface CreatedWait {
+  wait: WaitRecord;
+  callbackUrl: string;
+}
+
+/** Registers a wait; resolves `executionId + taskExternalId` to a task id through CDF. */
+export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Promise<CreatedWait> {
+  const now = deps.clock.now();
+  const expiresAt = resolveExpiry(deps, input, now);
+  if (input.output) assertOutputSize(input.output);
+
+  let taskId = input.taskId;
+  let taskExternalId = input.taskExternalId ?? null;
+  if (taskId === undefined) {
+    const task = await resolveTask(deps, input.executionId!, input.taskExternalId!);
+    taskId = task.id;
+    taskExternalId = task.externalId;
+  }
+
+  const wait: WaitRecord = {
+    id: deps.ids.newId(),
+    taskId,
+    executionId: input.executionId ?? null,
+    taskExternalId,
+    source: input.source ?? null,
+    correlationKey: input.correlationKey ?? null,
+    status: "open",
+    output: input.output ?? null,
+    metadata: input.metadata ?? null,
+    createdAt: now,
+    expiresAt,
+    closedAt: null,
+    deliveryId: null,
+    resultHash: null,
+  };
+  if (!(await deps.store.createWait(wait))) {
+    throw new TaskgateError(
+      "wait_conflict",
+      `an open wait already exists for source "${wait.source}" and this correlation key`,
+      { details: { source: wait.source } },
+    );
+  }
+  deps.logger.info("wait registered", { waitId: wait.id, taskId, source: wait.source, expiresAt });
+  return { wait, callbackUrl: await callbackUrl(deps, wait, now) };
+}
+
+export async function callbackUrl(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<string> {
+  const token = await deps.tokens.sign(
+    { purpose: "callback", subject: wait.id, expiresAt: wait.expiresAt + CALLBACK_TOKEN_GRACE_MS },
+    now,
+    deps.ids.newId(),
+  );
+  return `${deps.publicUrl}/v1/callbacks/${token}`;
+}
+
+export async function getWait(deps: ServiceDeps, id: string): Promise<WaitRecord> {
+  const wait = await deps.store.getWait(id);
+  if (!wait) throw new TaskgateError("wait_not_found", `no wait with id ${id}`);
+  return wait;
+}
+
+export function listWaits(deps: ServiceDeps, filter: WaitFilter): Promise<Page<WaitRecord>> {
+  return deps.store.listWaits(filter);
+}
+
+/** Cancels an open wait. CDF is not told: the task stays IN_PROGRESS until something else acts. */
+export async function cancelWait(deps: ServiceDeps, id: string): Promise<WaitRecord> {
+  const wait = await deps.store.cancelWait(id, deps.clock.now());
+  if (!wait) throw new TaskgateError("wait_not_found", `no wait with id ${id}`);
+  if (wait.status !== "cancelled") {
+    throw new TaskgateError("wait_closed", `the wait is already ${wait.status}`, {
+      details: { status: wait.status },
+    });
+  }
+  deps.logger.info("wait cancelled", { waitId: id });
+  return wait;
+}
+
+function resolveExpiry(deps: ServiceDeps, input: CreateWaitInput, now: number): number {
+  const expiresAt = input.expiresAt ?? now + (input.ttlMs ?? deps.waits.defaultTtlMs);
+  if (expiresAt <= now) {
+    throw new TaskgateError("invalid_request", "expiresAt must be in the future", {
+      details: { path: "expiresAt" },
+    });
+  }
+  if (expiresAt > now + deps.waits.maxTtlMs) {
+    throw new TaskgateError(
+      "invalid_request",
+      `a wait may last at most ${Math.round(deps.waits.maxTtlMs / 3_600_000)} h (waits.maxTtl)`,
+      { details: { path: input.expiresAt === undefined ? "ttl" : "expiresAt" } },
+    );
+  }
+  return expiresAt;
+}
+
+async function resolveTask(
+  deps: ServiceDeps,
+  executionId: string,
+  externalId: string,
+): Promise<TaskExecution> {
+  try {
+    const { value } = await deps.cdf.retrieveExecution(executionId);
+    const task = pickTask(value.executedTasks, externalId);
+    if (!task) {
+      throw new TaskgateError("task_not_found", `execution ${executionId} has no task "${externalId}"`);
+    }
+    return task;
+  } catch (err) {
+    if (!isCdfError(err)) throw err;
+    if (err.failure.status === 404 || err.failure.status === 400) {
+      throw new TaskgateError(
+        "task_not_found",
+        `CDF does not know execution ${executionId}: ${err.failure.message}`,
+      );
+    }
+    throw new TaskgateError("cdf_unavailable", "could not read the execution from CDF; try again", {
+      details: { cdfStatus: err.failure.status ?? null, cdfRequestId: err.failure.requestId ?? null },
+      cause: err,
+    });
+  }
+}
+
+/** After retries several entries share an externalId: the IN_PROGRESS one, else the latest. */
+export function pickTask(tasks: TaskExecution[], externalId: string): TaskExecution | undefined {
+  const matching = tasks.filter((t) => t.externalId === externalId);
+  return (
+    matching.find((t) => t.status === "IN_PROGRESS") ??
+    matching.sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0))[0]
+  );
+}

@@ -1,0 +1,55 @@
+import { createApiAuthenticator } from "../adapters/auth/api-auth.js";
+import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
+import { TokenSigner } from "../core/signed-token.js";
+import { createApp } from "../http/app.js";
+import type { AppDeps } from "../http/env.js";
+import type { CdfClient } from "../ports/cdf-client.js";
+import type { Ids } from "../ports/ids.js";
+import type { Store } from "../ports/store.js";
+import { captureLogger } from "./capture-logger.js";
+import { TestClock } from "./test-clock.js";
+
+export const TEST_API_KEY = "test-api-key-0123456789";
+/** sha256("test-api-key-0123456789") */
+export const TEST_API_KEY_SHA256 = "47bd0e2f856fe258ebba4d00930ab811d0c004dafae068c9d72511ca3512cca6";
+
+/** Ids that sort by the test clock and are random enough to never collide. */
+export function testIds(clock: TestClock): Ids {
+  return {
+    newId: () => uuid7(clock.now(), crypto.getRandomValues(new Uint8Array(10))),
+    random: () => 0.5,
+  };
+}
+
+export interface TestAppOptions {
+  store: Store;
+  cdf: CdfClient;
+  clock?: TestClock;
+  apiKeySha256?: string;
+  overrides?: Partial<AppDeps>;
+}
+
+/** A fully wired app for HTTP tests through `app.request`, on a real store and a test clock. */
+export function testApp(o: TestAppOptions) {
+  const clock = o.clock ?? new TestClock();
+  const logger = captureLogger();
+  const deps: AppDeps = {
+    store: o.store,
+    cdf: o.cdf,
+    clock,
+    ids: testIds(clock),
+    logger,
+    tokens: new TokenSigner([{ kid: "k1", secret: "s".repeat(40) }]),
+    publicUrl: "https://taskgate.test",
+    waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
+    minRetryWindowMs: 3_600_000,
+    authenticate: createApiAuthenticator(
+      { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256 }] },
+      clock,
+    ),
+    bodyLimitBytes: 256 * 1024,
+    version: "test",
+    ...o.overrides,
+  };
+  return { app: createApp(deps), deps, clock, logger };
+}
