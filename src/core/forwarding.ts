@@ -1,13 +1,9 @@
+import { type BackoffPolicy, retryDelay } from "./backoff.js";
 import type { CdfFailure } from "./cdf-error.js";
 import type { UpdateStatus } from "./task-status.js";
 
-/** How the forwarder spaces its attempts at one delivery. */
-export interface RetrySchedule {
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A `Retry-After` longer than this is capped, so a bad header cannot park a delivery for days. */
-  maxRetryAfterMs: number;
-}
+/** How the forwarder spaces its attempts at one delivery (longer than one call's own retries). */
+export type RetrySchedule = BackoffPolicy;
 
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   baseDelayMs: 1_000,
@@ -42,10 +38,7 @@ export function decideAfterFailure(failure: CdfFailure, ctx: FailureContext): Fa
   const schedule = ctx.schedule ?? DEFAULT_RETRY_SCHEDULE;
   const transient = failure.retryable || failure.status === 401;
   if (transient) {
-    const backoff =
-      ctx.random() * Math.min(schedule.maxDelayMs, schedule.baseDelayMs * 2 ** (ctx.attempt - 1));
-    const floor = Math.min(failure.retryAfterMs ?? 0, schedule.maxRetryAfterMs);
-    const at = ctx.now + Math.max(Math.ceil(backoff), floor);
+    const at = ctx.now + Math.ceil(retryDelay(ctx.attempt - 1, ctx.random, schedule, failure.retryAfterMs));
     if (at > ctx.deliverUntil)
       return { kind: "dead", reason: `gave up after ${ctx.attempt} attempts: ${failure.message}` };
     return { kind: "retry", at };

@@ -1,27 +1,7 @@
+import type { TaskExecution, WorkflowExecutionDetail } from "../core/task-execution.js";
 import type { TaskUpdate } from "../core/task-status.js";
 
-/** A task execution as CDF returns it (unknown fields are kept; unknown enum values tolerated). */
-export interface TaskExecution {
-  id: string;
-  externalId: string;
-  status: string;
-  taskType?: string;
-  input?: Record<string, unknown>;
-  output?: Record<string, unknown>;
-  startTime?: number | null;
-  endTime?: number | null;
-  reasonForIncompletion?: string | null;
-  [key: string]: unknown;
-}
-
-export interface WorkflowExecutionDetail {
-  id: string;
-  workflowExternalId: string;
-  version?: string;
-  status: string;
-  executedTasks: TaskExecution[];
-  [key: string]: unknown;
-}
+export type { TaskExecution, WorkflowExecutionDetail };
 
 export interface CdfCallResult<T> {
   value: T;

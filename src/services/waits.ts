@@ -1,5 +1,6 @@
 import { isCdfError } from "../core/cdf-error.js";
 import { TaskgateError } from "../core/errors.js";
+import { findTaskExecution } from "../core/find-task-execution.js";
 import { assertOutputSize } from "../core/output.js";
 import type { TaskExecution } from "../ports/cdf-client.js";
 import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
@@ -119,7 +120,7 @@ async function resolveTask(
 ): Promise<TaskExecution> {
   try {
     const { value } = await deps.cdf.retrieveExecution(executionId);
-    const task = pickTask(value.executedTasks, externalId);
+    const task = findTaskExecution(value, externalId);
     if (!task) {
       throw new TaskgateError("task_not_found", `execution ${executionId} has no task "${externalId}"`);
     }
@@ -137,13 +138,4 @@ async function resolveTask(
       cause: err,
     });
   }
-}
-
-/** After retries several entries share an externalId: the IN_PROGRESS one, else the latest. */
-export function pickTask(tasks: TaskExecution[], externalId: string): TaskExecution | undefined {
-  const matching = tasks.filter((t) => t.externalId === externalId);
-  return (
-    matching.find((t) => t.status === "IN_PROGRESS") ??
-    matching.sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0))[0]
-  );
 }

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import type { TaskExecution, WorkflowExecutionDetail } from "../../ports/cdf-client.js";
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+// Loose objects keep fields we do not know yet; statuses and task types stay plain strings so a
+// value CDF adds tomorrow does not break today's gateway.
+const TaskExecutionSchema = z.looseObject({
+  id: z.string(),
+  externalId: z.string(),
+  status: z.string(),
+  taskType: z.string().nullish(),
+  input: JsonObject.nullish(),
+  output: JsonObject.nullish(),
+  startTime: z.number().nullish(),
+  endTime: z.number().nullish(),
+  reasonForIncompletion: z.string().nullish(),
+});
+
+const WorkflowExecutionDetailSchema = z.looseObject({
+  id: z.string(),
+  workflowExternalId: z.string(),
+  version: z.union([z.string(), z.number()]).nullish(),
+  status: z.string(),
+  executedTasks: z.array(TaskExecutionSchema).nullish(),
+});
+
+/** Thrown when a 2xx body is not what CDF documents; the client turns it into a CdfError. */
+export class UnexpectedResponseError extends Error {
+  constructor(what: string, issues: string) {
+    super(`unexpected ${what} in CDF's answer: ${issues}`);
+    this.name = "UnexpectedResponseError";
+  }
+}
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+function normalizeTask(raw: z.infer<typeof TaskExecutionSchema>): TaskExecution {
+  const { taskType, input, output, ...rest } = raw;
+  const task: TaskExecution = { ...rest };
+  if (taskType != null) task.taskType = taskType;
+  if (input != null) {
+    // Responses spell the flag `isAsyncComplete` or `asyncComplete`; expose one name.
+    const flag = input.isAsyncComplete ?? input.asyncComplete;
+    task.input = typeof flag === "boolean" ? { ...input, isAsyncComplete: flag } : input;
+  }
+  if (output != null) task.output = output;
+  return task;
+}
+
+/** A task execution (the update endpoint's answer, or an `executedTasks` entry). */
+export function parseTaskExecution(body: unknown): TaskExecution {
+  const result = TaskExecutionSchema.safeParse(body);
+  if (!result.success) throw new UnexpectedResponseError("task execution", summarize(result.error));
+  return normalizeTask(result.data);
+}
+
+/** A workflow execution detail; `executedTasks` is always an array afterwards. */
+export function parseWorkflowExecutionDetail(body: unknown): WorkflowExecutionDetail {
+  const result = WorkflowExecutionDetailSchema.safeParse(body);
+  if (!result.success) throw new UnexpectedResponseError("workflow execution", summarize(result.error));
+  const { version, executedTasks, ...rest } = result.data;
+  const detail: WorkflowExecutionDetail = {
+    ...rest,
+    executedTasks: (executedTasks ?? []).map(normalizeTask),
+  };
+  if (version != null) detail.version = String(version);
+  return detail;
+}
+
+/**
+ * Whether a task completes asynchronously (waits for an update), reading either spelling at the
+ * top level or in `input`; undefined when CDF did not say.
+ */
+export function isAsyncComplete(task: TaskExecution): boolean | undefined {
+  const candidates = [
+    task.isAsyncComplete,
+    task.asyncComplete,
+    task.input?.isAsyncComplete,
+    task.input?.asyncComplete,
+  ];
+  for (const value of candidates) if (typeof value === "boolean") return value;
+  return undefined;
+}

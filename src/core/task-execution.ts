@@ -1,0 +1,22 @@
+/** A task execution as CDF returns it (unknown fields are kept; unknown enum values tolerated). */
+export interface TaskExecution {
+  id: string;
+  externalId: string;
+  status: string;
+  taskType?: string;
+  input?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  startTime?: number | null;
+  endTime?: number | null;
+  reasonForIncompletion?: string | null;
+  [key: string]: unknown;
+}
+
+export interface WorkflowExecutionDetail {
+  id: string;
+  workflowExternalId: string;
+  version?: string;
+  status: string;
+  executedTasks: TaskExecution[];
+  [key: string]: unknown;
+}
