@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { Authenticate, Principal } from "../adapters/auth/api-auth.js";
+import type { EmulatorEnv } from "../emulator/context.js";
 import type { ServiceDeps } from "../services/deps.js";
 
 /** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */
@@ -7,7 +8,7 @@ export interface AppDeps extends ServiceDeps {
   authenticate: Authenticate;
   bodyLimitBytes: number;
   /** Local mode mounts the CDF emulator at /emulator in the same server. */
-  emulator?: Hono;
+  emulator?: Hono<EmulatorEnv>;
   version: string;
 }
 

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { jsonLogger } from "./json-logger.js";
+
+describe("jsonLogger", () => {
+  it("writes one JSON object per line, filters by level and redacts secret-looking fields", () => {
+    const lines: string[] = [];
+    const log = jsonLogger({ level: "info", write: (l) => lines.push(l), now: () => 0 }).child({
+      component: "x",
+    });
+    log.debug("hidden");
+    log.info("hello", {
+      deliveryId: "d1",
+      clientSecret: "s3cr3t",
+      accessToken: "t0k3n",
+      authorization: "Bearer x",
+    });
+    log.error("boom", { error: new Error("bad") });
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0]!);
+    expect(first).toEqual({
+      time: "1970-01-01T00:00:00.000Z",
+      level: "info",
+      msg: "hello",
+      component: "x",
+      deliveryId: "d1",
+      clientSecret: "[redacted]",
+      accessToken: "[redacted]",
+      authorization: "[redacted]",
+    });
+    expect(lines.join("\n")).not.toMatch(/s3cr3t|t0k3n|Bearer x/);
+    expect(JSON.parse(lines[1]!).error).toBe("bad");
+  });
+});

@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseConfig } from "../config/parse.js";
+import type { TaskgateConfig } from "../config/schema.js";
+import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../emulator/emulator.js";
+
+/** The API key local mode accepts. Local mode binds to 127.0.0.1 only. */
+export const LOCAL_API_KEY = "local-dev-key";
+
+/**
+ * The configuration `taskgate serve` uses when there is no config file: SQLite under ./data, the
+ * CDF emulator in the same server, and a signing secret made once and kept in ./data so callback
+ * URLs survive a restart.
+ */
+export function localConfig(dataDir: string, port: number): TaskgateConfig {
+  mkdirSync(dataDir, { recursive: true });
+  const base = `http://127.0.0.1:${port}`;
+  const result = parseConfig(
+    {
+      server: { host: "127.0.0.1", port },
+      publicUrl: base,
+      cdf: {
+        baseUrl: `${base}/emulator`,
+        project: DEFAULT_PROJECT,
+        auth: {
+          type: "client_credentials",
+          tokenUrl: `${base}/emulator/oauth2/token`,
+          clientId: DEFAULT_CLIENT.clientId,
+          clientSecret: DEFAULT_CLIENT.clientSecret,
+          scopes: [`${base}/emulator/.default`],
+        },
+      },
+      storage: { kind: "sqlite", path: join(dataDir, "taskgate.db"), synchronous: "normal" },
+      signingKeys: [{ kid: "local", secret: localSecret(dataDir) }],
+      api: { keys: [{ name: "local", sha256: sha256(LOCAL_API_KEY) }] },
+      forwarder: { pollInterval: "500ms" },
+    },
+    {},
+  );
+  if (!result.ok)
+    throw new Error(`internal: local-mode config is invalid: ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+function localSecret(dataDir: string): string {
+  const file = join(dataDir, "local-signing-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The start-up banner: where things are, and a walkthrough to paste into a shell. */
+export function localBanner(url: string, dataDir: string): string {
+  const j = (expr: string) => `node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).${expr}'`;
+  return [
+    "",
+    "taskgate is running in LOCAL MODE (no config file found): nothing here talks to a real CDF.",
+    "",
+    `  gateway        ${url}`,
+    `  CDF emulator   ${url}/emulator   (project "${DEFAULT_PROJECT}")`,
+    `  API key        ${LOCAL_API_KEY}`,
+    `  database       ${join(dataDir, "taskgate.db")}`,
+    "",
+    "Walkthrough (paste into a shell):",
+    "",
+    "  # 1. Start a workflow execution in the emulator; its async task waits IN_PROGRESS",
+    `  EXEC=$(curl -s -X POST ${url}/emulator/_emulator/executions -H 'content-type: application/json' -d '{}')`,
+    `  EXEC_ID=$(echo "$EXEC" | ${j("id")})`,
+    `  TASK_ID=$(echo "$EXEC" | ${j("executedTasks[0].id")})`,
+    "",
+    "  # 2. Register a wait for the task, as its Cognite Function would; keep the callback URL",
+    `  CALLBACK=$(curl -s -X POST ${url}/v1/waits -H 'authorization: Bearer ${LOCAL_API_KEY}' \\`,
+    `    -H 'content-type: application/json' -d "{\\"taskId\\": \\"$TASK_ID\\"}" | ${j("callbackUrl")})`,
+    "",
+    "  # 3. Call the callback URL, as the third party would",
+    `  curl -s -X POST "$CALLBACK" -H 'content-type: application/json' -d '{"output": {"approvedBy": "me"}}'`,
+    "",
+    "  # 4. The task is COMPLETED in the emulator, with the output",
+    `  curl -s ${url}/emulator/_emulator/executions/$EXEC_ID | ${j("executedTasks[0]")}`,
+    "",
+    "To use a real CDF project, write a config file (see taskgate.config.example.json) and run",
+    "  npx taskgate serve --config taskgate.config.json",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,175 @@
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
+import { createCdfClient } from "./adapters/cdf/cdf-client.js";
+import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
+import { systemClock } from "./adapters/runtime/system-clock.js";
+import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
+import type { KyselyStore } from "./adapters/sql/kysely-store.js";
+import { openPostgresStore } from "./adapters/sql/postgres.js";
+import { openSqliteStore } from "./adapters/sql/sqlite.js";
+import type { TaskgateConfig } from "./config/schema.js";
+import { TokenSigner } from "./core/signed-token.js";
+import type { EmulatorEnv } from "./emulator/context.js";
+import { createApp } from "./http/app.js";
+import type { AppDeps } from "./http/env.js";
+import type { Logger } from "./ports/logger.js";
+import { Forwarder } from "./services/forwarder.js";
+import { VERSION } from "./version.js";
+
+export interface GatewayOptions {
+  config: TaskgateConfig;
+  /** Overrides config.server.port (`--port`, `PORT`); 0 picks a free port. */
+  port?: number;
+  /** Local mode: the CDF emulator app, mounted at /emulator and reached in-process. */
+  emulator?: Hono<EmulatorEnv>;
+  /** Where CDF is reached; defaults to the runtime's fetch. */
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** When set, `publicUrl` is derived from the bound address (local mode, tests). */
+  derivePublicUrl?: boolean;
+}
+
+export interface RunningGateway {
+  url: string;
+  publicUrl: string;
+  app: Hono;
+  store: KyselyStore;
+  forwarder: Forwarder;
+  logger: Logger;
+  /** Stops accepting, finishes in-flight requests and deliveries, closes the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The Node composition root: builds every dependency from the config once, then serves. */
+export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
+  const { config } = o;
+  const clock = systemClock;
+  const ids = uuid7Ids(clock);
+  const logger =
+    o.logger ??
+    jsonLogger({
+      level: config.log.level as LogLevel,
+      write: (line) => process.stdout.write(`${line}\n`),
+      now: clock.now,
+      base: { service: "taskgate" },
+    });
+
+  const store = await openStore(config);
+  let app: Hono | undefined;
+  // In local mode CDF is the emulator inside this very app: call it in-process.
+  const cdfFetch: typeof fetch =
+    o.fetch ?? (o.emulator ? (input, init) => Promise.resolve(app!.fetch(new Request(input, init))) : fetch);
+  const cdf = createCdfClient({
+    baseUrl: config.cdf.baseUrl,
+    project: config.cdf.project,
+    auth: config.cdf.auth,
+    fetch: cdfFetch,
+    clock,
+    random: ids.random,
+    logger: logger.child({ component: "cdf" }),
+    appName: config.cdf.appName,
+    sdkVersion: VERSION,
+    timeoutMs: config.cdf.timeout,
+    retry: { maxRetries: config.forwarder.callRetries },
+  });
+  const forwarder = new Forwarder({
+    store,
+    cdf,
+    clock,
+    ids,
+    logger: logger.child({ component: "forwarder" }),
+    concurrency: config.forwarder.concurrency,
+    leaseMs: config.forwarder.lease,
+    pollIntervalMs: config.forwarder.pollInterval,
+  });
+
+  const port = o.port ?? config.server.port;
+  let server: ServerType | undefined;
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server = serve(
+      {
+        fetch: (req, env) =>
+          app
+            ? app.fetch(req, env)
+            : new Response("starting", { status: 503, headers: { "retry-after": "1" } }),
+        port,
+        hostname: config.server.host,
+      },
+      (info) => resolve(info),
+    );
+    server.once("error", reject);
+  });
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
+  const publicUrl = o.derivePublicUrl ? url : config.publicUrl;
+
+  const deps: AppDeps = {
+    store,
+    cdf,
+    clock,
+    ids,
+    logger,
+    tokens: new TokenSigner(config.signingKeys),
+    publicUrl,
+    waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
+    minRetryWindowMs: config.forwarder.minRetryWindow,
+    forwarder,
+    authenticate: createApiAuthenticator(
+      {
+        keys: config.api.keys,
+        oidc: config.api.oidc && { ...config.api.oidc, clockToleranceMs: config.api.oidc.clockTolerance },
+      },
+      clock,
+    ),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    version: VERSION,
+    ...(o.emulator ? { emulator: o.emulator } : {}),
+  };
+  app = createApp(deps) as unknown as Hono;
+  forwarder.start();
+  logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 10_000) => {
+    closing ??= (async () => {
+      logger.info("shutting down: no new requests; finishing in-flight work", { graceMs });
+      await new Promise<void>((resolve) => {
+        server!.close(() => resolve());
+        if ("closeIdleConnections" in server!) server.closeIdleConnections();
+      });
+      await forwarder.stop(graceMs);
+      await store.close();
+      logger.info("stopped");
+    })();
+    return closing;
+  };
+  return { url, publicUrl, app, store, forwarder, logger, close };
+}
+
+async function openStore(config: TaskgateConfig): Promise<KyselyStore> {
+  const s = config.storage;
+  if (s.kind === "postgres") return openPostgresStore({ url: s.url, poolSize: s.poolSize });
+  if (s.kind === "memory") return openSqliteStore({ path: ":memory:" });
+  return openSqliteStore({ path: s.path, synchronous: s.synchronous });
+}
+
+/** SIGTERM and SIGINT stop the gateway gracefully; a second signal exits at once. */
+export function stopOnSignals(gateway: Pick<RunningGateway, "close">, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info("signal received", { signal });
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error("shutdown failed", { error: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}

@@ -1,0 +1,2 @@
+/** Reported in /healthz, logs and the x-cdp-sdk header. Kept in step with package.json by a test. */
+export const VERSION = "0.1.0";
