@@ -1,0 +1,47 @@
+import type { Context } from "hono";
+import type { Clock } from "../ports/clock.js";
+import type { WorkflowEngine } from "./engine.js";
+import type { FaultList } from "./faults.js";
+import type { IdentityProvider } from "./idp.js";
+import type { RequestLog } from "./request-log.js";
+import type { SessionStore } from "./sessions.js";
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface EmulatorConfig {
+  /** Lifetime of tokens from `/oauth2/token`; changing it affects tokens issued afterwards. */
+  tokenLifetimeSeconds: number;
+}
+
+/** Per-request values the traffic middleware sets before any route runs. */
+export interface EmulatorVariables {
+  requestId: string;
+  /** The mount prefix (`""` at the root, `"/emulator"` when mounted there). */
+  base: string;
+  /** The raw request body, read once so it can be logged and parsed. */
+  bodyText: string;
+}
+
+export type EmulatorEnv = { Variables: EmulatorVariables };
+
+/** Everything the routes share; one per emulator. */
+export interface EmulatorState {
+  clock: Clock;
+  project: string;
+  clients: readonly ClientCredentials[];
+  config: EmulatorConfig;
+  engine: WorkflowEngine;
+  sessions: SessionStore;
+  idp: IdentityProvider;
+  faults: FaultList;
+  log: RequestLog;
+  dropConnection: ((c: Context) => void) | undefined;
+}
+
+/** The emulator's absolute URL for this request (origin + mount prefix): the token issuer. */
+export function issuerOf(c: Context<EmulatorEnv>): string {
+  return new URL(c.req.url).origin + c.var.base;
+}
