@@ -194,12 +194,20 @@ export class Forwarder {
       ...over,
     });
 
+    // A call never outlives its lease: past it, another worker may already be sending the same
+    // update, so the call is cut while there is still time to record the attempt.
+    const budget = (d.leaseUntil ?? startedAt) - startedAt - Math.min(5_000, this.o.leaseMs / 4);
+    if (budget <= 0) {
+      log.warn("lease too close to expiry to start a call; leaving the delivery to the next claim");
+      return;
+    }
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(budget)]);
     let outcome: AttemptOutcome;
     try {
-      const r = await this.o.cdf.updateTask(d.taskId, d.update, this.abort.signal);
+      const r = await this.o.cdf.updateTask(d.taskId, d.update, signal);
       outcome = { kind: "delivered", attempt: attempt({ httpStatus: 200, requestId: r.requestId ?? null }) };
     } catch (err) {
-      outcome = await this.afterFailure(d, err, attemptNo, attempt);
+      outcome = await this.afterFailure(d, err, attemptNo, attempt, signal);
     }
 
     const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);
@@ -223,6 +231,7 @@ export class Forwarder {
     err: unknown,
     attemptNo: number,
     attempt: (over: Partial<AttemptRecord>) => AttemptRecord,
+    signal: AbortSignal,
   ): Promise<AttemptOutcome> {
     const failure = isCdfError(err)
       ? err.failure
@@ -248,7 +257,7 @@ export class Forwarder {
 
     // Reconcile: did CDF already apply this very update (say, before a crash)?
     try {
-      const { value } = await this.o.cdf.retrieveExecution(d.executionId!, this.abort.signal);
+      const { value } = await this.o.cdf.retrieveExecution(d.executionId!, signal);
       const task = value.executedTasks.find((t) => t.id === d.taskId);
       if (task && alreadyApplied(d.update.status, task.status)) {
         return { kind: "reconciled", attempt: attempt({ ...base, outcome: "reconciled" }) };
