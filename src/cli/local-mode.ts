@@ -11,15 +11,16 @@ export const LOCAL_API_KEY = "local-dev-key";
 /**
  * The configuration `taskgate serve` uses when there is no config file: SQLite under ./data, the
  * CDF emulator in the same server, and a signing secret made once and kept in ./data so callback
- * URLs survive a restart.
+ * URLs survive a restart. Port 0 (tests) means "any free port"; the caller then derives publicUrl.
  */
 export function localConfig(dataDir: string, port: number): TaskgateConfig {
   mkdirSync(dataDir, { recursive: true });
-  const base = `http://127.0.0.1:${port}`;
+  // CDF is the emulator inside this process, reached without a socket: the origin is nominal.
+  const base = "http://taskgate.local";
   const result = parseConfig(
     {
-      server: { host: "127.0.0.1", port },
-      publicUrl: base,
+      server: { host: "127.0.0.1", port: port === 0 ? 8080 : port },
+      publicUrl: `http://127.0.0.1:${port === 0 ? 8080 : port}`,
       cdf: {
         baseUrl: `${base}/emulator`,
         project: DEFAULT_PROJECT,
