@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { generateKeyPair, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TaskgateError } from "../../core/errors.js";
+import { type EmulatorServer, startEmulatorServer } from "../../emulator/serve-node.js";
+import { TestClock } from "../../testing/test-clock.js";
+import { type Authenticate, createApiAuthenticator } from "./api-auth.js";
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    return err instanceof TaskgateError ? err.code : `unexpected ${String(err)}`;
+  }
+}
+
+describe("API keys", () => {
+  const auth = createApiAuthenticator({ keys: [{ name: "fn", sha256: sha("the-key") }] }, new TestClock());
+
+  it("accepts a configured key by its hash and names the caller", async () => {
+    expect(await auth("the-key")).toEqual({ kind: "api-key", name: "fn" });
+  });
+
+  it.each(["the-key ", "The-key", "", "x".repeat(9000), sha("the-key")])("refuses %j", async (bearer) => {
+    expect(await codeOf(auth(bearer))).toBe("unauthorized");
+  });
+});
+
+/** OIDC against the emulator's identity provider: a real JWKS over HTTP, fetched and cached by jose. */
+describe("OIDC bearer tokens", () => {
+  let idp: EmulatorServer;
+  let auth: Authenticate;
+  const clock = { now: () => Date.now(), sleep: async () => {} };
+  const mint = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${idp.url}/_emulator/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  beforeAll(async () => {
+    idp = await startEmulatorServer({ port: 0 });
+    auth = createApiAuthenticator(
+      {
+        keys: [{ name: "fn", sha256: sha("the-key") }],
+        oidc: {
+          issuer: idp.url,
+          audience: "api://taskgate",
+          jwksUrl: `${idp.url}/.well-known/jwks.json`,
+          require: { roles: ["taskgate"] },
+          algorithms: ["RS256", "ES256"],
+          clockToleranceMs: 0,
+        },
+      },
+      clock,
+    );
+  });
+  afterAll(() => idp?.close());
+
+  it("accepts a token with the right issuer, audience and required claim", async () => {
+    const token = await mint({
+      audience: "api://taskgate",
+      subject: "svc-1",
+      claims: { roles: ["reader", "taskgate"] },
+    });
+    expect(await auth(token)).toEqual({ kind: "oidc", name: "svc-1" });
+    // API keys keep working beside OIDC.
+    expect((await auth("the-key")).kind).toBe("api-key");
+  });
+
+  it("refuses another audience or issuer with 401", async () => {
+    expect(await codeOf(auth(await mint({ audience: "api://other", claims: { roles: ["taskgate"] } })))).toBe(
+      "unauthorized",
+    );
+    const foreignIssuer = await mint({
+      audience: "api://taskgate",
+      claims: { roles: ["taskgate"], iss: "https://evil" },
+    });
+    expect(await codeOf(auth(foreignIssuer))).toBe("unauthorized");
+  });
+
+  it("refuses an expired token with 401", async () => {
+    const token = await mint({
+      audience: "api://taskgate",
+      claims: { roles: ["taskgate"], exp: Math.floor(Date.now() / 1000) - 5 },
+    });
+    expect(await codeOf(auth(token))).toBe("unauthorized");
+  });
+
+  it("answers 403 when a required claim is missing", async () => {
+    expect(
+      await codeOf(auth(await mint({ audience: "api://taskgate", claims: { roles: ["reader"] } }))),
+    ).toBe("forbidden");
+    expect(await codeOf(auth(await mint({ audience: "api://taskgate" })))).toBe("forbidden");
+  });
+
+  it("refuses a token signed by a key not in the JWKS, and an HS256 token, with 401", async () => {
+    const hs = await new SignJWT({ roles: ["taskgate"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(idp.url)
+      .setAudience("api://taskgate")
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode("x".repeat(32)));
+    expect(await codeOf(auth(hs))).toBe("unauthorized");
+    const { privateKey } = await generateKeyPair("ES256");
+    const stranger = await new SignJWT({ roles: ["taskgate"] })
+      .setProtectedHeader({ alg: "ES256", kid: "not-in-the-jwks" })
+      .setIssuer(idp.url)
+      .setAudience("api://taskgate")
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    expect(await codeOf(auth(stranger))).toBe("unauthorized");
+    const none = `${btoa(JSON.stringify({ alg: "none" }))}.${btoa(JSON.stringify({ iss: idp.url, aud: "api://taskgate", roles: ["taskgate"] }))}.`;
+    expect(await codeOf(auth(none))).toBe("unauthorized");
+  });
+});

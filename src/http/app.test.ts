@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { KyselyStore } from "../adapters/sql/kysely-store.js";
+import { openSqliteStore } from "../adapters/sql/sqlite.js";
+import { emulatedCdf } from "../testing/emulated-cdf.js";
+import { json } from "../testing/json.js";
+import { TestClock } from "../testing/test-clock.js";
+import { testApp } from "../testing/test-deps.js";
+import { onError } from "./on-error.js";
+
+describe("the app's edges", () => {
+  let store: KyselyStore;
+  let t: ReturnType<typeof testApp>;
+  beforeEach(async () => {
+    store = await openSqliteStore({ path: ":memory:" });
+    const clock = new TestClock();
+    t = testApp({ store, cdf: emulatedCdf(clock).cdf, clock });
+  });
+  afterEach(() => store.close());
+
+  it("answers liveness and readiness", async () => {
+    expect(await json(await t.app.request("/healthz"))).toEqual({ status: "ok", version: "test" });
+    expect((await t.app.request("/readyz")).status).toBe(200);
+  });
+
+  it("reports not ready (503) when the store is gone", async () => {
+    await store.close();
+    const res = await t.app.request("/readyz");
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe("store_unavailable");
+    store = await openSqliteStore({ path: ":memory:" }); // for afterEach
+  });
+
+  it("answers unknown routes with the error envelope and a request id", async () => {
+    const res = await t.app.request("/nope");
+    expect(res.status).toBe(404);
+    const body = await json(res);
+    expect(body.error).toMatchObject({ code: "not_found" });
+    expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("keeps a caller's plain x-request-id and replaces an unsafe one", async () => {
+    expect(
+      (await t.app.request("/healthz", { headers: { "x-request-id": "fn-42.a" } })).headers.get(
+        "x-request-id",
+      ),
+    ).toBe("fn-42.a");
+    const odd = await t.app.request("/healthz", { headers: { "x-request-id": "<script>" } });
+    expect(odd.headers.get("x-request-id")).not.toBe("<script>");
+  });
+
+  it("turns an unexpected error into a generic 500 that leaks nothing, and logs it", async () => {
+    const app = new Hono();
+    app.use(async (c, next) => {
+      c.set("deps" as never, t.deps as never);
+      c.set("requestId" as never, "rid-1" as never);
+      await next();
+    });
+    app.get("/boom", () => {
+      throw new Error("db password is hunter2");
+    });
+    app.onError(onError as never);
+    const res = await app.request("/boom");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: "internal", requestId: "rid-1" });
+    expect(text).not.toContain("hunter2");
+    expect(t.logger.entries.some((e) => e.level === "error" && e.msg === "unhandled error")).toBe(true);
+  });
+});

@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exampleEnv } from "../src/config/example.js";
+import { ROOT, tsxArgs } from "./support/tsx.js";
+
+const MAIN = tsxArgs("src/cli/main.ts");
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (TypeScript through tsx) in `cwd` and collects its output. */
+function taskgate(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [...MAIN, ...args], {
+      cwd,
+      env: { ...process.env, TASKGATE_CONFIG: "", PORT: "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b) => (stdout += b));
+    child.stderr.on("data", (b) => (stderr += b));
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe("taskgate CLI", () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "taskgate-cli-"));
+  });
+  afterEach(() => {
+    child?.kill("SIGKILL");
+    child = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("check accepts the example config and summarises it", async () => {
+    const r = await taskgate(
+      ["check", "--config", join(ROOT, "taskgate.config.example.json")],
+      dir,
+      exampleEnv,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/OK — CDF project "my-project"/);
+  });
+
+  it("check names every problem with its path and fix, exits 2, and never prints a secret", async () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        publicUrl: "not a url",
+        cdf: { baseUrl: "https://api.cognitedata.com", auth: { type: "token", token: "${env:CDF_TOKEN}" } },
+        signingKeys: [{ kid: "k", secret: "short-secret-value" }],
+        api: {},
+        servr: {},
+      }),
+    );
+    const r = await taskgate(["check", "--config", file], dir);
+    expect(r.code).toBe(2);
+    for (const path of [
+      "publicUrl",
+      "cdf.project",
+      "cdf.auth.token",
+      "signingKeys[0].secret",
+      "api",
+      "servr",
+    ]) {
+      expect(r.stderr).toMatch(new RegExp(`^${path.replace(/[[\].]/g, "\\$&")}: .*; fix: `, "m"));
+    }
+    expect(r.stderr).toContain("set env CDF_TOKEN");
+    expect(r.stderr).toContain('did you mean "server"');
+    expect(r.stderr).not.toContain("short-secret-value");
+  });
+
+  it("a named config that does not exist is an error, never local mode", async () => {
+    for (const args of [
+      ["check", "--config", "missing.json"],
+      ["serve", "--config", "missing.json"],
+    ]) {
+      const r = await taskgate(args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/missing\.json does not exist/);
+    }
+    const viaEnv = await taskgate(["serve"], dir, { TASKGATE_CONFIG: "nope.json" });
+    expect(viaEnv.code).toBe(2);
+  });
+
+  it("usage errors exit 2 with the usage; --help exits 0", async () => {
+    expect((await taskgate(["frobnicate"], dir)).code).toBe(2);
+    expect((await taskgate(["serve", "--port", "http"], dir)).stderr).toMatch(/--port must be an integer/);
+    const help = await taskgate(["--help"], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/taskgate serve/);
+  });
+
+  it("serve without a config starts local mode, prints the walkthrough, and stops cleanly on SIGTERM", async () => {
+    child = spawn(process.execPath, [...MAIN, "serve", "--port", "0"], {
+      cwd: dir,
+      env: { ...process.env, TASKGATE_CONFIG: "", PORT: "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (b) => (stdout += b));
+    child.stderr!.on("data", (b) => (stderr += b));
+    const deadline = Date.now() + 15_000;
+    while (!stderr.includes("Walkthrough") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(stderr).toContain("LOCAL MODE");
+    const url = /gateway\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+    expect(url).toBeDefined();
+    expect(((await (await fetch(`${url}/healthz`)).json()) as { status: string }).status).toBe("ok");
+    const exited = new Promise<number | null>((r) => child!.on("close", r));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/"msg":"stopped"/);
+  });
+});
