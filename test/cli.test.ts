@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleEnv } from "../src/config/example.js";
+import { envRef } from "../src/config/interpolate.js";
 import { ROOT, tsxArgs } from "./support/tsx.js";
 
 const MAIN = tsxArgs("src/cli/main.ts");
@@ -58,7 +59,7 @@ describe("taskgate CLI", () => {
       file,
       JSON.stringify({
         publicUrl: "not a url",
-        cdf: { baseUrl: "https://api.cognitedata.com", auth: { type: "token", token: "${env:CDF_TOKEN}" } },
+        cdf: { baseUrl: "https://api.cognitedata.com", auth: { type: "token", token: envRef("CDF_TOKEN") } },
         signingKeys: [{ kid: "k", secret: "short-secret-value" }],
         api: {},
         servr: {},
