@@ -3,10 +3,10 @@ import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
+import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
-import type { KyselyStore } from "./adapters/sql/kysely-store.js";
 import { openPostgresStore } from "./adapters/sql/postgres.js";
 import { openSqliteStore } from "./adapters/sql/sqlite.js";
 import type { TaskgateConfig } from "./config/schema.js";
@@ -15,6 +15,7 @@ import type { EmulatorEnv } from "./emulator/context.js";
 import { createApp } from "./http/app.js";
 import type { AppDeps } from "./http/env.js";
 import type { Logger } from "./ports/logger.js";
+import type { Store } from "./ports/store.js";
 import { Forwarder } from "./services/forwarder.js";
 import { VERSION } from "./version.js";
 
@@ -35,7 +36,7 @@ export interface RunningGateway {
   url: string;
   publicUrl: string;
   app: Hono;
-  store: KyselyStore;
+  store: Store;
   forwarder: Forwarder;
   logger: Logger;
   /** Stops accepting, finishes in-flight requests and deliveries, closes the store. */
@@ -148,10 +149,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   return { url, publicUrl, app, store, forwarder, logger, close };
 }
 
-async function openStore(config: TaskgateConfig): Promise<KyselyStore> {
+async function openStore(config: TaskgateConfig): Promise<Store> {
   const s = config.storage;
   if (s.kind === "postgres") return openPostgresStore({ url: s.url, poolSize: s.poolSize });
-  if (s.kind === "memory") return openSqliteStore({ path: ":memory:" });
+  if (s.kind === "memory") return new MemoryStore();
   return openSqliteStore({ path: s.path, synchronous: s.synchronous });
 }
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, it } from "vitest";
+import { describeStoreContract } from "../../testing/store-contract.js";
 import { openPostgresStore } from "./postgres.js";
-import { describeStoreContract } from "./store.contract.js";
 
 /**
  * PostgreSQL runs on the development machines and CI (.ci/run starts it); TASKGATE_TEST_PG

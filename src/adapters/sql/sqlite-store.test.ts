@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { aDelivery, aWait, describeStoreContract } from "../../testing/store-contract.js";
 import { openSqliteStore } from "./sqlite.js";
-import { aDelivery, aWait, describeStoreContract } from "./store.contract.js";
 
 describeStoreContract("SQLite file (better-sqlite3, WAL)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "taskgate-store-"));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AttemptRecord, DeliveryRecord, Store, WaitRecord } from "../../ports/store.js";
-import { uuid7 } from "../runtime/uuid7-ids.js";
+import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
+import type { AttemptRecord, DeliveryRecord, Store, WaitRecord } from "../ports/store.js";
 
 /**
  * The one contract every Store must meet, run against each dialect and runtime (SQLite on disk,

@@ -1,0 +1,7 @@
+import { describeStoreContract } from "../../testing/store-contract.js";
+import { MemoryStore } from "./memory-store.js";
+
+describeStoreContract("memory", async () => {
+  const store = new MemoryStore();
+  return { store, cleanup: () => store.close() };
+});

@@ -1,0 +1,201 @@
+import type {
+  AcceptCallbackInput,
+  AcceptResult,
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryFilter,
+  DeliveryRecord,
+  Page,
+  Store,
+  WaitFilter,
+  WaitRecord,
+} from "../../ports/store.js";
+
+/**
+ * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
+ * and throw-away gateways. Each method runs without awaiting in the middle, so it is atomic on a
+ * single-threaded runtime. It passes the same contract suite as the SQL stores.
+ */
+export class MemoryStore implements Store {
+  private readonly waits = new Map<string, WaitRecord>();
+  private readonly deliveries = new Map<string, DeliveryRecord>();
+  private readonly attempts = new Map<string, AttemptRecord[]>();
+  private closed = false;
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error("store closed");
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  async createWait(wait: WaitRecord): Promise<boolean> {
+    if (wait.source !== null && wait.correlationKey !== null) {
+      for (const w of this.waits.values()) {
+        if (w.status !== "open" || w.source !== wait.source || w.correlationKey !== wait.correlationKey)
+          continue;
+        if (w.expiresAt > wait.createdAt) return false;
+        this.waits.set(w.id, { ...w, status: "expired", closedAt: wait.createdAt });
+      }
+    }
+    if (this.waits.has(wait.id)) return false;
+    this.waits.set(wait.id, clone(wait));
+    return true;
+  }
+
+  async getWait(id: string): Promise<WaitRecord | undefined> {
+    const w = this.waits.get(id);
+    return w && clone(w);
+  }
+
+  async listWaits(f: WaitFilter): Promise<Page<WaitRecord>> {
+    const rows = [...this.waits.values()].filter(
+      (w) =>
+        (!f.status || w.status === f.status) &&
+        (!f.source || w.source === f.source) &&
+        (!f.taskId || w.taskId === f.taskId) &&
+        (!f.cursor || w.id < f.cursor),
+    );
+    return page(rows, f.limit);
+  }
+
+  async cancelWait(id: string, now: number): Promise<WaitRecord | undefined> {
+    const w = this.waits.get(id);
+    if (!w) return undefined;
+    if (w.status === "open") this.waits.set(id, { ...w, status: "cancelled", closedAt: now });
+    return this.getWait(id);
+  }
+
+  async expireWaits(now: number): Promise<number> {
+    let n = 0;
+    for (const w of this.waits.values()) {
+      if (w.status === "open" && w.expiresAt <= now) {
+        this.waits.set(w.id, { ...w, status: "expired", closedAt: now });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async acceptCallback({ waitId, now, delivery }: AcceptCallbackInput): Promise<AcceptResult> {
+    const w = this.waits.get(waitId);
+    if (!w) return { kind: "not_found" };
+    if (w.status === "open" && w.expiresAt > now) {
+      this.waits.set(waitId, {
+        ...w,
+        status: "closed",
+        closedAt: now,
+        deliveryId: delivery.id,
+        resultHash: delivery.resultHash,
+      });
+      this.deliveries.set(delivery.id, clone(delivery));
+      return { kind: "accepted", delivery };
+    }
+    if (w.status === "closed" && w.resultHash === delivery.resultHash)
+      return { kind: "duplicate", wait: clone(w) };
+    return { kind: "closed", wait: clone(w.status === "open" ? { ...w, status: "expired" } : w) };
+  }
+
+  async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {
+    const due = [...this.deliveries.values()]
+      .filter(
+        (d) =>
+          d.status === "pending" && d.nextAttemptAt <= now && (d.leaseUntil === null || d.leaseUntil <= now),
+      )
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+      .slice(0, Math.max(0, limit));
+    return due.map((d) => {
+      const leased = { ...d, leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: now };
+      this.deliveries.set(d.id, leased);
+      return clone(leased);
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    let next: number | undefined;
+    for (const d of this.deliveries.values()) {
+      if (d.status !== "pending") continue;
+      const at = Math.max(d.nextAttemptAt, d.leaseUntil ?? 0);
+      if (next === undefined || at < next) next = at;
+    }
+    return next;
+  }
+
+  async recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean> {
+    const d = this.deliveries.get(id);
+    if (!d || d.leaseOwner !== owner || d.status !== "pending") return false;
+    const a = outcome.attempt;
+    const base = {
+      ...d,
+      attempts: a.attempt,
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: now,
+      lastStatus: a.httpStatus,
+      lastRequestId: a.requestId,
+      lastError: a.error,
+    };
+    this.deliveries.set(
+      id,
+      outcome.kind === "retry"
+        ? { ...base, nextAttemptAt: outcome.nextAttemptAt }
+        : outcome.kind === "dead"
+          ? { ...base, status: "dead" }
+          : { ...base, status: "delivered", deliveredAt: now },
+    );
+    this.attempts.set(id, [...(this.attempts.get(id) ?? []), clone(a)]);
+    return true;
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    const d = this.deliveries.get(id);
+    return d && clone(d);
+  }
+
+  async listDeliveries(f: DeliveryFilter): Promise<Page<DeliveryRecord>> {
+    const rows = [...this.deliveries.values()].filter(
+      (d) =>
+        (!f.status || d.status === f.status) &&
+        (!f.waitId || d.waitId === f.waitId) &&
+        (!f.cursor || d.id < f.cursor),
+    );
+    return page(rows, f.limit);
+  }
+
+  async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
+    return (this.attempts.get(deliveryId) ?? []).map(clone);
+  }
+
+  async replayDelivery(
+    id: string,
+    now: number,
+    deliverUntil: number,
+  ): Promise<DeliveryRecord | false | undefined> {
+    const d = this.deliveries.get(id);
+    if (!d) return undefined;
+    if (d.status !== "dead" && d.status !== "delivered") return false;
+    const replayed: DeliveryRecord = {
+      ...d,
+      status: "pending",
+      nextAttemptAt: now,
+      deliverUntil,
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: now,
+      deliveredAt: null,
+    };
+    this.deliveries.set(id, replayed);
+    return clone(replayed);
+  }
+}
+
+function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const sorted = rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const items = sorted.slice(0, limit).map(clone);
+  return { items, nextCursor: sorted.length > limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
