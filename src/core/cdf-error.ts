@@ -15,6 +15,11 @@ export interface CdfFailure {
   retryAfterMs?: number;
   /** True for network errors, 429, 502, 503, 504. */
   retryable: boolean;
+  /**
+   * This try, or an earlier try of the same call, ended without a clear answer (connection lost,
+   * timeout, 502, 504): CDF may have applied the request even though the call failed.
+   */
+  mayHaveApplied?: boolean;
 }
 
 /** Thrown by the CDF client once its own retries are spent. */

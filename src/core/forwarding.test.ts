@@ -59,6 +59,20 @@ describe("decideAfterFailure", () => {
     });
   });
 
+  it("says so when it dead-letters a refusal that may follow an applied update it cannot check", () => {
+    const d = decideAfterFailure(
+      http(400, { message: "not IN_PROGRESS" }),
+      ctx({ earlierOutcomeUnknown: true }),
+    );
+    expect(d.kind).toBe("dead");
+    expect(d.kind === "dead" && d.reason).toMatch(
+      /^not IN_PROGRESS \(an earlier attempt ended without an answer/,
+    );
+    expect(decideAfterFailure(http(400), ctx({ earlierOutcomeUnknown: true, canReconcile: true }))).toEqual({
+      kind: "reconcile",
+    });
+  });
+
   it("reconciles other 4xx when the execution is known, else dead-letters with CDF's message", () => {
     expect(decideAfterFailure(http(400), ctx({ canReconcile: true }))).toEqual({ kind: "reconcile" });
     expect(decideAfterFailure(http(400, { message: "Task is not IN_PROGRESS" }), ctx())).toEqual({

@@ -23,6 +23,11 @@ export interface FailureContext {
   deliverUntil: number;
   /** True when the execution id is known, so the task's real state can be read back. */
   canReconcile: boolean;
+  /**
+   * An earlier attempt (or an earlier try within this one) ended without a clear answer: a lost
+   * connection, a timeout, a 502/504, or a worker that died mid-attempt. CDF may hold our update.
+   */
+  earlierOutcomeUnknown?: boolean;
   random: () => number;
   schedule?: RetrySchedule;
 }
@@ -46,6 +51,14 @@ export function decideAfterFailure(failure: CdfFailure, ctx: FailureContext): Fa
   if (failure.status === 404) return { kind: "dead", reason: failure.message };
   if (ctx.canReconcile && failure.status !== undefined && failure.status >= 400 && failure.status < 500) {
     return { kind: "reconcile" };
+  }
+  if (ctx.earlierOutcomeUnknown) {
+    return {
+      kind: "dead",
+      reason:
+        `${failure.message} (an earlier attempt ended without an answer, so CDF may already have applied ` +
+        "this very update; taskgate cannot check without the execution id: register waits with executionId)",
+    };
   }
   return { kind: "dead", reason: failure.message };
 }

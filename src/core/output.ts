@@ -34,3 +34,24 @@ export function assertOutputSize(output: JsonObject): void {
     );
   }
 }
+
+/**
+ * The path of the first `null` inside a JSON value, if any. CDF refuses task updates with `null`
+ * anywhere ("`null` values aren't allowed."), so taskgate refuses them at the door: accepting one
+ * would close the wait with a result CDF can never take.
+ */
+export function findNull(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (value === null) return path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNull(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      const found = findNull(v, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -1,8 +1,19 @@
 import { z } from "zod";
 import { parseDuration } from "../core/duration.js";
+import { findNull } from "../core/output.js";
 import { TaskIdSchema, UpdateStatusSchema } from "../core/task-status.js";
 
-const jsonObject = z.record(z.string(), z.unknown());
+/** A JSON object bound for CDF's task output: no `null` anywhere, since CDF refuses those. */
+const jsonObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const at = findNull(value);
+  if (at) {
+    ctx.addIssue({
+      code: "custom",
+      path: at,
+      message: "null values are not allowed (CDF refuses them); leave the key out instead",
+    });
+  }
+});
 const key = z.string().min(1).max(255);
 
 /** POST /v1/waits: `taskId`, or `executionId` + `taskExternalId` resolved through CDF. */
@@ -26,7 +37,7 @@ export const CreateWaitSchema = z
       })
       .optional(),
     output: jsonObject.optional(),
-    metadata: jsonObject.optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -37,6 +37,11 @@ export interface DeliveryRecord {
   update: TaskUpdate;
   resultHash: string;
   attempts: number;
+  /**
+   * How many times a worker has leased it (accepting with a lease counts). More leases than
+   * recorded attempts means a worker died or lost its lease mid-attempt: CDF may have applied it.
+   */
+  claims: number;
   nextAttemptAt: number;
   /** Forwarding is given up after this instant (dead-lettered). */
   deliverUntil: number;

@@ -50,6 +50,7 @@ export async function acceptCallback(
     update: { status, output },
     resultHash,
     attempts: 0,
+    claims: direct ? 1 : 0,
     nextAttemptAt: now,
     deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
     leaseOwner: direct ? deps.forwarder!.newLeaseOwner() : null,

@@ -196,6 +196,19 @@ describe("Forwarder", () => {
     });
   });
 
+  it("explains a refusal after a worker died mid-attempt, when it cannot check CDF", async () => {
+    const cdf = scriptedCdf(() => {
+      throw httpFailure(400, { message: "Task is not IN_PROGRESS" });
+    });
+    // Accepted and leased by a process that then died before recording anything.
+    const d = await pending({ leaseOwner: "crashed/1", leaseUntil: clock.now() + 1000, claims: 1 });
+    clock.advance(1000);
+    await forwarder(cdf.client).runOnce();
+    const dead = await store.getDelivery(d.id);
+    expect(dead).toMatchObject({ status: "dead", claims: 2, attempts: 1 });
+    expect(dead!.lastError).toMatch(/^Task is not IN_PROGRESS \(an earlier attempt ended without an answer/);
+  });
+
   it("gives up at deliverUntil", async () => {
     const cdf = scriptedCdf(() => {
       throw httpFailure(503);

@@ -1,4 +1,4 @@
-import { isCdfError } from "../core/cdf-error.js";
+import { type CdfFailure, isCdfError } from "../core/cdf-error.js";
 import { alreadyApplied, decideAfterFailure, type RetrySchedule } from "../core/forwarding.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Clock } from "../ports/clock.js";
@@ -246,6 +246,7 @@ export class Forwarder {
       attempt: attemptNo,
       deliverUntil: d.deliverUntil,
       canReconcile: d.executionId !== null,
+      earlierOutcomeUnknown: outcomeMayBeApplied(d, failure),
       random: this.o.ids.random,
       ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
     });
@@ -288,6 +289,18 @@ export class Forwarder {
       return { kind: "dead", attempt: attempt({ ...base, outcome: "dead" }) };
     }
   }
+}
+
+/**
+ * Whether CDF may already hold this update although no attempt saw it succeed: a worker leased
+ * the delivery and never recorded an attempt (it died), the last attempt lost its answer, or a try
+ * within this call did.
+ */
+function outcomeMayBeApplied(d: DeliveryRecord, failure: CdfFailure): boolean {
+  const diedMidAttempt = d.claims - 1 > d.attempts;
+  const lastUnanswered =
+    d.attempts > 0 && (d.lastStatus === null || d.lastStatus === 502 || d.lastStatus === 504);
+  return diedMidAttempt || lastUnanswered || failure.mayHaveApplied === true;
 }
 
 function describe(err: unknown): string {

@@ -46,6 +46,7 @@ export function aDelivery(wait: WaitRecord, over: Partial<DeliveryRecord> = {}):
     update: { status: "COMPLETED", output: { ok: true, nested: { n: 1 } } },
     resultHash: "hash-a",
     attempts: 0,
+    claims: 0,
     nextAttemptAt: T0,
     deliverUntil: T0 + 3_600_000,
     leaseOwner: null,
@@ -266,7 +267,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await accepted(aWait(), { leaseOwner: "other", leaseUntil: T0 + 500 }); // leased
         const claimed = await store.claimDue(T0 + 10, "me", 30_000, 10);
         expect(claimed.map((d) => d.id)).toEqual([d2.id, d1.id]);
-        expect(claimed[0]).toMatchObject({ leaseOwner: "me", leaseUntil: T0 + 10 + 30_000 });
+        expect(claimed[0]).toMatchObject({ leaseOwner: "me", leaseUntil: T0 + 10 + 30_000, claims: 1 });
         expect(await store.claimDue(T0 + 10, "me", 30_000, 10)).toEqual([]);
         expect(await store.claimDue(T0 + 10, "me", 30_000, 0)).toEqual([]);
       });
@@ -280,11 +281,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
 
       it("hands an expired lease to another worker (crash recovery)", async () => {
-        const d = await accepted(aWait(), { leaseOwner: "crashed", leaseUntil: T0 + 500 });
+        const d = await accepted(aWait(), { leaseOwner: "crashed", leaseUntil: T0 + 500, claims: 1 });
         expect(await store.claimDue(T0 + 499, "me", 1000, 10)).toEqual([]);
         const [claimed] = await store.claimDue(T0 + 500, "me", 1000, 10);
         expect(claimed?.id).toBe(d.id);
         expect(claimed?.leaseOwner).toBe("me");
+        // Two leases, no attempt recorded: the forwarder can tell a worker died mid-attempt.
+        expect(claimed).toMatchObject({ claims: 2, attempts: 0 });
         // The crashed worker, back to life, can no longer write.
         expect(
           await store.recordAttempt(d.id, "crashed", T0 + 600, { kind: "delivered", attempt: anAttempt(d) }),

@@ -373,7 +373,12 @@ describe("createCdfClient: retries", () => {
           : base(input, init),
     });
     const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
-    expect(error.failure).toEqual({ kind: "network", message: "fetch failed", retryable: true });
+    expect(error.failure).toEqual({
+      kind: "network",
+      message: "fetch failed",
+      retryable: true,
+      mayHaveApplied: true,
+    });
     expect(error.cause).toBeInstanceOf(TypeError);
   });
 
@@ -391,7 +396,12 @@ describe("createCdfClient: retries", () => {
       client: { timeoutMs: 20, retry: { maxRetries: 1 }, auth: { type: "token", token: "t" } },
     });
     const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
-    expect(error.failure).toEqual({ kind: "network", message: "no response within 20 ms", retryable: true });
+    expect(error.failure).toEqual({
+      kind: "network",
+      message: "no response within 20 ms",
+      retryable: true,
+      mayHaveApplied: true,
+    });
   });
 
   it("does not retry 404 or 400, and keeps CDF's message and request id", async () => {
@@ -429,6 +439,28 @@ describe("createCdfClient: retries", () => {
   });
 });
 
+describe("createCdfClient: did CDF maybe apply it?", () => {
+  it("flags a final refusal that followed a try whose answer was lost", async () => {
+    const { client } = harness((c, n) =>
+      n === 1
+        ? c.json({ error: { code: 504, message: "Gateway Timeout" } }, 504)
+        : c.json({ error: { code: 400, message: "Task is not IN_PROGRESS" } }, 400),
+    );
+    const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
+    expect(error.failure).toMatchObject({ status: 400, retryable: false, mayHaveApplied: true });
+  });
+
+  it("does not flag a refusal after plain 503s, which CDF answers without applying", async () => {
+    const { client } = harness((c, n) =>
+      n === 1
+        ? c.json({ error: { code: 503, message: "Service Unavailable" } }, 503)
+        : c.json({ error: { code: 400, message: "Task is not IN_PROGRESS" } }, 400),
+    );
+    const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
+    expect(error.failure.mayHaveApplied).toBeUndefined();
+  });
+});
+
 describe("createCdfClient: cancellation", () => {
   it("stops retrying when the caller aborts during backoff, throwing the last failure", async () => {
     const controller = new AbortController();
@@ -456,6 +488,7 @@ describe("createCdfClient: cancellation", () => {
       kind: "network",
       message: "aborted by the caller before CDF's answer was read",
       retryable: true,
+      mayHaveApplied: true,
     });
   });
 

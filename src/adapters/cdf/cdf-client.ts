@@ -114,6 +114,7 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
         ok: false,
         failure: { kind: "network", message: errorMessage(error), retryable: true },
         cause: error,
+        fromIdp: true,
       };
     }
 
@@ -168,11 +169,12 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     let attempts = 0;
     let retries = 0;
     let reauthenticated = false;
+    let unclear = false;
     let last: Extract<Attempt<T>, { ok: false }> | undefined;
     for (;;) {
       // Aborted while backing off: report what actually went wrong last.
       if (call.signal?.aborted)
-        throw last ? new CdfError(last.failure, { cause: last.cause }) : aborted(call.signal);
+        throw last ? new CdfError(last.failure, { cause: last.cause }) : aborted(call.signal, unclear);
       attempts++;
       logger.debug("cdf request", { ...where, attempt: attempts });
       const result = await attempt(call);
@@ -182,8 +184,18 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
       }
       last = result;
       const { failure } = result;
+      // A request CDF may have received and applied, answer unseen: remembered for the caller.
+      if (
+        !result.fromIdp &&
+        (failure.kind === "network" || failure.status === 502 || failure.status === 504)
+      ) {
+        unclear = true;
+      }
+      if (unclear) failure.mayHaveApplied = true;
       // Aborted mid-attempt: a network "failure" here is only the abort itself.
-      if (call.signal?.aborted) throw failure.kind === "http" ? new CdfError(failure) : aborted(call.signal);
+      if (call.signal?.aborted) {
+        throw failure.kind === "http" ? new CdfError(failure) : aborted(call.signal, !result.fromIdp);
+      }
       const fields = {
         ...where,
         attempt: attempts,
@@ -238,9 +250,14 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
  * The caller gave up (shutdown, lease lost) before CDF answered. Still a CdfError, so callers
  * handle one type; retryable, since whether CDF saw the request is unknown.
  */
-function aborted(signal: AbortSignal): CdfError {
+function aborted(signal: AbortSignal, mayHaveApplied: boolean): CdfError {
   return new CdfError(
-    { kind: "network", message: "aborted by the caller before CDF's answer was read", retryable: true },
+    {
+      kind: "network",
+      message: "aborted by the caller before CDF's answer was read",
+      retryable: true,
+      ...(mayHaveApplied ? { mayHaveApplied } : {}),
+    },
     { cause: signal.reason },
   );
 }

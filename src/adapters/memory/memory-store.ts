@@ -106,7 +106,13 @@ export class MemoryStore implements Store {
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
       .slice(0, Math.max(0, limit));
     return due.map((d) => {
-      const leased = { ...d, leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: now };
+      const leased = {
+        ...d,
+        leaseOwner: owner,
+        leaseUntil: now + leaseMs,
+        updatedAt: now,
+        claims: d.claims + 1,
+      };
       this.deliveries.set(d.id, leased);
       return clone(leased);
     });

@@ -177,7 +177,12 @@ export class KyselyStore implements Store {
     if (this.ops.skipLocked) due = due.forUpdate().skipLocked();
     const rows = await this.db
       .updateTable("deliveries")
-      .set({ lease_owner: owner, lease_until: now + leaseMs, updated_at: now })
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: now + leaseMs,
+        updated_at: now,
+        claims: eb("claims", "+", 1),
+      }))
       .where("id", "in", due)
       // Re-checked on the row itself, so two claimers can never both win it.
       .where("status", "=", "pending")

@@ -50,6 +50,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn("update_json", "text", (c) => c.notNull())
         .addColumn("result_hash", "text", (c) => c.notNull())
         .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("claims", "integer", (c) => c.notNull().defaultTo(0))
         .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
         .addColumn("deliver_until", "bigint", (c) => c.notNull())
         .addColumn("lease_owner", "text")

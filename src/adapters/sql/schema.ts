@@ -28,6 +28,7 @@ export interface DeliveriesTable {
   update_json: string;
   result_hash: string;
   attempts: Generated<number>;
+  claims: Generated<number>;
   next_attempt_at: number;
   deliver_until: number;
   lease_owner: string | null;

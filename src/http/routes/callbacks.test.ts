@@ -196,6 +196,13 @@ describe("POST /v1/callbacks/:token", () => {
       ["output that is a string", { output: "yes" }, undefined, 400, "invalid_request"],
       ["an unknown field", { state: "COMPLETED" }, undefined, 400, "invalid_request"],
       [
+        "a null anywhere in the output (CDF refuses those)",
+        { output: { a: [1, { b: null }] } },
+        undefined,
+        400,
+        "invalid_request",
+      ],
+      [
         "a body over the limit",
         { output: { x: "y".repeat(300 * 1024) } },
         undefined,

@@ -99,6 +99,7 @@ describe("/v1/waits", () => {
     ["a bad ttl", { taskId: "x".repeat(36), ttl: "soon" }, "ttl"],
     ["an unknown field", { taskId: "x".repeat(36), colour: "red" }, "(body)"],
     ["output that is not an object", { taskId: "x".repeat(36), output: [1] }, "output"],
+    ["a null in the output template", { taskId: "x".repeat(36), output: { a: { b: null } } }, "output.a.b"],
   ])("answers 400 invalid_request for %s, naming the path", async (_, body, path) => {
     const res = await post(body);
     expect(res.status).toBe(400);
