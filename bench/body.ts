@@ -1,0 +1,21 @@
+/** A realistic callback body, `{"output": {...}}`, padded to exactly `bytes` bytes of JSON. */
+export function callbackBody(bytes = 1024): string {
+  const output = {
+    ticketId: "INC-2026-004217",
+    decision: "approved",
+    approvedBy: { name: "Kari Nordmann", email: "kari.nordmann@example.com" },
+    approvedAt: 1_780_000_000_000,
+    lines: [
+      { asset: "23-PA-9101", check: "valve position", value: 0.82, unit: "fraction" },
+      { asset: "23-PA-9102", check: "valve position", value: 0.79, unit: "fraction" },
+      { asset: "23-TT-1044", check: "temperature", value: 61.4, unit: "degC" },
+    ],
+    note: "",
+  };
+  const base = JSON.stringify({ output }).length;
+  if (base > bytes) throw new Error(`the body skeleton is already ${base} bytes`);
+  output.note = "n".repeat(bytes - base);
+  const body = JSON.stringify({ output });
+  if (Buffer.byteLength(body) !== bytes) throw new Error("body size mismatch");
+  return body;
+}
