@@ -1,4 +1,4 @@
-import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { TaskgateError } from "./errors.js";
 
 /** A signing key from config: the first signs, all verify (rotation without broken links). */
@@ -29,15 +29,28 @@ const MAX_TOKEN_LENGTH = 4096;
  * token) and the purpose is bound as the audience, so a callback token cannot open an approval.
  */
 export class TokenSigner {
-  private readonly keys: Map<string, Uint8Array>;
+  private readonly secrets: Map<string, Uint8Array<ArrayBuffer>>;
+  /** Imported once per key: importing on every verify costs more than the HMAC itself. */
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
   private readonly signKid: string;
 
   constructor(keys: readonly SigningKey[]) {
     const first = keys[0];
     if (!first) throw new TaskgateError("config_invalid", "at least one signing key is required");
     const encoder = new TextEncoder();
-    this.keys = new Map(keys.map((k) => [k.kid, encoder.encode(k.secret)]));
+    this.secrets = new Map(keys.map((k) => [k.kid, encoder.encode(k.secret)]));
     this.signKid = first.kid;
+  }
+
+  private key(kid: string): Promise<CryptoKey> | undefined {
+    let key = this.keys.get(kid);
+    if (!key) {
+      const secret = this.secrets.get(kid);
+      if (!secret) return undefined;
+      key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+      this.keys.set(kid, key);
+    }
+    return key;
   }
 
   async sign(claims: TokenClaims, now: number, jti: string): Promise<string> {
@@ -49,7 +62,7 @@ export class TokenSigner {
       .setJti(jti)
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(Math.floor(claims.expiresAt / 1000))
-      .sign(this.keys.get(this.signKid)!);
+      .sign(await this.key(this.signKid)!);
   }
 
   /** Verifies a token for `purpose` at `now`; throws `token_invalid` or `token_expired`. */
@@ -59,7 +72,7 @@ export class TokenSigner {
       const { payload } = await jwtVerify(
         token,
         (header) => {
-          const key = header.kid === undefined ? undefined : this.keys.get(header.kid);
+          const key = header.kid === undefined ? undefined : this.key(header.kid);
           if (!key) throw invalid();
           return key;
         },

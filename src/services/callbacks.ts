@@ -14,18 +14,22 @@ export type CallbackOutcome =
   | { outcome: "queued"; deliveryId: string; waitId: string }
   | { outcome: "duplicate"; deliveryId: string; waitId: string };
 
+/** The wait a callback URL names, once its token is verified (`token_invalid`, `token_expired`). */
+export async function callbackWaitId(deps: ServiceDeps, token: string): Promise<string> {
+  return (await deps.tokens.verify(token, "callback", deps.clock.now())).sub;
+}
+
 /**
- * A call to a wait's callback URL: verify the token, then close the wait and store the delivery
+ * A call to a wait's callback URL (its token already verified): close the wait and store the delivery
  * in one atomic step before anything is acknowledged. The same result again is a duplicate (the
  * sender retried); a different result after the first is refused, never forwarded.
  */
 export async function acceptCallback(
   deps: ServiceDeps,
-  token: string,
+  waitId: string,
   body: CallbackBody,
 ): Promise<CallbackOutcome> {
   const now = deps.clock.now();
-  const { sub: waitId } = await deps.tokens.verify(token, "callback", now);
   const wait = await deps.store.getWait(waitId);
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
 
@@ -65,8 +69,9 @@ export async function acceptCallback(
   const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
   switch (result.kind) {
     case "accepted":
-      deps.logger.info("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
-      if (direct) deps.forwarder!.submit(delivery);
+      deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
+      // After the 202 is on its way: the answer does not wait for the forward to start.
+      if (direct) setTimeout(() => deps.forwarder!.submit(delivery), 0);
       else deps.forwarder?.kick();
       deps.afterAccept?.(delivery);
       return { outcome: "queued", deliveryId, waitId: wait.id };

@@ -6,9 +6,24 @@ import type { Ids } from "../../ports/ids.js";
  * make cheap, stable cursors. Web Crypto only, so it runs on every runtime.
  */
 export function uuid7Ids(clock: Clock): Ids {
+  // Random bytes are drawn 4 KB at a time: one getRandomValues call per id costs more than the id.
+  // The pool is filled on first use (Workers forbid randomness at module load).
+  let pool = new Uint8Array(0);
+  let offset = 0;
+  const take = (n: number): Uint8Array => {
+    if (offset + n > pool.length) {
+      pool = crypto.getRandomValues(new Uint8Array(4096));
+      offset = 0;
+    }
+    offset += n;
+    return pool.subarray(offset - n, offset);
+  };
   return {
-    newId: () => uuid7(clock.now(), crypto.getRandomValues(new Uint8Array(10))),
-    random: () => crypto.getRandomValues(new Uint32Array(1))[0]! / 0x1_0000_0000,
+    newId: () => uuid7(clock.now(), take(10)),
+    random: () => {
+      const b = take(4);
+      return (((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!) / 0x1_0000_0000;
+    },
   };
 }
 

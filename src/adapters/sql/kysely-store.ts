@@ -166,13 +166,14 @@ export class KyselyStore implements Store {
 
   async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {
     if (limit <= 0) return [];
+    // due_at folds "next attempt reached" and "no live lease" into one indexed column, so a
+    // claim costs the rows it takes, not the backlog of leased work in front of it.
     let due = this.db
       .selectFrom("deliveries")
       .select("id")
       .where("status", "=", "pending")
-      .where("next_attempt_at", "<=", now)
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]))
-      .orderBy("next_attempt_at")
+      .where("due_at", "<=", now)
+      .orderBy("due_at")
       .limit(limit);
     if (this.ops.skipLocked) due = due.forUpdate().skipLocked();
     const rows = await this.db
@@ -180,13 +181,14 @@ export class KyselyStore implements Store {
       .set((eb) => ({
         lease_owner: owner,
         lease_until: now + leaseMs,
+        due_at: now + leaseMs,
         updated_at: now,
         claims: eb("claims", "+", 1),
       }))
       .where("id", "in", due)
       // Re-checked on the row itself, so two claimers can never both win it.
       .where("status", "=", "pending")
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]))
+      .where("due_at", "<=", now)
       .returningAll()
       .execute();
     return rows.map(deliveryFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
@@ -195,18 +197,7 @@ export class KyselyStore implements Store {
   async nextDueAt(): Promise<number | undefined> {
     const row = await this.db
       .selectFrom("deliveries")
-      .select((eb) =>
-        eb.fn
-          .min(
-            eb
-              .case()
-              .when("lease_until", ">", eb.ref("next_attempt_at"))
-              .then(eb.ref("lease_until"))
-              .else(eb.ref("next_attempt_at"))
-              .end(),
-          )
-          .as("next"),
-      )
+      .select((eb) => eb.fn.min("due_at").as("next"))
       .where("status", "=", "pending")
       .executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
@@ -240,7 +231,7 @@ export class KyselyStore implements Store {
     };
     const set =
       outcome.kind === "retry"
-        ? { ...base, next_attempt_at: outcome.nextAttemptAt }
+        ? { ...base, next_attempt_at: outcome.nextAttemptAt, due_at: outcome.nextAttemptAt }
         : outcome.kind === "dead"
           ? { ...base, status: "dead" }
           : { ...base, status: "delivered", delivered_at: now };
@@ -292,6 +283,7 @@ export class KyselyStore implements Store {
       .set({
         status: "pending",
         next_attempt_at: now,
+        due_at: now,
         deliver_until: deliverUntil,
         lease_owner: null,
         lease_until: null,

@@ -55,6 +55,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn("deliver_until", "bigint", (c) => c.notNull())
         .addColumn("lease_owner", "text")
         .addColumn("lease_until", "bigint")
+        .addColumn("due_at", "bigint", (c) => c.notNull())
         .addColumn("last_error", "text")
         .addColumn("last_status", "integer")
         .addColumn("last_request_id", "text")
@@ -65,7 +66,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema
         .createIndex("deliveries_due")
         .on("deliveries")
-        .columns(["status", "next_attempt_at"])
+        .columns(["status", "due_at"])
         .execute();
       await db.schema.createIndex("deliveries_wait").on("deliveries").columns(["wait_id"]).execute();
 

@@ -94,6 +94,7 @@ export function deliveryToRow(d: DeliveryRecord): Insertable<DeliveriesTable> {
     deliver_until: d.deliverUntil,
     lease_owner: d.leaseOwner,
     lease_until: d.leaseUntil,
+    due_at: Math.max(d.nextAttemptAt, d.leaseUntil ?? 0),
     last_error: d.lastError,
     last_status: d.lastStatus,
     last_request_id: d.lastRequestId,

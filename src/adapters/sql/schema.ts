@@ -33,6 +33,8 @@ export interface DeliveriesTable {
   deliver_until: number;
   lease_owner: string | null;
   lease_until: number | null;
+  /** When the row can next be claimed: the lease's end while leased, else next_attempt_at. */
+  due_at: number;
   last_error: string | null;
   last_status: number | null;
   last_request_id: string | null;

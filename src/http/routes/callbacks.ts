@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { acceptCallback } from "../../services/callbacks.js";
+import { acceptCallback, callbackWaitId } from "../../services/callbacks.js";
 import type { AppEnv } from "../env.js";
 import { readJson } from "../middleware/json-body.js";
 import { CallbackBodySchema } from "../schemas.js";
@@ -7,9 +7,8 @@ import { CallbackBodySchema } from "../schemas.js";
 /** The wait's callback URL: public, protected by its signed token. */
 export const callbackRoutes = new Hono<AppEnv>().post("/:token", async (c) => {
   // The token is checked before the body is parsed, so a forged URL learns nothing about the schema.
-  const token = c.req.param("token");
-  await c.var.deps.tokens.verify(token, "callback", c.var.deps.clock.now());
+  const waitId = await callbackWaitId(c.var.deps, c.req.param("token"));
   const body = await readJson(c, CallbackBodySchema, { emptyAsObject: true });
-  const result = await acceptCallback(c.var.deps, token, body);
+  const result = await acceptCallback(c.var.deps, waitId, body);
   return c.json(result, result.outcome === "queued" ? 202 : 200);
 });
