@@ -7,6 +7,7 @@ import { jwtVerify } from "jose";
 import { Kysely, SqliteDialect } from "kysely";
 import { createApiAuthenticator } from "../src/adapters/auth/api-auth.js";
 import { jsonLogger } from "../src/adapters/runtime/json-logger.js";
+import { nodeSha256Hex } from "../src/adapters/runtime/node-sha256.js";
 import { systemClock } from "../src/adapters/runtime/system-clock.js";
 import { uuid7, uuid7Ids } from "../src/adapters/runtime/uuid7-ids.js";
 import { atomicByTransaction, KyselyStore } from "../src/adapters/sql/kysely-store.js";
@@ -342,6 +343,7 @@ async function wholeApp(dir: string): Promise<void> {
   };
   const deps = (store: Store, logger: Logger): AppDeps => ({
     store,
+    sha256: nodeSha256Hex,
     cdf: instantCdf,
     clock,
     ids,

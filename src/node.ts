@@ -5,6 +5,7 @@ import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
 import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
+import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import { openPostgresStore } from "./adapters/sql/postgres.js";
@@ -113,6 +114,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     ids,
     logger,
     tokens: new TokenSigner(config.signingKeys),
+    sha256: nodeSha256Hex,
     publicUrl,
     waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
     minRetryWindowMs: config.forwarder.minRetryWindow,
@@ -123,6 +125,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         oidc: config.api.oidc && { ...config.api.oidc, clockToleranceMs: config.api.oidc.clockTolerance },
       },
       clock,
+      nodeSha256Hex,
     ),
     bodyLimitBytes: config.server.bodyLimitBytes,
     version: VERSION,

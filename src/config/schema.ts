@@ -188,6 +188,20 @@ export const StorageSchema = z.discriminatedUnion("kind", [
     poolSize: int(1, 1000, 10),
   }),
   z.strictObject({ kind: z.literal("memory") }),
+  /** Cloudflare Workers only: the D1 database bound to the worker under `binding`. */
+  z.strictObject({
+    kind: z.literal("d1"),
+    binding: hint(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a binding name (letters, digits, underscores)")
+        .default("DB"),
+      {
+        example: '"DB"',
+        fix: 'use the binding name of the [[d1_databases]] entry in wrangler.toml, e.g. "DB"',
+      },
+    ),
+  }),
 ]);
 
 export const SigningKeySchema = z.strictObject({

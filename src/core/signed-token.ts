@@ -47,7 +47,10 @@ export class TokenSigner {
     if (!key) {
       const secret = this.secrets.get(kid);
       if (!secret) return undefined;
-      key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+      key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+        "verify",
+      ]);
       this.keys.set(kid, key);
     }
     return key;

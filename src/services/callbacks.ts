@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from "../core/canonical-json.js";
+import { canonicalJson } from "../core/canonical-json.js";
 import { TaskgateError } from "../core/errors.js";
 import { assertOutputSize, mergeOutput } from "../core/output.js";
 import type { UpdateStatus } from "../core/task-status.js";
@@ -34,7 +34,7 @@ export async function acceptCallback(
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
 
   const status = body.status ?? "COMPLETED";
-  const resultHash = await sha256Hex(canonicalJson({ status, output: body.output ?? null }));
+  const resultHash = await deps.sha256(canonicalJson({ status, output: body.output ?? null }));
   if (wait.status !== "open" || wait.expiresAt <= now) return settled(wait, resultHash);
 
   const deliveryId = deps.ids.newId();

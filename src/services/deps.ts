@@ -1,6 +1,7 @@
 import type { TokenSigner } from "../core/signed-token.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Clock } from "../ports/clock.js";
+import type { Sha256Hex } from "../ports/hasher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { DeliveryRecord, Store } from "../ports/store.js";
@@ -14,6 +15,7 @@ export interface ServiceDeps {
   ids: Ids;
   logger: Logger;
   tokens: TokenSigner;
+  sha256: Sha256Hex;
   /** Base for the links taskgate hands out (callback URLs), without a trailing slash. */
   publicUrl: string;
   waits: { defaultTtlMs: number; maxTtlMs: number };

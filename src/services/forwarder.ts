@@ -203,13 +203,20 @@ export class Forwarder {
       log.warn("lease too close to expiry to start a call; leaving the delivery to the next claim");
       return;
     }
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(budget)]);
+    // One controller and one timer (AbortSignal.any/timeout are costly on Node and leave listeners).
+    const cut = new AbortController();
+    const stop = () => cut.abort();
+    const timer = setTimeout(stop, budget);
+    this.abort.signal.addEventListener("abort", stop, { once: true });
     let outcome: AttemptOutcome;
     try {
-      const r = await this.o.cdf.updateTask(d.taskId, d.update, signal);
+      const r = await this.o.cdf.updateTask(d.taskId, d.update, cut.signal);
       outcome = { kind: "delivered", attempt: attempt({ httpStatus: 200, requestId: r.requestId ?? null }) };
     } catch (err) {
-      outcome = await this.afterFailure(d, err, attemptNo, attempt, signal);
+      outcome = await this.afterFailure(d, err, attemptNo, attempt, cut.signal);
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener("abort", stop);
     }
 
     const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);

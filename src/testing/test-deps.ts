@@ -1,5 +1,6 @@
 import { createApiAuthenticator } from "../adapters/auth/api-auth.js";
 import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
+import { sha256Hex } from "../core/canonical-json.js";
 import { TokenSigner } from "../core/signed-token.js";
 import { createApp } from "../http/app.js";
 import type { AppDeps } from "../http/env.js";
@@ -40,6 +41,7 @@ export function testApp(o: TestAppOptions) {
     ids: testIds(clock),
     logger,
     tokens: new TokenSigner([{ kid: "k1", secret: "s".repeat(40) }]),
+    sha256: sha256Hex,
     publicUrl: "https://taskgate.test",
     waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
     minRetryWindowMs: 3_600_000,

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { sha256Hex } from "../../core/canonical-json.js";
 import { TaskgateError } from "../../core/errors.js";
 import type { Clock } from "../../ports/clock.js";
+import type { Sha256Hex } from "../../ports/hasher.js";
 
 export interface ApiAuthConfig {
   keys?: { name: string; sha256: string }[] | undefined;
@@ -30,7 +31,11 @@ export type Authenticate = (bearer: string) => Promise<Principal>;
  * token that looks like a JWT is verified against the OIDC provider's JWKS (cached by jose,
  * refetched on an unknown kid), with issuer, audience, pinned algorithms and required claims.
  */
-export function createApiAuthenticator(config: ApiAuthConfig, clock: Clock): Authenticate {
+export function createApiAuthenticator(
+  config: ApiAuthConfig,
+  clock: Clock,
+  sha256: Sha256Hex = sha256Hex,
+): Authenticate {
   const keys = new Map((config.keys ?? []).map((k) => [k.sha256.toLowerCase(), k.name]));
   const oidc = config.oidc;
   const jwks = oidc
@@ -59,7 +64,7 @@ export function createApiAuthenticator(config: ApiAuthConfig, clock: Clock): Aut
       if (missing) throw new TaskgateError("forbidden", `the token lacks the required claim "${missing[0]}"`);
       return { kind: "oidc", name: String(payload.sub ?? payload.azp ?? "unknown") };
     }
-    const name = keys.get(await sha256Hex(bearer));
+    const name = keys.get(await sha256(bearer));
     if (name === undefined) throw unauthorized();
     return { kind: "api-key", name };
   };

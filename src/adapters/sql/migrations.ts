@@ -63,11 +63,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn("updated_at", "bigint", (c) => c.notNull())
         .addColumn("delivered_at", "bigint")
         .execute();
-      await db.schema
-        .createIndex("deliveries_due")
-        .on("deliveries")
-        .columns(["status", "due_at"])
-        .execute();
+      await db.schema.createIndex("deliveries_due").on("deliveries").columns(["status", "due_at"]).execute();
       await db.schema.createIndex("deliveries_wait").on("deliveries").columns(["wait_id"]).execute();
 
       await db.schema
