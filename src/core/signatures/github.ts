@@ -1,0 +1,48 @@
+import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
+import { fromHex } from "./encoding.js";
+import { reject } from "./failures.js";
+import { getHeader } from "./headers.js";
+import { once } from "./lazy.js";
+import type { GithubConfig } from "./schema.js";
+import type { Verifier } from "./types.js";
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`, the webhook secret used as
+ * UTF-8 text. GitHub signs no timestamp, so replays are stopped by dedupe on X-GitHub-Delivery.
+ * The legacy SHA-1 `X-Hub-Signature` is not accepted.
+ */
+export const GITHUB_SIGNATURE_HEADER = "x-hub-signature-256";
+export const GITHUB_DELIVERY_HEADER = "x-github-delivery";
+
+export function createGithubVerifier(config: GithubConfig): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+  return async (req) => {
+    const header = getHeader(req.headers, GITHUB_SIGNATURE_HEADER);
+    if (!header) {
+      const legacy = getHeader(req.headers, "x-hub-signature")
+        ? " (only the SHA-1 X-Hub-Signature is present)"
+        : "";
+      throw reject("github", "missing_header", `missing the X-Hub-Signature-256 header${legacy}`);
+    }
+    if (!header.startsWith("sha256=")) {
+      throw reject("github", "wrong_algorithm", "the X-Hub-Signature-256 header does not start with sha256=");
+    }
+    const mac = fromHex(header.slice("sha256=".length));
+    if (!mac || mac.length !== MAC_LENGTH["SHA-256"]) {
+      throw reject(
+        "github",
+        "malformed_header",
+        "the X-Hub-Signature-256 header is not sha256= and 64 lower-case hex digits",
+      );
+    }
+    if (!(await verifyAnyHmac(await keys(), [mac], req.rawBody, MAC_LENGTH["SHA-256"]))) {
+      throw reject(
+        "github",
+        "mismatch",
+        "X-Hub-Signature-256 does not match the body with a configured secret",
+      );
+    }
+    const delivery = getHeader(req.headers, GITHUB_DELIVERY_HEADER);
+    return delivery ? { ok: true, messageId: delivery } : { ok: true };
+  };
+}

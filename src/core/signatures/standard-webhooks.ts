@@ -1,0 +1,165 @@
+import type { CryptoKey } from "jose";
+import { importHmacKey, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
+import { concatBytes, fromBase64, owned, utf8 } from "./encoding.js";
+import { misconfigured, reject } from "./failures.js";
+import { getHeader } from "./headers.js";
+import { once } from "./lazy.js";
+import type { StandardWebhooksConfig, SvixConfig } from "./schema.js";
+import {
+  ed25519PublicFromPrivate,
+  importEd25519Private,
+  importEd25519Public,
+  parseStandardWebhooksSecret,
+} from "./standard-webhooks-secret.js";
+import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
+import { MAX_SIGNATURES, type Verifier, type WebhookRequest } from "./types.js";
+
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com) and Svix, which is the same construction
+ * under `svix-*` headers: `{id}.{timestamp}.{body}` signed with HMAC-SHA256 (`v1,<base64>`) or
+ * Ed25519 (`v1a,<base64>`), several space-separated signatures per header, any one valid enough.
+ */
+
+interface HeaderNames {
+  id: string;
+  timestamp: string;
+  signature: string;
+}
+
+const STANDARD: HeaderNames = {
+  id: "webhook-id",
+  timestamp: "webhook-timestamp",
+  signature: "webhook-signature",
+};
+const SVIX: HeaderNames = { id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature" };
+
+interface Keys {
+  hmac: CryptoKey[];
+  ed25519: CryptoKey[];
+}
+
+export function createStandardWebhooksVerifier(config: StandardWebhooksConfig | SvixConfig): Verifier {
+  const scheme = config.scheme;
+  // Svix's own libraries fall back to the unbranded headers when the svix-* set is incomplete.
+  const headerSets = scheme === "svix" ? [SVIX, STANDARD] : [STANDARD];
+  const keys = once(() => importKeys(config));
+
+  return async (req, ctx) => {
+    const found = findHeaders(req.headers, headerSets);
+    if (!found) {
+      const names = headerSets[0]!;
+      const missing = [names.id, names.timestamp, names.signature].filter((n) => !getHeader(req.headers, n));
+      throw reject(
+        scheme,
+        "missing_header",
+        `missing the ${missing.join(", ")} header${missing.length > 1 ? "s" : ""}`,
+      );
+    }
+    const { names, id, timestamp: rawTimestamp, signature } = found;
+
+    const seconds = parseUnixSeconds(rawTimestamp);
+    if (seconds === undefined) {
+      throw reject(
+        scheme,
+        "malformed_timestamp",
+        `the ${names.timestamp} header is not a Unix time in seconds`,
+      );
+    }
+    const { v1, v1a } = parseSignatures(scheme, names.signature, signature);
+
+    // The libraries sign the timestamp as a number, so "0123" is signed as "123".
+    const signed = concatBytes(utf8(`${id}.${seconds}.`), req.rawBody);
+    const { hmac, ed25519 } = await keys();
+    const valid =
+      (await verifyAnyHmac(hmac, v1, signed, MAC_LENGTH["SHA-256"])) ||
+      (await verifyAnyEd25519(ed25519, v1a, signed));
+    if (!valid) {
+      throw reject(
+        scheme,
+        "mismatch",
+        `no signature in ${names.signature} matches the body with a configured secret`,
+      );
+    }
+    checkTolerance(scheme, seconds * 1000, ctx.now, ctx.toleranceMs ?? config.tolerance);
+    return { ok: true, messageId: id, timestamp: seconds * 1000 };
+  };
+}
+
+/** The first header set that is complete (svix-*, then webhook-* for Svix). */
+function findHeaders(headers: WebhookRequest["headers"], sets: readonly HeaderNames[]) {
+  for (const names of sets) {
+    const id = getHeader(headers, names.id);
+    const timestamp = getHeader(headers, names.timestamp);
+    const signature = getHeader(headers, names.signature);
+    if (id && timestamp && signature) return { names, id, timestamp, signature };
+  }
+  return undefined;
+}
+
+/**
+ * `v1,<base64> v1a,<base64> …`. Unknown versions are skipped (forward compatibility, as the
+ * libraries do); undecodable entries count as non-matching. A header with no v1/v1a entry at all
+ * is malformed.
+ */
+function parseSignatures(
+  scheme: StandardWebhooksConfig["scheme"] | SvixConfig["scheme"],
+  header: string,
+  value: string,
+): { v1: Uint8Array[]; v1a: Uint8Array[] } {
+  const entries = value.split(" ").filter((e) => e !== "");
+  if (entries.length > MAX_SIGNATURES) {
+    throw reject(
+      scheme,
+      "malformed_header",
+      `the ${header} header carries more than ${MAX_SIGNATURES} signatures`,
+    );
+  }
+  const v1: Uint8Array[] = [];
+  const v1a: Uint8Array[] = [];
+  let known = 0;
+  for (const entry of entries) {
+    const comma = entry.indexOf(",");
+    if (comma < 0) continue;
+    const version = entry.slice(0, comma);
+    if (version !== "v1" && version !== "v1a") continue;
+    known++;
+    const bytes = fromBase64(entry.slice(comma + 1));
+    if (bytes) (version === "v1" ? v1 : v1a).push(bytes);
+  }
+  if (known === 0) {
+    throw reject(scheme, "malformed_header", `the ${header} header has no v1 or v1a signature`);
+  }
+  return { v1, v1a };
+}
+
+async function verifyAnyEd25519(
+  keys: readonly CryptoKey[],
+  candidates: readonly Uint8Array[],
+  data: Uint8Array,
+) {
+  const message = owned(data);
+  for (const key of keys) {
+    for (const candidate of candidates) {
+      if (candidate.length !== 64) continue;
+      if (await crypto.subtle.verify({ name: "Ed25519" }, key, owned(candidate), message)) return true;
+    }
+  }
+  return false;
+}
+
+async function importKeys(config: StandardWebhooksConfig | SvixConfig): Promise<Keys> {
+  const keys: Keys = { hmac: [], ed25519: [] };
+  for (const secret of config.secrets) {
+    const parsed = parseStandardWebhooksSecret(secret);
+    try {
+      if ("error" in parsed) throw new Error(parsed.error);
+      if (parsed.kind === "hmac") keys.hmac.push(await importHmacKey(parsed.secret, "SHA-256"));
+      else if (parsed.kind === "ed25519-public")
+        keys.ed25519.push(await importEd25519Public(parsed.publicKey));
+      else keys.ed25519.push(await ed25519PublicFromPrivate(await importEd25519Private(parsed.seed)));
+    } catch (cause) {
+      throw misconfigured(config.scheme, "a secret could not be imported", cause);
+    }
+  }
+  return keys;
+}
