@@ -1,0 +1,127 @@
+import jsonata from "jsonata";
+import { TaskgateError } from "../core/errors.js";
+import { isPlainObject } from "../core/output.js";
+import { UPDATE_STATUSES, type UpdateStatus } from "../core/task-status.js";
+
+/** A source's JSONata expressions as written in the config. */
+export interface MappingConfig {
+  correlationKey: string;
+  status: string;
+  output?: string | undefined;
+  dedupeKey?: string | undefined;
+}
+
+type Expression = ReturnType<typeof jsonata>;
+
+/** The expressions compiled once, at start-up. */
+export interface SourceMapping {
+  correlationKey: Expression;
+  status: Expression;
+  output: Expression | undefined;
+  dedupeKey: Expression | undefined;
+}
+
+/** What a webhook means for taskgate, once mapped. */
+export interface MappedWebhook {
+  /** null: "not for us" (ignored). */
+  status: UpdateStatus | null;
+  correlationKey: string | null;
+  output: Record<string, unknown>;
+  dedupeKey: string | null;
+  /** Why a webhook is ignored although its status mapped to something. */
+  ignoredBecause?: string;
+}
+
+/** A config problem: which expression of which source does not compile, and where. */
+export interface MappingProblem {
+  field: keyof MappingConfig;
+  message: string;
+}
+
+/**
+ * Compiles a source's expressions, collecting every problem rather than stopping at the first,
+ * so `taskgate check` can name them all.
+ */
+export function compileMapping(config: MappingConfig): {
+  mapping?: SourceMapping;
+  problems: MappingProblem[];
+} {
+  const problems: MappingProblem[] = [];
+  const compile = (field: keyof MappingConfig): Expression | undefined => {
+    const text = config[field];
+    if (text === undefined) return undefined;
+    try {
+      return jsonata(text);
+    } catch (err) {
+      const e = err as { message?: string; position?: number };
+      problems.push({
+        field,
+        message: `JSONata does not compile${e.position === undefined ? "" : ` at character ${e.position}`}: ${e.message ?? String(err)}`,
+      });
+      return undefined;
+    }
+  };
+  const correlationKey = compile("correlationKey");
+  const status = compile("status");
+  const output = compile("output");
+  const dedupeKey = compile("dedupeKey");
+  if (problems.length > 0 || !correlationKey || !status) return { problems };
+  return { mapping: { correlationKey, status, output, dedupeKey }, problems };
+}
+
+/**
+ * Evaluates the mapping over a parsed body with `$headers` (lower-case names) and `$query` bound.
+ * A status that is not one of CDF's three (or null) is never forwarded: the webhook is ignored,
+ * with the reason recorded, since the sender cannot fix our mapping by retrying.
+ */
+export async function applyMapping(
+  mapping: SourceMapping,
+  body: unknown,
+  bindings: { headers: Record<string, string>; query: Record<string, string> },
+): Promise<MappedWebhook> {
+  const run = async (e: Expression | undefined, what: string): Promise<unknown> => {
+    if (!e) return undefined;
+    try {
+      return await e.evaluate(body, bindings);
+    } catch (err) {
+      throw new TaskgateError(
+        "invalid_request",
+        `the source's ${what} expression failed on this payload: ${(err as { message?: string }).message ?? String(err)}`,
+      );
+    }
+  };
+  const rawStatus = await run(mapping.status, "status");
+  const rawKey = await run(mapping.correlationKey, "correlationKey");
+  const rawOutput = await run(mapping.output, "output");
+  const rawDedupe = await run(mapping.dedupeKey, "dedupeKey");
+
+  const correlationKey = typeof rawKey === "string" || typeof rawKey === "number" ? String(rawKey) : null;
+  const dedupeKey = typeof rawDedupe === "string" || typeof rawDedupe === "number" ? String(rawDedupe) : null;
+  const output = isPlainObject(rawOutput) ? toPlainJson(rawOutput) : {};
+  if (rawStatus === null || rawStatus === undefined)
+    return { status: null, correlationKey, output, dedupeKey };
+  if (typeof rawStatus !== "string" || !(UPDATE_STATUSES as readonly string[]).includes(rawStatus)) {
+    return {
+      status: null,
+      correlationKey,
+      output,
+      dedupeKey,
+      ignoredBecause: `the status expression gave ${JSON.stringify(rawStatus)}, not one of ${UPDATE_STATUSES.join(", ")}`,
+    };
+  }
+  if (correlationKey === null || correlationKey.length === 0) {
+    return {
+      status: null,
+      correlationKey: null,
+      output,
+      dedupeKey,
+      ignoredBecause: "the correlationKey expression gave no string for this payload",
+    };
+  }
+  return { status: rawStatus as UpdateStatus, correlationKey, output, dedupeKey };
+}
+
+/** JSONata results may carry its own sequence wrappers; a JSON round trip leaves plain data. */
+function toPlainJson(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
