@@ -156,6 +156,11 @@ async function openStore(config: TaskgateConfig): Promise<Store> {
   const s = config.storage;
   if (s.kind === "postgres") return openPostgresStore({ url: s.url, poolSize: s.poolSize });
   if (s.kind === "memory") return new MemoryStore();
+  if (s.kind === "d1") {
+    throw new Error(
+      'storage kind "d1" runs only on Cloudflare Workers (src/worker.ts); on Node use "sqlite" or "postgres"',
+    );
+  }
   return openSqliteStore({ path: s.path, synchronous: s.synchronous });
 }
 

@@ -140,6 +140,11 @@ describe("parseConfig: valid documents", () => {
       { kind: "postgres", url: "postgresql://db/t", poolSize: 3 },
     ],
     [{ kind: "memory" }, { kind: "memory" }],
+    [{ kind: "d1" }, { kind: "d1", binding: "DB" }],
+    [
+      { kind: "d1", binding: "TASKGATE_DB" },
+      { kind: "d1", binding: "TASKGATE_DB" },
+    ],
   ])("accepts storage %j", (storage, expected) => {
     expect(configOf({ ...minimal(), storage }).storage).toEqual(expected);
   });
@@ -472,10 +477,26 @@ describe("parseConfig: problems", () => {
       [
         {
           path: "storage.kind",
-          message: 'not one of the allowed values ("sqlite", "postgres", "memory")',
-          fix: 'use one of "sqlite", "postgres", "memory"',
+          message: 'not one of the allowed values ("sqlite", "postgres", "memory", "d1")',
+          fix: 'use one of "sqlite", "postgres", "memory", "d1"',
         },
       ],
+    ],
+    [
+      "a D1 binding that is not a binding name",
+      { ...minimal(), storage: { kind: "d1", binding: "my-db" } },
+      [
+        {
+          path: "storage.binding",
+          message: "must be a binding name (letters, digits, underscores)",
+          fix: 'use the binding name of the [[d1_databases]] entry in wrangler.toml, e.g. "DB"',
+        },
+      ],
+    ],
+    [
+      "a D1 store with a path",
+      { ...minimal(), storage: { kind: "d1", path: "x.db" } },
+      [{ path: "storage.path", message: "unknown key", fix: "remove it (known keys here: kind, binding)" }],
     ],
     [
       "a symmetric OIDC algorithm",

@@ -38,7 +38,8 @@ export class TokenSigner {
     const first = keys[0];
     if (!first) throw new TaskgateError("config_invalid", "at least one signing key is required");
     const encoder = new TextEncoder();
-    this.secrets = new Map(keys.map((k) => [k.kid, encoder.encode(k.secret)]));
+    // Copied into a plain ArrayBuffer: Workers' TextEncoder types its result as any buffer kind.
+    this.secrets = new Map(keys.map((k) => [k.kid, new Uint8Array(encoder.encode(k.secret))]));
     this.signKid = first.kid;
   }
 

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { TaskgateError } from "../core/errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
@@ -10,11 +10,21 @@ import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
 import { waitRoutes } from "./routes/waits.js";
 
+export interface AppOptions {
+  /**
+   * Derives the deps one request sees from the shared ones. Workers needs it: work that outlives
+   * the response (the immediate forward after an accept) belongs to that request's
+   * `ctx.waitUntil`, and a promise shared across requests may be cancelled with the first one.
+   */
+  requestDeps?: (c: Context<AppEnv>) => AppDeps;
+}
+
 /** The one Hono app, served unchanged by every runtime's entry point. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const { requestDeps } = options;
   app.use(async (c, next) => {
-    c.set("deps", deps);
+    c.set("deps", requestDeps ? requestDeps(c) : deps);
     await next();
   });
   app.use(requestId);

@@ -5,7 +5,8 @@
  */
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM spelled out (its default): the Workers types require it in the options.
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const lenientDecoder = new TextDecoder("utf-8");
 
 /**

@@ -64,6 +64,8 @@ export function importEd25519Public(publicKey: Uint8Array): Promise<CryptoKey> {
 /** The public half of a private key, through its JWK export (Web Crypto has no direct derivation). */
 export async function ed25519PublicFromPrivate(privateKey: CryptoKey): Promise<CryptoKey> {
   const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  // The Workers types widen a JWK export to raw bytes too; a JWK export never is.
+  if (jwk instanceof ArrayBuffer) throw new TypeError("the JWK export of an Ed25519 key returned bytes");
   return crypto.subtle.importKey(
     "jwk",
     { kty: "OKP", crv: "Ed25519", x: jwk.x },

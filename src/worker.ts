@@ -1,0 +1,56 @@
+import type { ExecutionContext } from "hono";
+import type { WorkerBindings } from "./workers/config.js";
+import { configErrorResponse } from "./workers/fail-closed.js";
+import { gatewayFor } from "./workers/gateway.js";
+
+/**
+ * The Cloudflare Workers composition root (wrangler.toml `main`): the same Hono app as on Node,
+ * D1 for storage, and a cron instead of a long-lived forwarder loop. Adds no routes.
+ *
+ * - `fetch` serves the app; after each accepted callback the forward to CDF starts at once under
+ *   `ctx.waitUntil`, on a delivery leased in the accept itself.
+ * - `scheduled` (the cron) runs one forwarder pass: retries that came due, deliveries whose
+ *   isolate died mid-forward (their lease ran out), and the expiry of old waits.
+ *
+ * The configuration is the `TASKGATE_CONFIG` variable; when it is wrong every request is answered
+ * with the problems and the cron only logs them.
+ */
+
+/** What the cron passes (structural, so this file type-checks without the Workers types too). */
+export interface CronEvent {
+  readonly cron: string;
+  readonly scheduledTime: number;
+}
+
+const worker = {
+  async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
+    const gateway = gatewayFor(env);
+    if (!gateway.ok) return configErrorResponse(gateway.problems);
+    return gateway.app.fetch(request, env, ctx);
+  },
+
+  async scheduled(event: CronEvent, env: WorkerBindings, _ctx: ExecutionContext): Promise<void> {
+    const gateway = gatewayFor(env);
+    if (!gateway.ok) {
+      gateway.logger.error("cron skipped: the configuration is invalid", {
+        cron: event.cron,
+        problems: gateway.problems.map((p) => p.path),
+      });
+      return;
+    }
+    const started = Date.now();
+    try {
+      const forwarded = await gateway.forwarder.runOnce();
+      const log = forwarded > 0 ? gateway.logger.info : gateway.logger.debug;
+      log("cron pass done", { cron: event.cron, forwarded, ms: Date.now() - started });
+    } catch (err) {
+      gateway.logger.error("cron pass failed; the next one retries", {
+        cron: event.cron,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  },
+};
+
+export default worker;

@@ -1,0 +1,176 @@
+import type { ExecutionContext, Hono } from "hono";
+import { createApiAuthenticator } from "../adapters/auth/api-auth.js";
+import { createCdfClient } from "../adapters/cdf/cdf-client.js";
+import { jsonLogger, type LogLevel } from "../adapters/runtime/json-logger.js";
+import { systemClock } from "../adapters/runtime/system-clock.js";
+import { uuid7Ids } from "../adapters/runtime/uuid7-ids.js";
+import { openD1Store } from "../adapters/sql/d1.js";
+import type { ConfigProblem } from "../config/parse.js";
+import type { TaskgateConfig } from "../config/schema.js";
+import { sha256Hex } from "../core/canonical-json.js";
+import { TokenSigner } from "../core/signed-token.js";
+import { createApp } from "../http/app.js";
+import type { AppDeps, AppEnv } from "../http/env.js";
+import type { Logger } from "../ports/logger.js";
+import type { DeliveryRecord } from "../ports/store.js";
+import { Forwarder } from "../services/forwarder.js";
+import { VERSION } from "../version.js";
+import { type WorkerBindings, workerConfig } from "./config.js";
+import { logConfigProblems } from "./fail-closed.js";
+
+export interface RunningGateway {
+  ok: true;
+  app: Hono<AppEnv>;
+  forwarder: Forwarder;
+  logger: Logger;
+  config: TaskgateConfig;
+}
+
+/** A worker whose configuration is wrong: it serves nothing but the problems. */
+export interface RefusingGateway {
+  ok: false;
+  problems: ConfigProblem[];
+  logger: Logger;
+}
+
+export type WorkerGateway = RunningGateway | RefusingGateway;
+
+/** How many due deliveries a replay's follow-up pass may take in the request that asked for it. */
+const KICK_LIMIT = 4;
+
+const built = new WeakMap<object, WorkerGateway>();
+
+/**
+ * The gateway for this isolate, built on first use and kept: workerd hands the same `env` to
+ * every invocation of an isolate (and a new object when bindings change), so keying by its
+ * identity builds the store, CDF client and compiled config once instead of per request.
+ */
+export function gatewayFor(env: WorkerBindings): WorkerGateway {
+  let gateway = built.get(env);
+  if (!gateway) {
+    gateway = buildGateway(env);
+    built.set(env, gateway);
+  }
+  return gateway;
+}
+
+/** Mirrors the Node composition root (node.ts), with D1 and no long-lived forwarder loop. */
+export function buildGateway(env: WorkerBindings): WorkerGateway {
+  const clock = systemClock;
+  const resolved = workerConfig(env);
+  const level: LogLevel = resolved.ok ? resolved.config.log.level : "info";
+  const logger = jsonLogger({
+    level,
+    write: (line) => console.log(line),
+    now: clock.now,
+    base: { service: "taskgate", runtime: "workerd" },
+  });
+  if (!resolved.ok) {
+    logConfigProblems(logger, resolved.problems, "every request is refused and the cron does nothing");
+    return { ok: false, problems: resolved.problems, logger };
+  }
+  const { config, d1 } = resolved;
+  try {
+    return build(config, d1, logger);
+  } catch (err) {
+    // Something the schema cannot see (a key the runtime refuses, say): refuse just the same.
+    const problems: ConfigProblem[] = [
+      {
+        path: "(gateway)",
+        message: `could not be built from the configuration (${err instanceof Error ? err.name : "error"})`,
+        fix: "read the worker's log for the cause (wrangler tail), correct TASKGATE_CONFIG and deploy again",
+      },
+    ];
+    logger.error("gateway could not be built", { error: err instanceof Error ? err.message : String(err) });
+    return { ok: false, problems, logger };
+  }
+}
+
+function build(
+  config: TaskgateConfig,
+  d1: Parameters<typeof openD1Store>[0],
+  logger: Logger,
+): RunningGateway {
+  const clock = systemClock;
+  const ids = uuid7Ids(clock);
+  const store = openD1Store(d1);
+  const cdf = createCdfClient({
+    baseUrl: config.cdf.baseUrl,
+    project: config.cdf.project,
+    auth: config.cdf.auth,
+    // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    random: ids.random,
+    logger: logger.child({ component: "cdf" }),
+    appName: config.cdf.appName,
+    sdkVersion: VERSION,
+    timeoutMs: config.cdf.timeout,
+    retry: { maxRetries: config.forwarder.callRetries },
+  });
+  const forwarder = new Forwarder({
+    store,
+    cdf,
+    clock,
+    ids,
+    logger: logger.child({ component: "forwarder" }),
+    concurrency: config.forwarder.concurrency,
+    leaseMs: config.forwarder.lease,
+    pollIntervalMs: config.forwarder.pollInterval,
+  });
+
+  const deps: AppDeps = {
+    store,
+    cdf,
+    clock,
+    ids,
+    logger,
+    tokens: new TokenSigner(config.signingKeys),
+    sha256: sha256Hex,
+    publicUrl: config.publicUrl,
+    waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
+    minRetryWindowMs: config.forwarder.minRetryWindow,
+    authenticate: createApiAuthenticator(
+      {
+        keys: config.api.keys,
+        oidc: config.api.oidc && { ...config.api.oidc, clockToleranceMs: config.api.oidc.clockTolerance },
+      },
+      clock,
+      sha256Hex,
+    ),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    version: VERSION,
+  };
+
+  const background = (work: Promise<unknown>, what: string) =>
+    work.then(
+      () => undefined,
+      (err: unknown) =>
+        logger.error(`${what} failed; the cron takes the delivery over once its lease ends`, {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    );
+
+  /**
+   * Per request: an accepted callback is stored already leased to a fresh owner (in the same D1
+   * batch that closes the wait), then forwarded after the response under this request's
+   * `waitUntil`. No other isolate can claim it while the lease lasts; if this isolate dies first,
+   * the lease runs out and the cron's claim takes it over. A replay asks for one short pass.
+   */
+  const requestDeps = (ctx: ExecutionContext): AppDeps => ({
+    ...deps,
+    forwarder: {
+      canTakeDirectly: () => true,
+      submit: () => {},
+      kick: () => ctx.waitUntil(background(forwarder.runOnce(KICK_LIMIT), "forwarding pass")),
+      newLeaseOwner: () => forwarder.newLeaseOwner(),
+      leaseMs: forwarder.leaseMs,
+    },
+    afterAccept: (delivery: DeliveryRecord) =>
+      ctx.waitUntil(background(forwarder.forward(delivery), "immediate forward")),
+  });
+
+  const app = createApp(deps, { requestDeps: (c) => requestDeps(c.executionCtx) });
+  logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
+  return { ok: true, app, forwarder, logger, config };
+}
