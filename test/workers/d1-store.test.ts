@@ -1,0 +1,13 @@
+import { env } from "cloudflare:test";
+import { openD1Store } from "../../src/adapters/sql/d1.js";
+import { describeStoreContract } from "../../src/testing/store-contract.js";
+
+describeStoreContract("D1 (workerd)", async () => {
+  await env.CONTRACT_DB.batch([
+    env.CONTRACT_DB.prepare("delete from attempts"),
+    env.CONTRACT_DB.prepare("delete from deliveries"),
+    env.CONTRACT_DB.prepare("delete from waits"),
+  ]);
+  const store = openD1Store(env.CONTRACT_DB);
+  return { store, cleanup: () => store.close() };
+});

@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { envRef } from "./src/config/interpolate.js";
+import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "./src/emulator/emulator.js";
+
+/** The API key the workerd tests register waits with (only its hash is in the config). */
+export const WORKERS_TEST_API_KEY = "workers-test-api-key-0123456789";
+
+/**
+ * The workerd suite (`vitest run -c vitest.workers.config.ts`, and the "workers" project of
+ * `npm test`): tests run inside workerd with the real wrangler.toml, src/worker.ts as `main`
+ * (so `exports.default` is the gateway), local D1 databases with the wrangler migrations applied,
+ * and the CDF emulator on a Node server started by the global setup.
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => {
+        const cdf = inject("emulatorUrl");
+        const config = {
+          publicUrl: "https://taskgate.workers.test",
+          cdf: {
+            baseUrl: cdf,
+            project: DEFAULT_PROJECT,
+            auth: {
+              type: "client_credentials",
+              tokenUrl: `${cdf}/oauth2/token`,
+              clientId: DEFAULT_CLIENT.clientId,
+              clientSecret: envRef("CDF_CLIENT_SECRET"),
+              scopes: [`${cdf}/.default`],
+            },
+          },
+          storage: { kind: "d1", binding: "DB" },
+          signingKeys: [{ kid: "workers-test", secret: envRef("TASKGATE_SIGNING_SECRET") }],
+          api: {
+            keys: [
+              { name: "tests", sha256: createHash("sha256").update(WORKERS_TEST_API_KEY).digest("hex") },
+            ],
+          },
+          // One try per attempt, so an injected 503 fails the attempt instead of a quick retry.
+          forwarder: { callRetries: 0, lease: "30s" },
+          // Expected failures (injected 503s) log warnings; keep the run quiet unless something breaks.
+          log: { level: "error" },
+        };
+        return {
+          main: "src/worker.ts",
+          wrangler: { configPath: "./wrangler.toml" },
+          miniflare: {
+            d1Databases: { DB: "taskgate-workers-test", CONTRACT_DB: "taskgate-store-contract" },
+            bindings: {
+              TASKGATE_CONFIG: JSON.stringify(config),
+              TASKGATE_SIGNING_SECRET: "workers-test-signing-secret-0123456789abcdef",
+              CDF_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+              TEST_API_KEY: WORKERS_TEST_API_KEY,
+              TEST_MIGRATIONS: migrations,
+            },
+          },
+        };
+      }),
+    ],
+    test: {
+      name: "workers",
+      include: ["test/workers/**/*.test.ts"],
+      setupFiles: ["test/workers/setup.ts"],
+      globalSetup: ["test/support/emulator-global-setup.ts"],
+      testTimeout: 20_000,
+      hookTimeout: 30_000,
+    },
+  };
+});
