@@ -188,7 +188,7 @@ async function gatewayRun(
     });
     accepted += warm.ok;
     const needed =
-      Math.ceil(Math.max(warm.okPerSec, 500) * DURATION * 1.4) +
+      Math.ceil(Math.max(warm.okPerSec, 1000) * DURATION * 2.5) +
       CONNECTIONS * 4 +
       LATENCY_WARMUP +
       LATENCY_COUNT;

@@ -70,8 +70,8 @@ export async function acceptCallback(
   switch (result.kind) {
     case "accepted":
       deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
-      // After the 202 is on its way: the answer does not wait for the forward to start.
-      if (direct) setTimeout(() => deps.forwarder!.submit(delivery), 0);
+      // Started at once: the CDF request leaves while the 202 is being written.
+      if (direct) deps.forwarder!.submit(delivery);
       else deps.forwarder?.kick();
       deps.afterAccept?.(delivery);
       return { outcome: "queued", deliveryId, waitId: wait.id };
