@@ -1,23 +1,20 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
-import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
-import { createCdfClient } from "./adapters/cdf/cdf-client.js";
 import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
-import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import { openPostgresStore } from "./adapters/sql/postgres.js";
 import { openSqliteStore } from "./adapters/sql/sqlite.js";
+import { composeDeps } from "./compose-deps.js";
 import type { TaskgateConfig } from "./config/schema.js";
-import { TokenSigner } from "./core/signed-token.js";
 import type { EmulatorEnv } from "./emulator/context.js";
 import { createApp } from "./http/app.js";
 import type { AppDeps } from "./http/env.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
-import { Forwarder } from "./services/forwarder.js";
+import type { Forwarder } from "./services/forwarder.js";
 import { VERSION } from "./version.js";
 
 export interface GatewayOptions {
@@ -48,7 +45,6 @@ export interface RunningGateway {
 export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const { config } = o;
   const clock = systemClock;
-  const ids = uuid7Ids(clock);
   const logger =
     o.logger ??
     jsonLogger({
@@ -63,30 +59,6 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   // In local mode CDF is the emulator inside this very app: call it in-process.
   const cdfFetch: typeof fetch =
     o.fetch ?? (o.emulator ? (input, init) => Promise.resolve(app!.fetch(new Request(input, init))) : fetch);
-  const cdf = createCdfClient({
-    baseUrl: config.cdf.baseUrl,
-    project: config.cdf.project,
-    auth: config.cdf.auth,
-    fetch: cdfFetch,
-    clock,
-    random: ids.random,
-    logger: logger.child({ component: "cdf" }),
-    appName: config.cdf.appName,
-    sdkVersion: VERSION,
-    timeoutMs: config.cdf.timeout,
-    retry: { maxRetries: config.forwarder.callRetries },
-  });
-  const forwarder = new Forwarder({
-    store,
-    cdf,
-    clock,
-    ids,
-    logger: logger.child({ component: "forwarder" }),
-    concurrency: config.forwarder.concurrency,
-    leaseMs: config.forwarder.lease,
-    pollIntervalMs: config.forwarder.pollInterval,
-  });
-
   const port = o.port ?? config.server.port;
   let server: ServerType | undefined;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -105,34 +77,18 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   });
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
-  const publicUrl = o.derivePublicUrl ? url : config.publicUrl;
 
-  const deps: AppDeps = {
+  const { deps: shared, forwarder } = composeDeps(config, {
     store,
-    cdf,
-    clock,
-    ids,
-    logger,
-    tokens: new TokenSigner(config.signingKeys),
+    fetch: cdfFetch,
     sha256: nodeSha256Hex,
-    publicUrl,
-    waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
-    minRetryWindowMs: config.forwarder.minRetryWindow,
-    forwarder,
-    authenticate: createApiAuthenticator(
-      {
-        keys: config.api.keys,
-        oidc: config.api.oidc && { ...config.api.oidc, clockToleranceMs: config.api.oidc.clockTolerance },
-      },
-      clock,
-      nodeSha256Hex,
-    ),
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    version: VERSION,
-    ...(o.emulator ? { emulator: o.emulator } : {}),
-  };
+    logger,
+    publicUrl: o.derivePublicUrl ? url : config.publicUrl,
+  });
+  const deps: AppDeps = { ...shared, forwarder, ...(o.emulator ? { emulator: o.emulator } : {}) };
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
+  const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
   let closing: Promise<void> | undefined;

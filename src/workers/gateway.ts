@@ -1,19 +1,16 @@
 import type { ExecutionContext, Hono } from "hono";
-import { createApiAuthenticator } from "../adapters/auth/api-auth.js";
-import { createCdfClient } from "../adapters/cdf/cdf-client.js";
 import { jsonLogger, type LogLevel } from "../adapters/runtime/json-logger.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
-import { uuid7Ids } from "../adapters/runtime/uuid7-ids.js";
 import { openD1Store } from "../adapters/sql/d1.js";
+import { composeDeps } from "../compose-deps.js";
 import type { ConfigProblem } from "../config/parse.js";
 import type { TaskgateConfig } from "../config/schema.js";
 import { sha256Hex } from "../core/canonical-json.js";
-import { TokenSigner } from "../core/signed-token.js";
 import { createApp } from "../http/app.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import type { Logger } from "../ports/logger.js";
 import type { DeliveryRecord } from "../ports/store.js";
-import { Forwarder } from "../services/forwarder.js";
+import type { Forwarder } from "../services/forwarder.js";
 import { VERSION } from "../version.js";
 import { type WorkerBindings, workerConfig } from "./config.js";
 import { logConfigProblems } from "./fail-closed.js";
@@ -91,56 +88,13 @@ function build(
   d1: Parameters<typeof openD1Store>[0],
   logger: Logger,
 ): RunningGateway {
-  const clock = systemClock;
-  const ids = uuid7Ids(clock);
-  const store = openD1Store(d1);
-  const cdf = createCdfClient({
-    baseUrl: config.cdf.baseUrl,
-    project: config.cdf.project,
-    auth: config.cdf.auth,
+  const { deps, forwarder } = composeDeps(config, {
+    store: openD1Store(d1),
     // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
     fetch: (input, init) => fetch(input, init),
-    clock,
-    random: ids.random,
-    logger: logger.child({ component: "cdf" }),
-    appName: config.cdf.appName,
-    sdkVersion: VERSION,
-    timeoutMs: config.cdf.timeout,
-    retry: { maxRetries: config.forwarder.callRetries },
-  });
-  const forwarder = new Forwarder({
-    store,
-    cdf,
-    clock,
-    ids,
-    logger: logger.child({ component: "forwarder" }),
-    concurrency: config.forwarder.concurrency,
-    leaseMs: config.forwarder.lease,
-    pollIntervalMs: config.forwarder.pollInterval,
-  });
-
-  const deps: AppDeps = {
-    store,
-    cdf,
-    clock,
-    ids,
-    logger,
-    tokens: new TokenSigner(config.signingKeys),
     sha256: sha256Hex,
-    publicUrl: config.publicUrl,
-    waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
-    minRetryWindowMs: config.forwarder.minRetryWindow,
-    authenticate: createApiAuthenticator(
-      {
-        keys: config.api.keys,
-        oidc: config.api.oidc && { ...config.api.oidc, clockToleranceMs: config.api.oidc.clockTolerance },
-      },
-      clock,
-      sha256Hex,
-    ),
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    version: VERSION,
-  };
+    logger,
+  });
 
   const background = (work: Promise<unknown>, what: string) =>
     work.then(
