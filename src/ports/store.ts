@@ -24,15 +24,29 @@ export interface WaitRecord {
   resultHash: string | null;
 }
 
-export type DeliveryStatus = "pending" | "delivered" | "dead";
+/**
+ * pending → delivered | dead: on its way to CDF. parked: a webhook whose wait does not exist yet
+ * (released to pending when it appears, expired after the source's parkUnmatchedFor). ignored: a
+ * webhook whose mapping says it is not for us. All are kept, so a retried webhook is a duplicate.
+ */
+export type DeliveryStatus = "pending" | "delivered" | "dead" | "parked" | "ignored" | "expired";
 
-/** An accepted callback on its way to CDF. */
+/** An accepted callback or webhook, and its way to CDF. */
 export interface DeliveryRecord {
   id: string;
   waitId: string | null;
-  taskId: string;
+  /** Null while the delivery has no wait (parked, ignored, expired). */
+  taskId: string | null;
   executionId: string | null;
   source: string | null;
+  /** The webhook's correlation key (parked deliveries are matched by it). */
+  correlationKey: string | null;
+  /** The provider's message id or the source's dedupeKey: one delivery per (source, key). */
+  dedupeKey: string | null;
+  /** Parked deliveries expire at this instant. */
+  parkUntil: number | null;
+  /** Why an ignored webhook was ignored, when a reason is known. */
+  reason: string | null;
   status: DeliveryStatus;
   update: TaskUpdate;
   resultHash: string;
@@ -83,9 +97,15 @@ export interface WaitFilter {
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   waitId?: string;
+  source?: string;
   cursor?: string;
   limit: number;
 }
+
+export type ReceiveResult =
+  | { kind: "stored"; delivery: DeliveryRecord }
+  | { kind: "duplicate"; delivery: DeliveryRecord }
+  | { kind: "wait_gone" };
 
 export type AcceptResult =
   | { kind: "accepted"; delivery: DeliveryRecord }
@@ -145,6 +165,35 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
+  /**
+   * Stores a webhook: matched to `waitId` (closing that wait, as acceptCallback does), or parked,
+   * or ignored, as `delivery.status` says. Nothing is stored when a delivery with the same
+   * (source, dedupeKey) exists: that one is returned as the duplicate. When the matched wait is
+   * no longer open, nothing is stored and the result says so (the caller parks it instead).
+   */
+  receiveWebhook(input: {
+    delivery: DeliveryRecord;
+    waitId: string | null;
+    now: number;
+  }): Promise<ReceiveResult>;
+  /** The open, unexpired wait for (source, correlationKey), if any. */
+  findOpenWait(source: string, correlationKey: string, now: number): Promise<WaitRecord | undefined>;
+  /** The oldest parked, unexpired delivery for (source, correlationKey), if any. */
+  findParked(source: string, correlationKey: string, now: number): Promise<DeliveryRecord | undefined>;
+  /**
+   * Releases a parked delivery to a wait in one atomic step: the wait closes and the delivery
+   * becomes pending with `update` only if the wait is still open and the delivery still parked.
+   */
+  releaseParked(input: {
+    deliveryId: string;
+    wait: WaitRecord;
+    update: TaskUpdate;
+    resultHash: string;
+    deliverUntil: number;
+    now: number;
+  }): Promise<boolean>;
+  /** Marks parked deliveries past parkUntil as expired; returns how many. */
+  expireParked(now: number): Promise<number>;
   /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */
   replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined>;
 }

@@ -167,7 +167,7 @@ describe("Forwarder", () => {
       }),
     );
     const d = await pending({ executionId });
-    taskId = d.taskId;
+    taskId = d.taskId!;
     await forwarder(cdf.client).runOnce();
     expect(await store.getDelivery(d.id)).toMatchObject({ status: "delivered", lastStatus: 400 });
     expect((await store.listAttempts(d.id))[0]?.outcome).toBe("reconciled");
@@ -188,7 +188,7 @@ describe("Forwarder", () => {
       }),
     );
     const d = await pending({ executionId });
-    taskId = d.taskId;
+    taskId = d.taskId!;
     await forwarder(cdf.client).runOnce();
     expect(await store.getDelivery(d.id)).toMatchObject({
       status: "dead",

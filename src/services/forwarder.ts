@@ -210,6 +210,7 @@ export class Forwarder {
     this.abort.signal.addEventListener("abort", stop, { once: true });
     let outcome: AttemptOutcome;
     try {
+      if (d.taskId === null) throw new Error("internal: a pending delivery without a task");
       const r = await this.o.cdf.updateTask(d.taskId, d.update, cut.signal);
       outcome = { kind: "delivered", attempt: attempt({ httpStatus: 200, requestId: r.requestId ?? null }) };
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { TaskUpdate } from "../../core/task-status.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -6,6 +7,7 @@ import type {
   DeliveryFilter,
   DeliveryRecord,
   Page,
+  ReceiveResult,
   Store,
   WaitFilter,
   WaitRecord,
@@ -95,6 +97,103 @@ export class MemoryStore implements Store {
     if (w.status === "closed" && w.resultHash === delivery.resultHash)
       return { kind: "duplicate", wait: clone(w) };
     return { kind: "closed", wait: clone(w.status === "open" ? { ...w, status: "expired" } : w) };
+  }
+
+  async receiveWebhook({
+    delivery,
+    waitId,
+    now,
+  }: {
+    delivery: DeliveryRecord;
+    waitId: string | null;
+    now: number;
+  }): Promise<ReceiveResult> {
+    if (delivery.source !== null && delivery.dedupeKey !== null) {
+      for (const d of this.deliveries.values()) {
+        if (d.source === delivery.source && d.dedupeKey === delivery.dedupeKey)
+          return { kind: "duplicate", delivery: clone(d) };
+      }
+    }
+    if (waitId !== null) {
+      const w = this.waits.get(waitId);
+      if (!w || w.status !== "open" || w.expiresAt <= now) return { kind: "wait_gone" };
+      this.waits.set(waitId, {
+        ...w,
+        status: "closed",
+        closedAt: now,
+        deliveryId: delivery.id,
+        resultHash: delivery.resultHash,
+      });
+    }
+    this.deliveries.set(delivery.id, clone(delivery));
+    return { kind: "stored", delivery };
+  }
+
+  async findOpenWait(source: string, correlationKey: string, now: number): Promise<WaitRecord | undefined> {
+    for (const w of this.waits.values()) {
+      if (
+        w.source === source &&
+        w.correlationKey === correlationKey &&
+        w.status === "open" &&
+        w.expiresAt > now
+      ) {
+        return clone(w);
+      }
+    }
+    return undefined;
+  }
+
+  async findParked(source: string, correlationKey: string, now: number): Promise<DeliveryRecord | undefined> {
+    const parked = [...this.deliveries.values()]
+      .filter(
+        (d) =>
+          d.source === source &&
+          d.correlationKey === correlationKey &&
+          d.status === "parked" &&
+          (d.parkUntil ?? 0) > now,
+      )
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    return parked[0] && clone(parked[0]);
+  }
+
+  async releaseParked(input: {
+    deliveryId: string;
+    wait: WaitRecord;
+    update: TaskUpdate;
+    resultHash: string;
+    deliverUntil: number;
+    now: number;
+  }): Promise<boolean> {
+    const { deliveryId, wait, now } = input;
+    const d = this.deliveries.get(deliveryId);
+    const w = this.waits.get(wait.id);
+    if (!d || d.status !== "parked" || (d.parkUntil ?? 0) <= now) return false;
+    if (!w || w.status !== "open" || w.expiresAt <= now) return false;
+    this.waits.set(w.id, { ...w, status: "closed", closedAt: now, deliveryId, resultHash: input.resultHash });
+    this.deliveries.set(deliveryId, {
+      ...d,
+      status: "pending",
+      waitId: w.id,
+      taskId: w.taskId,
+      executionId: w.executionId,
+      update: clone(input.update),
+      resultHash: input.resultHash,
+      nextAttemptAt: now,
+      deliverUntil: input.deliverUntil,
+      updatedAt: now,
+    });
+    return true;
+  }
+
+  async expireParked(now: number): Promise<number> {
+    let n = 0;
+    for (const d of this.deliveries.values()) {
+      if (d.status === "parked" && (d.parkUntil ?? 0) <= now) {
+        this.deliveries.set(d.id, { ...d, status: "expired", updatedAt: now });
+        n++;
+      }
+    }
+    return n;
   }
 
   async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {

@@ -1,4 +1,5 @@
 import { type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
+import type { TaskUpdate } from "../../core/task-status.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -7,6 +8,7 @@ import type {
   DeliveryFilter,
   DeliveryRecord,
   Page,
+  ReceiveResult,
   Store,
   WaitFilter,
   WaitRecord,
@@ -128,16 +130,48 @@ export class KyselyStore implements Store {
   }
 
   async acceptCallback({ waitId, now, delivery }: AcceptCallbackInput): Promise<AcceptResult> {
-    const row = deliveryToRow(delivery);
-    const close = this.db
+    const [closed] = await this.ops.atomic(this.db, [
+      this.closeWaitFor(waitId, delivery, now),
+      this.insertDeliveryIfItClosed(delivery, waitId),
+    ]);
+    if (affected(closed) === 1) return { kind: "accepted", delivery };
+
+    const wait = await this.getWait(waitId);
+    if (!wait) return { kind: "not_found" };
+    if (wait.status === "closed" && wait.resultHash === delivery.resultHash)
+      return { kind: "duplicate", wait };
+    if (wait.status === "open") return { kind: "closed", wait: { ...wait, status: "expired" } };
+    return { kind: "closed", wait };
+  }
+
+  /** Closes an open, unexpired wait with this delivery (not if its dedupe key was seen before). */
+  private closeWaitFor(waitId: string, delivery: DeliveryRecord, now: number): CompiledQuery {
+    let q = this.db
       .updateTable("waits")
       .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.resultHash })
       .where("id", "=", waitId)
       .where("status", "=", "open")
-      .where("expires_at", ">", now)
-      .compile();
-    // Inserted only if the update above closed the wait with this very delivery.
-    const insert = this.db
+      .where("expires_at", ">", now);
+    if (delivery.source !== null && delivery.dedupeKey !== null) {
+      const { source, dedupeKey } = delivery;
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("deliveries")
+              .select(sql`1`.as("one"))
+              .where("source", "=", source)
+              .where("dedupe_key", "=", dedupeKey),
+          ),
+        ),
+      );
+    }
+    return q.compile();
+  }
+
+  /** Inserts the delivery only if the statement before closed the wait with this very delivery. */
+  private insertDeliveryIfItClosed(delivery: DeliveryRecord, waitId: string): CompiledQuery {
+    const row = deliveryToRow(delivery);
+    return this.db
       .insertInto("deliveries")
       .columns(Object.keys(row) as (keyof typeof row)[])
       .expression(
@@ -152,16 +186,129 @@ export class KyselyStore implements Store {
             ),
           ),
       )
+      .onConflict((oc) => oc.doNothing())
       .compile();
-    const [closed] = await this.ops.atomic(this.db, [close, insert]);
-    if (affected(closed) === 1) return { kind: "accepted", delivery };
+  }
 
-    const wait = await this.getWait(waitId);
-    if (!wait) return { kind: "not_found" };
-    if (wait.status === "closed" && wait.resultHash === delivery.resultHash)
-      return { kind: "duplicate", wait };
-    if (wait.status === "open") return { kind: "closed", wait: { ...wait, status: "expired" } };
-    return { kind: "closed", wait };
+  async receiveWebhook({
+    delivery,
+    waitId,
+    now,
+  }: {
+    delivery: DeliveryRecord;
+    waitId: string | null;
+    now: number;
+  }): Promise<ReceiveResult> {
+    const queries =
+      waitId === null
+        ? [
+            this.db
+              .insertInto("deliveries")
+              .values(deliveryToRow(delivery))
+              .onConflict((oc) => oc.doNothing())
+              .compile(),
+          ]
+        : [this.closeWaitFor(waitId, delivery, now), this.insertDeliveryIfItClosed(delivery, waitId)];
+    const results = await this.ops.atomic(this.db, queries);
+    if (affected(results.at(-1)) === 1) return { kind: "stored", delivery };
+    if (delivery.source !== null && delivery.dedupeKey !== null) {
+      const row = await this.db
+        .selectFrom("deliveries")
+        .selectAll()
+        .where("source", "=", delivery.source)
+        .where("dedupe_key", "=", delivery.dedupeKey)
+        .executeTakeFirst();
+      if (row) return { kind: "duplicate", delivery: deliveryFromRow(row) };
+    }
+    return { kind: "wait_gone" };
+  }
+
+  async findOpenWait(source: string, correlationKey: string, now: number): Promise<WaitRecord | undefined> {
+    const row = await this.db
+      .selectFrom("waits")
+      .selectAll()
+      .where("source", "=", source)
+      .where("correlation_key", "=", correlationKey)
+      .where("status", "=", "open")
+      .where("expires_at", ">", now)
+      .executeTakeFirst();
+    return row && waitFromRow(row);
+  }
+
+  async findParked(source: string, correlationKey: string, now: number): Promise<DeliveryRecord | undefined> {
+    const row = await this.db
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("source", "=", source)
+      .where("correlation_key", "=", correlationKey)
+      .where("status", "=", "parked")
+      .where("park_until", ">", now)
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst();
+    return row && deliveryFromRow(row);
+  }
+
+  async releaseParked(input: {
+    deliveryId: string;
+    wait: WaitRecord;
+    update: TaskUpdate;
+    resultHash: string;
+    deliverUntil: number;
+    now: number;
+  }): Promise<boolean> {
+    const { deliveryId, wait, now } = input;
+    const stillParked = this.db
+      .selectFrom("deliveries")
+      .select(sql`1`.as("one"))
+      .where("id", "=", deliveryId)
+      .where("status", "=", "parked")
+      .where("park_until", ">", now);
+    const close = this.db
+      .updateTable("waits")
+      .set({ status: "closed", closed_at: now, delivery_id: deliveryId, result_hash: input.resultHash })
+      .where("id", "=", wait.id)
+      .where("status", "=", "open")
+      .where("expires_at", ">", now)
+      .where(({ exists }) => exists(stillParked))
+      .compile();
+    const release = this.db
+      .updateTable("deliveries")
+      .set({
+        status: "pending",
+        wait_id: wait.id,
+        task_id: wait.taskId,
+        execution_id: wait.executionId,
+        update_json: JSON.stringify(input.update),
+        result_hash: input.resultHash,
+        next_attempt_at: now,
+        due_at: now,
+        deliver_until: input.deliverUntil,
+        updated_at: now,
+      })
+      .where("id", "=", deliveryId)
+      .where("status", "=", "parked")
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("waits")
+            .select(sql`1`.as("one"))
+            .where("id", "=", wait.id)
+            .where("delivery_id", "=", deliveryId),
+        ),
+      )
+      .compile();
+    const [closed, released] = await this.ops.atomic(this.db, [close, release]);
+    return affected(closed) === 1 && affected(released) === 1;
+  }
+
+  async expireParked(now: number): Promise<number> {
+    const r = await this.db
+      .updateTable("deliveries")
+      .set({ status: "expired", updated_at: now })
+      .where("status", "=", "parked")
+      .where("park_until", "<=", now)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {
@@ -255,6 +402,7 @@ export class KyselyStore implements Store {
     let q = this.db.selectFrom("deliveries").selectAll();
     if (filter.status) q = q.where("status", "=", filter.status);
     if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
+    if (filter.source) q = q.where("source", "=", filter.source);
     if (filter.cursor) q = q.where("id", "<", filter.cursor);
     const rows = await q
       .orderBy("id", "desc")

@@ -43,9 +43,13 @@ export const migrations: Record<string, Migration> = {
         .createTable("deliveries")
         .addColumn("id", "text", (c) => c.primaryKey())
         .addColumn("wait_id", "text")
-        .addColumn("task_id", "text", (c) => c.notNull())
+        .addColumn("task_id", "text")
         .addColumn("execution_id", "text")
         .addColumn("source", "text")
+        .addColumn("correlation_key", "text")
+        .addColumn("dedupe_key", "text")
+        .addColumn("park_until", "bigint")
+        .addColumn("reason", "text")
         .addColumn("status", "text", (c) => c.notNull())
         .addColumn("update_json", "text", (c) => c.notNull())
         .addColumn("result_hash", "text", (c) => c.notNull())
@@ -65,6 +69,19 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex("deliveries_due").on("deliveries").columns(["status", "due_at"]).execute();
       await db.schema.createIndex("deliveries_wait").on("deliveries").columns(["wait_id"]).execute();
+      // One delivery per (source, provider message id): a provider's retry is a duplicate.
+      await db.schema
+        .createIndex("deliveries_dedupe")
+        .on("deliveries")
+        .columns(["source", "dedupe_key"])
+        .unique()
+        .where(sql.raw<boolean>("dedupe_key is not null"))
+        .execute();
+      await db.schema
+        .createIndex("deliveries_parked")
+        .on("deliveries")
+        .columns(["source", "correlation_key", "status"])
+        .execute();
 
       await db.schema
         .createTable("attempts")

@@ -21,9 +21,13 @@ export interface WaitsTable {
 export interface DeliveriesTable {
   id: string;
   wait_id: string | null;
-  task_id: string;
+  task_id: string | null;
   execution_id: string | null;
   source: string | null;
+  correlation_key: string | null;
+  dedupe_key: string | null;
+  park_until: number | null;
+  reason: string | null;
   status: string;
   update_json: string;
   result_hash: string;
