@@ -9,6 +9,7 @@ import type { Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
 import { Forwarder } from "./services/forwarder.js";
+import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
 /** What differs between runtimes; everything else is built the same way from the config. */
@@ -78,6 +79,7 @@ export function composeDeps(
     ),
     bodyLimitBytes: config.server.bodyLimitBytes,
     version: VERSION,
+    sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
   return { deps, forwarder };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DurationSchema } from "../core/duration.js";
 import { hint } from "./hints.js";
 import { envRef } from "./interpolate.js";
+import { SourcesSchema } from "./sources-schema.js";
 
 /**
  * The whole taskgate configuration document (DESIGN.md §2), for what this release supports.
@@ -345,10 +346,10 @@ export const TaskgateConfigSchema = z
     waits: WaitsSchema.prefault({}),
     forwarder: ForwarderSchema.prefault({}),
     log: LogSchema.prefault({}),
-    sources: reserved,
+    sources: SourcesSchema,
     approvals: reserved,
   })
-  .transform(({ $schema, sources, approvals, ...config }) => config);
+  .transform(({ $schema, approvals, ...config }) => config);
 
 /** The validated configuration: every default applied, every duration in milliseconds. */
 export type TaskgateConfig = z.output<typeof TaskgateConfigSchema>;

@@ -8,6 +8,7 @@ import { onError } from "./on-error.js";
 import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
+import { hookRoutes } from "./routes/hooks.js";
 import { waitRoutes } from "./routes/waits.js";
 
 export interface AppOptions {
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
 
   app.route("/", healthRoutes);
   app.route("/v1/callbacks", callbackRoutes);
+  app.route("/hooks", hookRoutes);
 
   app.use("/v1/waits/*", apiAuth);
   app.use("/v1/deliveries/*", apiAuth);

@@ -6,6 +6,7 @@ import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { DeliveryRecord, Store } from "../ports/store.js";
 import type { Forwarder } from "./forwarder.js";
+import type { CompiledSource } from "./sources.js";
 
 /** Everything the application needs, built once by a composition root (node.ts, worker.ts). */
 export interface ServiceDeps {
@@ -23,6 +24,8 @@ export interface ServiceDeps {
   minRetryWindowMs: number;
   /** Present where a process forwards in the background (Node); absent where a cron does it. */
   forwarder?: Pick<Forwarder, "canTakeDirectly" | "submit" | "kick" | "newLeaseOwner" | "leaseMs">;
+  /** Configured webhook sources, built once at start-up. */
+  sources?: ReadonlyMap<string, CompiledSource>;
   /** Called after an accept where there is no long-lived forwarder (Workers: ctx.waitUntil). */
   afterAccept?: (delivery: DeliveryRecord) => void;
 }

@@ -175,6 +175,8 @@ export class Forwarder {
     this.lastSweep = now;
     const expired = await this.o.store.expireWaits(now);
     if (expired > 0) this.o.logger.info("closed expired waits", { count: expired });
+    const unclaimed = await this.o.store.expireParked(now);
+    if (unclaimed > 0) this.o.logger.info("parked webhooks expired without a wait", { count: unclaimed });
   }
 
   /** One attempt at one delivery, recorded only while the lease is still ours. */

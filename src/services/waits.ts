@@ -5,6 +5,7 @@ import { assertOutputSize } from "../core/output.js";
 import type { TaskExecution } from "../ports/cdf-client.js";
 import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
 import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
+import { releaseParkedFor } from "./hooks.js";
 
 export interface CreateWaitInput {
   taskId?: string | undefined;
@@ -61,7 +62,8 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
     );
   }
   deps.logger.info("wait registered", { waitId: wait.id, taskId, source: wait.source, expiresAt });
-  return { wait, callbackUrl: await callbackUrl(deps, wait, now) };
+  const url = await callbackUrl(deps, wait, now);
+  return { wait: await releaseParkedFor(deps, wait), callbackUrl: url };
 }
 
 export async function callbackUrl(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<string> {

@@ -116,7 +116,7 @@ export class MemoryStore implements Store {
     }
     if (waitId !== null) {
       const w = this.waits.get(waitId);
-      if (!w || w.status !== "open" || w.expiresAt <= now) return { kind: "wait_gone" };
+      if (w?.status !== "open" || w.expiresAt <= now) return { kind: "wait_gone" };
       this.waits.set(waitId, {
         ...w,
         status: "closed",
@@ -167,8 +167,8 @@ export class MemoryStore implements Store {
     const { deliveryId, wait, now } = input;
     const d = this.deliveries.get(deliveryId);
     const w = this.waits.get(wait.id);
-    if (!d || d.status !== "parked" || (d.parkUntil ?? 0) <= now) return false;
-    if (!w || w.status !== "open" || w.expiresAt <= now) return false;
+    if (d?.status !== "parked" || (d.parkUntil ?? 0) <= now) return false;
+    if (w?.status !== "open" || w.expiresAt <= now) return false;
     this.waits.set(w.id, { ...w, status: "closed", closedAt: now, deliveryId, resultHash: input.resultHash });
     this.deliveries.set(deliveryId, {
       ...d,

@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
+import { openSqliteStore } from "../../adapters/sql/sqlite.js";
+import { sha256Hex } from "../../core/canonical-json.js";
+import { signStandardWebhooks } from "../../core/signatures/sign.js";
+import type { Emulator } from "../../emulator/emulator.js";
+import type { CdfClient } from "../../ports/cdf-client.js";
+import { Forwarder } from "../../services/forwarder.js";
+import { compileSources } from "../../services/sources.js";
+import { emulatedCdf } from "../../testing/emulated-cdf.js";
+import { json } from "../../testing/json.js";
+import { TestClock } from "../../testing/test-clock.js";
+import { TEST_API_KEY, testApp } from "../../testing/test-deps.js";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const auth = { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json" };
+
+/** A LIMS that sends Standard Webhooks: sample results, success and failure in one source. */
+const sources = compileSources({
+  lims: {
+    verify: { scheme: "standard-webhooks", secrets: [SECRET], tolerance: 300_000 },
+    correlationKey: "data.sampleId",
+    status:
+      "type = 'sample.approved' ? 'COMPLETED' : type = 'sample.rejected' ? 'FAILED_WITH_TERMINAL_ERROR' : null",
+    output: "{ 'sampleId': data.sampleId, 'result': data.result }",
+    parkUnmatchedFor: 3_600_000,
+  },
+});
+
+describe("POST /hooks/:source", () => {
+  let store: KyselyStore;
+  let emulator: Emulator;
+  let cdf: CdfClient;
+  let t: ReturnType<typeof testApp>;
+  beforeEach(async () => {
+    store = await openSqliteStore({ path: ":memory:" });
+    const clock = new TestClock();
+    ({ emulator, cdf } = emulatedCdf(clock));
+    t = testApp({ store, cdf, clock, overrides: { sources, sha256: sha256Hex } });
+  });
+  afterEach(() => store.close());
+
+  let seq = 0;
+  async function send(
+    payload: unknown,
+    over: { id?: string; secret?: string; ts?: number; body?: string } = {},
+  ) {
+    const body = over.body ?? JSON.stringify(payload);
+    const id = over.id ?? `msg_${++seq}`;
+    const ts = over.ts ?? Math.floor(t.clock.now() / 1000);
+    const signature = await signStandardWebhooks(
+      over.secret ?? SECRET,
+      id,
+      ts,
+      new TextEncoder().encode(body),
+    );
+    return t.app.request("/hooks/lims", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(ts),
+        "webhook-signature": signature,
+      },
+      body,
+    });
+  }
+  const sample = (sampleId: string, type = "sample.approved") => ({ type, data: { sampleId, result: 42 } });
+  async function openWait(sampleId: string) {
+    const taskId = emulator.createExecution().executedTasks[0]!.id;
+    const res = await t.app.request("/v1/waits", {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ taskId, source: "lims", correlationKey: sampleId, output: { lab: "north" } }),
+    });
+    expect(res.status).toBe(201);
+    return { taskId, wait: await json(res) };
+  }
+  const forward = () =>
+    new Forwarder({
+      store,
+      cdf,
+      clock: t.clock,
+      ids: t.deps.ids,
+      logger: t.logger,
+      concurrency: 4,
+      leaseMs: 30_000,
+      pollIntervalMs: 1000,
+    }).runOnce();
+
+  it("queues a webhook that matches an open wait, and the task completes with the mapped output", async () => {
+    const { taskId, wait } = await openWait("S-1");
+    const res = await send(sample("S-1"));
+    expect(res.status).toBe(202);
+    const body = await json(res);
+    expect(body.outcome).toBe("queued");
+    expect(await forward()).toBe(1);
+    expect(emulator.getTask(taskId)).toMatchObject({
+      status: "COMPLETED",
+      output: { lab: "north", sampleId: "S-1", result: 42, taskgate: { source: "lims", waitId: wait.id } },
+    });
+  });
+
+  it("maps a failure event to FAILED_WITH_TERMINAL_ERROR", async () => {
+    const { taskId } = await openWait("S-2");
+    expect((await json(await send(sample("S-2", "sample.rejected")))).outcome).toBe("queued");
+    await forward();
+    expect(emulator.getTask(taskId)?.status).toBe("FAILED_WITH_TERMINAL_ERROR");
+  });
+
+  it("parks a webhook that arrives before its wait and releases it when the wait is registered", async () => {
+    const parked = await json(await send(sample("S-3")));
+    expect(parked.outcome).toBe("parked");
+    expect((await store.getDelivery(parked.deliveryId))?.status).toBe("parked");
+    const { taskId, wait } = await openWait("S-3");
+    expect(wait.status).toBe("closed");
+    expect(wait.deliveryId).toBe(parked.deliveryId);
+    await forward();
+    expect(emulator.getTask(taskId)).toMatchObject({
+      status: "COMPLETED",
+      output: { lab: "north", sampleId: "S-3" },
+    });
+  });
+
+  it("expires a parked webhook after parkUnmatchedFor; a later wait then stays open", async () => {
+    const parked = await json(await send(sample("S-4")));
+    t.clock.advance(3_600_000);
+    await forward();
+    expect((await store.getDelivery(parked.deliveryId))?.status).toBe("expired");
+    expect((await openWait("S-4")).wait.status).toBe("open");
+  });
+
+  it("ignores events the mapping says are not for us (2xx), and forwards nothing", async () => {
+    await openWait("S-5");
+    const res = await send(sample("S-5", "sample.received"));
+    expect(res.status).toBe(202);
+    const body = await json(res);
+    expect(body.outcome).toBe("ignored");
+    expect((await store.getDelivery(body.deliveryId))?.status).toBe("ignored");
+    expect(await forward()).toBe(0);
+  });
+
+  it("answers a provider's retry (same webhook-id) as a duplicate, storing and sending nothing more", async () => {
+    const { taskId } = await openWait("S-6");
+    const first = await json(await send(sample("S-6"), { id: "msg_fixed" }));
+    const again = await send(sample("S-6"), { id: "msg_fixed" });
+    expect(again.status).toBe(200);
+    expect(await json(again)).toEqual({ outcome: "duplicate", deliveryId: first.deliveryId });
+    await forward();
+    expect(emulator.requests.filter((r) => r.path.endsWith("/update"))).toHaveLength(1);
+    expect(emulator.getTask(taskId)?.status).toBe("COMPLETED");
+  });
+
+  describe("refusals change nothing", () => {
+    const nothingStored = async () => expect((await store.listDeliveries({ limit: 10 })).items).toEqual([]);
+
+    it("401 signature_invalid for a wrong secret or a tampered body", async () => {
+      const wrong = await send(sample("S-7"), { secret: "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB" });
+      expect(wrong.status).toBe(401);
+      expect((await json(wrong)).error.code).toBe("signature_invalid");
+      await nothingStored();
+    });
+
+    it("401 timestamp_out_of_tolerance just past 300 s", async () => {
+      const res = await send(sample("S-8"), { ts: Math.floor(t.clock.now() / 1000) - 301 });
+      expect(res.status).toBe(401);
+      expect((await json(res)).error.code).toBe("timestamp_out_of_tolerance");
+      await nothingStored();
+    });
+
+    it("400 malformed_body for a correctly signed body that is not JSON", async () => {
+      const res = await send(undefined, { body: "{not json" });
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.code).toBe("malformed_body");
+      await nothingStored();
+    });
+
+    it("404 unknown_source, and 413 before a large body is read", async () => {
+      const unknown = await t.app.request("/hooks/nope", { method: "POST", body: "{}" });
+      expect(unknown.status).toBe(404);
+      expect((await json(unknown)).error.code).toBe("unknown_source");
+      const big = await send({ blob: "x".repeat(300 * 1024) });
+      expect(big.status).toBe(413);
+      await nothingStored();
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { TaskgateError } from "../../core/errors.js";
+import { receiveHook } from "../../services/hooks.js";
+import type { AppEnv } from "../env.js";
+
+/** Signed webhooks from configured sources: verified on the raw bytes, never re-serialised. */
+export const hookRoutes = new Hono<AppEnv>().post(
+  "/:source",
+  async (c, next) => {
+    // An unknown source learns nothing else, and its body is never read.
+    if (!c.var.deps.sources?.has(c.req.param("source"))) {
+      throw new TaskgateError("unknown_source", `no source named "${c.req.param("source")}" is configured`);
+    }
+    await next();
+  },
+  (c, next) =>
+    bodyLimit({
+      maxSize: c.var.deps.bodyLimitBytes,
+      onError: () => {
+        throw new TaskgateError("payload_too_large", `the body exceeds ${c.var.deps.bodyLimitBytes} bytes`);
+      },
+    })(c, next),
+  async (c) => {
+    const { deps } = c.var;
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const incoming = new URL(c.req.url);
+    const result = await receiveHook(deps, c.req.param("source"), {
+      method: c.req.method,
+      // Providers that sign the URL (Twilio) signed the public one, not the socket's.
+      url: `${deps.publicUrl}${incoming.pathname}${incoming.search}`,
+      headers: c.req.raw.headers,
+      rawBody,
+      query: Object.fromEntries(incoming.searchParams),
+    });
+    if (result.outcome === "handshake") {
+      const { status, headers, body } = result.handshake;
+      return new Response(body, { status, headers });
+    }
+    return c.json(result, result.outcome === "duplicate" ? 200 : 202);
+  },
+);

@@ -1,0 +1,205 @@
+import { canonicalJson } from "../core/canonical-json.js";
+import { TaskgateError } from "../core/errors.js";
+import { assertOutputSize, mergeOutput } from "../core/output.js";
+import type { Handshake } from "../core/signatures/types.js";
+import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
+import type { ServiceDeps } from "./deps.js";
+import { applyMapping } from "./source-mapping.js";
+
+export interface InboundWebhook {
+  method: string;
+  /** The URL as the provider called it (public origin): Twilio signs it. */
+  url: string;
+  headers: Headers;
+  rawBody: Uint8Array;
+  query: Record<string, string>;
+}
+
+export type HookOutcome =
+  | { outcome: "queued" | "parked" | "ignored" | "duplicate"; deliveryId: string }
+  | { outcome: "handshake"; handshake: Handshake };
+
+/**
+ * POST /hooks/:source. Verify on the raw bytes, map, then store exactly one of: queued (an open
+ * wait matched: it closes), parked (no wait yet), ignored (not for us) — or recognise a duplicate
+ * by the provider's message id — in one atomic step, before anything is acknowledged.
+ */
+export async function receiveHook(
+  deps: ServiceDeps,
+  name: string,
+  req: InboundWebhook,
+): Promise<HookOutcome> {
+  const source = deps.sources?.get(name);
+  if (!source) throw new TaskgateError("unknown_source", `no source named "${name}" is configured`);
+  const now = deps.clock.now();
+  const verified = await source.verify(
+    { method: req.method, url: req.url, headers: req.headers, rawBody: req.rawBody },
+    { now },
+  );
+  if (verified.handshake) return { outcome: "handshake", handshake: verified.handshake };
+
+  const body = parseBody(verified.body ?? req.rawBody, req.headers.get("content-type") ?? "");
+  const headers: Record<string, string> = {};
+  req.headers.forEach((value, key) => {
+    headers[key.toLowerCase()] = value;
+  });
+  const mapped = await applyMapping(source.mapping, body, { headers, query: req.query });
+  const base = {
+    id: deps.ids.newId(),
+    source: name,
+    correlationKey: mapped.correlationKey,
+    dedupeKey: mapped.dedupeKey ?? verified.messageId ?? null,
+    now,
+  };
+
+  if (mapped.status === null) {
+    const update = { status: "COMPLETED" as const, output: mapped.output };
+    const delivery = await draft(deps, base, {
+      status: "ignored",
+      update,
+      reason: mapped.ignoredBecause ?? null,
+    });
+    return store(deps, delivery, null, "ignored");
+  }
+
+  const update = { status: mapped.status, output: mapped.output };
+  const wait = await deps.store.findOpenWait(name, mapped.correlationKey!, now);
+  if (wait) {
+    const delivery = await draft(
+      deps,
+      base,
+      { status: "pending", update: forWait(update, wait, base.id, now) },
+      wait,
+    );
+    const direct = deps.forwarder?.canTakeDirectly() ?? false;
+    if (direct) {
+      delivery.leaseOwner = deps.forwarder!.newLeaseOwner();
+      delivery.leaseUntil = now + deps.forwarder!.leaseMs;
+      delivery.claims = 1;
+    }
+    const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now });
+    if (r.kind === "stored") {
+      deps.logger.info("webhook matched a wait", { source: name, deliveryId: delivery.id, waitId: wait.id });
+      if (direct) deps.forwarder!.submit(delivery);
+      else deps.forwarder?.kick();
+      deps.afterAccept?.(delivery);
+      return { outcome: "queued", deliveryId: delivery.id };
+    }
+    if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
+    // The wait closed between the lookup and the write: keep the webhook for the next one.
+  }
+  const parked = await draft(deps, base, { status: "parked", update, parkUntil: now + source.parkForMs });
+  return store(deps, parked, null, "parked");
+}
+
+/**
+ * After a wait is registered: hand it the oldest webhook parked for its (source, key), if any
+ * (the third party was faster than the function). Returns the wait as it now is.
+ */
+export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Promise<WaitRecord> {
+  if (wait.source === null || wait.correlationKey === null) return wait;
+  const now = deps.clock.now();
+  const parked = await deps.store.findParked(wait.source, wait.correlationKey, now);
+  if (!parked) return wait;
+  const update = forWait(parked.update, wait, parked.id, parked.createdAt);
+  assertOutputSize(update.output);
+  const released = await deps.store.releaseParked({
+    deliveryId: parked.id,
+    wait,
+    update,
+    resultHash: parked.resultHash,
+    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
+    now,
+  });
+  if (!released) return wait;
+  deps.logger.info("parked webhook released to its wait", { deliveryId: parked.id, waitId: wait.id });
+  deps.forwarder?.kick();
+  return (await deps.store.getWait(wait.id)) ?? wait;
+}
+
+/** The update CDF gets: the wait's template, the mapped output over it, and taskgate's block. */
+function forWait(
+  update: DeliveryRecord["update"],
+  wait: WaitRecord,
+  deliveryId: string,
+  receivedAt: number,
+): { status: DeliveryRecord["update"]["status"]; output: Record<string, unknown> } {
+  const output = mergeOutput(mergeOutput(wait.output, update.output), {
+    taskgate: { deliveryId, source: wait.source, receivedAt, waitId: wait.id },
+  });
+  assertOutputSize(output);
+  return { status: update.status, output };
+}
+
+async function draft(
+  deps: ServiceDeps,
+  base: { id: string; source: string; correlationKey: string | null; dedupeKey: string | null; now: number },
+  what: Pick<DeliveryRecord, "status" | "update"> & Partial<Pick<DeliveryRecord, "reason" | "parkUntil">>,
+  wait?: WaitRecord,
+): Promise<DeliveryRecord> {
+  return {
+    id: base.id,
+    waitId: wait?.id ?? null,
+    taskId: wait?.taskId ?? null,
+    executionId: wait?.executionId ?? null,
+    source: base.source,
+    correlationKey: base.correlationKey,
+    dedupeKey: base.dedupeKey,
+    parkUntil: what.parkUntil ?? null,
+    reason: what.reason ?? null,
+    status: what.status,
+    update: what.update,
+    resultHash: await deps.sha256(canonicalJson(what.update)),
+    attempts: 0,
+    claims: 0,
+    nextAttemptAt: base.now,
+    deliverUntil: Math.max(wait?.expiresAt ?? 0, base.now + deps.minRetryWindowMs),
+    leaseOwner: null,
+    leaseUntil: null,
+    lastError: null,
+    lastStatus: null,
+    lastRequestId: null,
+    createdAt: base.now,
+    updatedAt: base.now,
+    deliveredAt: null,
+  };
+}
+
+async function store(
+  deps: ServiceDeps,
+  delivery: DeliveryRecord,
+  waitId: null,
+  outcome: "parked" | "ignored",
+): Promise<HookOutcome> {
+  const r = await deps.store.receiveWebhook({ delivery, waitId, now: delivery.createdAt });
+  if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
+  deps.logger.info(`webhook ${outcome}`, {
+    source: delivery.source,
+    deliveryId: delivery.id,
+    reason: delivery.reason,
+  });
+  return { outcome, deliveryId: delivery.id };
+}
+
+/** JSON, or form-encoded (Slack, Twilio); anything else that is not JSON is a 400. */
+function parseBody(raw: Uint8Array, contentType: string): unknown {
+  const text = new TextDecoder().decode(raw);
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+    const out: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+    // Slack interactive payloads carry their JSON in a `payload` field.
+    if (typeof out.payload === "string") {
+      try {
+        return { ...out, payload: JSON.parse(out.payload) as unknown };
+      } catch {
+        return out;
+      }
+    }
+    return out;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new TaskgateError("malformed_body", "the body is not valid JSON (nor form-encoded)");
+  }
+}
