@@ -103,6 +103,45 @@ describe("taskgate CLI", () => {
     expect(help.stdout).toMatch(/taskgate serve/);
   });
 
+  it("send signs a body with the local demo source's secret; the gateway queues it to the waiting task", async () => {
+    child = spawn(process.execPath, [...MAIN, "serve", "--port", "0"], {
+      cwd: dir,
+      env: { ...process.env, TASKGATE_CONFIG: "", PORT: "" },
+    });
+    let stderr = "";
+    child.stderr!.on("data", (b) => (stderr += b));
+    const deadline = Date.now() + 15_000;
+    while (!stderr.includes("Walkthrough") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const url = /gateway\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+    expect(url).toBeDefined();
+    const exec = (await (
+      await fetch(`${url}/emulator/_emulator/executions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      })
+    ).json()) as { executedTasks: { id: string }[] };
+    const taskId = exec.executedTasks[0]!.id;
+    const wait = await fetch(`${url}/v1/waits`, {
+      method: "POST",
+      headers: { authorization: "Bearer local-dev-key", "content-type": "application/json" },
+      body: JSON.stringify({ taskId, source: "demo", correlationKey: "order-9" }),
+    });
+    expect(wait.status).toBe(201);
+    writeFileSync(
+      join(dir, "event.json"),
+      JSON.stringify({ correlationKey: "order-9", output: { shipped: true } }),
+    );
+    const sent = await taskgate(["send", "demo", "--body", "event.json", "--url", `${url}/hooks/demo`], dir);
+    expect(sent.stderr).toBe("");
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^202 Accepted\n\{"outcome":"queued"/);
+    const unknown = await taskgate(["send", "nope", "--body", "event.json"], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no source "nope" in the config \(known: demo\)/);
+  });
+
   it("serve without a config starts local mode, prints the walkthrough, and stops cleanly on SIGTERM", async () => {
     child = spawn(process.execPath, [...MAIN, "serve", "--port", "0"], {
       cwd: dir,

@@ -6,6 +6,8 @@ export interface CliArgs {
   config?: string;
   port?: number;
   host?: string;
+  body?: string;
+  url?: string;
   help: boolean;
   version: boolean;
 }
@@ -20,6 +22,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       config: { type: "string", short: "c" },
       port: { type: "string", short: "p" },
       host: { type: "string" },
+      body: { type: "string" },
+      url: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
       version: { type: "boolean", short: "v", default: false },
     },
@@ -37,6 +41,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.body !== undefined ? { body: values.body } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -48,6 +54,9 @@ Usage:
   taskgate serve [--config FILE] [--port N]   run the gateway (local mode when there is no config)
   taskgate check [--config FILE]              validate a config file and name every problem
   taskgate emulator [--port N]                run the local CDF emulator on its own
+  taskgate send SOURCE --body FILE [--url URL]
+                                              sign FILE with the source's secret, as the provider
+                                              would, and send it to /hooks/SOURCE
 
 The config is --config FILE, else $TASKGATE_CONFIG, else ./taskgate.config.json.
 PORT in the environment overrides the configured port; --port overrides both.`;

@@ -35,6 +35,15 @@ export function localConfig(dataDir: string, port: number): TaskgateConfig {
       storage: { kind: "sqlite", path: join(dataDir, "taskgate.db"), synchronous: "normal" },
       signingKeys: [{ kid: "local", secret: localSecret(dataDir) }],
       api: { keys: [{ name: "local", sha256: sha256(LOCAL_API_KEY) }] },
+      // A demo source: Standard Webhooks, signed by `taskgate send demo --body FILE`.
+      sources: {
+        demo: {
+          verify: { scheme: "standard-webhooks", secrets: [demoSecret(dataDir)] },
+          correlationKey: "correlationKey",
+          status: "$exists(status) ? status : 'COMPLETED'",
+          output: "output",
+        },
+      },
       forwarder: { pollInterval: "500ms" },
     },
     {},
@@ -48,6 +57,14 @@ function localSecret(dataDir: string): string {
   const file = join(dataDir, "local-signing-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function demoSecret(dataDir: string): string {
+  const file = join(dataDir, "local-demo-source-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = `whsec_${randomBytes(32).toString("base64")}`;
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -84,6 +101,14 @@ export function localBanner(url: string, dataDir: string): string {
     "",
     "  # 4. The task is COMPLETED in the emulator, with the output",
     `  curl -s ${url}/emulator/_emulator/executions/$EXEC_ID | ${j("executedTasks[0]")}`,
+    "",
+    '  # 5. Or let a signed webhook complete a task: register a wait for source "demo" and a key,',
+    "  #    then send a Standard Webhooks message signed with the demo source's secret",
+    `  TASK_ID=$(curl -s -X POST ${url}/emulator/_emulator/executions -H 'content-type: application/json' -d '{}' | ${j("executedTasks[0].id")})`,
+    `  curl -s -X POST ${url}/v1/waits -H 'authorization: Bearer ${LOCAL_API_KEY}' -H 'content-type: application/json' \\`,
+    `    -d "{\\"taskId\\": \\"$TASK_ID\\", \\"source\\": \\"demo\\", \\"correlationKey\\": \\"order-1\\"}"`,
+    `  echo '{"correlationKey": "order-1", "output": {"shipped": true}}' > event.json`,
+    `  npx taskgate send demo --body event.json --url ${url}/hooks/demo`,
     "",
     "To use a real CDF project, write a config file (see taskgate.config.example.json) and run",
     "  npx taskgate serve --config taskgate.config.json",

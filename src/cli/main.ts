@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { type CliArgs, parseCliArgs, USAGE } from "./args.js";
 import { runEmulatorCommand } from "./emulator-command.js";
 import { localBanner, localConfig } from "./local-mode.js";
+import { runSendCommand } from "./send-command.js";
 
 /** Exit codes: 0 fine, 1 runtime failure, 2 bad usage or bad config. */
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(args);
     case "check":
       return checkCommand(args);
+    case "send":
+      return sendCommand(args);
     case "emulator":
       await runEmulatorCommand({
         ...(args.port !== undefined ? { port: args.port } : {}),
@@ -73,6 +76,30 @@ async function serveCommand(args: CliArgs): Promise<number> {
   const gateway = await startGateway({ config: loaded.config, ...(port !== undefined ? { port } : {}) });
   stopOnSignals(gateway, gateway.logger);
   return await new Promise<number>(() => {});
+}
+
+async function sendCommand(args: CliArgs): Promise<number> {
+  const source = args.positionals[0];
+  if (!source || !args.body) {
+    console.error(`usage: taskgate send SOURCE --body FILE [--url URL]\n\n${USAGE}`);
+    return 2;
+  }
+  const path = resolveConfigPath(args.config);
+  const loaded = path === undefined ? localConfigResult(args) : loadConfigFile(path);
+  if (!loaded.ok) {
+    console.error(`taskgate send: the config has problems:\n${formatProblems(loaded.problems)}`);
+    return 2;
+  }
+  return runSendCommand(loaded.config, {
+    source,
+    bodyFile: args.body,
+    ...(args.url ? { url: args.url } : {}),
+  });
+}
+
+/** Without a config file, `send` talks to a local-mode gateway (its demo source). */
+function localConfigResult(args: CliArgs) {
+  return { ok: true as const, config: localConfig(resolve("data"), args.port ?? envPort() ?? 8080) };
 }
 
 function checkCommand(args: CliArgs): number {
