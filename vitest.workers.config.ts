@@ -39,6 +39,14 @@ export default defineConfig(async () => {
               { name: "tests", sha256: createHash("sha256").update(WORKERS_TEST_API_KEY).digest("hex") },
             ],
           },
+          sources: {
+            lims: {
+              verify: { scheme: "standard-webhooks", secrets: [envRef("LIMS_WEBHOOK_SECRET")] },
+              correlationKey: "data.sampleId",
+              status: "type = 'sample.approved' ? 'COMPLETED' : null",
+              output: "{ 'sampleId': data.sampleId }",
+            },
+          },
           // One try per attempt, so an injected 503 fails the attempt instead of a quick retry.
           forwarder: { callRetries: 0, lease: "30s" },
           // Expected failures (injected 503s) log warnings; keep the run quiet unless something breaks.
@@ -54,6 +62,7 @@ export default defineConfig(async () => {
               TASKGATE_SIGNING_SECRET: "workers-test-signing-secret-0123456789abcdef",
               CDF_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
               TEST_API_KEY: WORKERS_TEST_API_KEY,
+              LIMS_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
               TEST_MIGRATIONS: migrations,
             },
           },

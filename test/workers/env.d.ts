@@ -10,6 +10,7 @@ declare global {
       TASKGATE_SIGNING_SECRET: string;
       CDF_CLIENT_SECRET: string;
       TEST_API_KEY: string;
+      LIMS_WEBHOOK_SECRET: string;
       TEST_MIGRATIONS: D1Migration[];
     }
   }
