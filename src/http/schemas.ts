@@ -72,8 +72,9 @@ export const WaitQuerySchema = z
 
 export const DeliveryQuerySchema = z
   .object({
-    status: z.enum(["pending", "delivered", "dead"]).optional(),
+    status: z.enum(["pending", "delivered", "dead", "parked", "ignored", "expired"]).optional(),
     waitId: z.string().optional(),
+    source: z.string().min(1).max(255).optional(),
     cursor: z.string().max(64).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })

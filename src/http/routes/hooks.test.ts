@@ -138,6 +138,12 @@ describe("POST /hooks/:source", () => {
     expect(body.outcome).toBe("ignored");
     expect((await store.getDelivery(body.deliveryId))?.status).toBe("ignored");
     expect(await forward()).toBe(0);
+    const listed = await json(
+      await t.app.request("/v1/deliveries?source=lims&status=ignored", {
+        headers: { authorization: auth.authorization },
+      }),
+    );
+    expect(listed.items.map((d: { id: string }) => d.id)).toEqual([body.deliveryId]);
   });
 
   it("answers a provider's retry (same webhook-id) as a duplicate, storing and sending nothing more", async () => {
