@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
@@ -155,6 +156,45 @@ describe("POST /hooks/:source", () => {
     await forward();
     expect(emulator.requests.filter((r) => r.path.endsWith("/update"))).toHaveLength(1);
     expect(emulator.getTask(taskId)?.status).toBe("COMPLETED");
+  });
+
+  it("property: a signed request with any one byte of its body or headers changed never passes and never answers 5xx", async () => {
+    const body = JSON.stringify(sample("S-P"));
+    const id = "msg_property";
+    const ts = Math.floor(t.clock.now() / 1000);
+    const signature = await signStandardWebhooks(SECRET, id, ts, new TextEncoder().encode(body));
+    const parts = { body, "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature };
+    type Part = keyof typeof parts;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Part>("body", "webhook-id", "webhook-timestamp", "webhook-signature"),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (part, at, delta) => {
+          const original = parts[part];
+          const i = at % original.length;
+          // Header values stay printable ASCII (anything else never reaches a server); bodies take any byte.
+          const code = original.charCodeAt(i);
+          const next = part === "body" ? (code + delta) % 256 : 32 + ((code - 32 + (delta % 94) + 1) % 95);
+          const changed = original.slice(0, i) + String.fromCharCode(next) + original.slice(i + 1);
+          const m = { ...parts, [part]: changed };
+          const res = await t.app.request("/hooks/lims", {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "webhook-id": m["webhook-id"],
+              "webhook-timestamp": m["webhook-timestamp"],
+              "webhook-signature": m["webhook-signature"],
+            },
+            body: m.body,
+          });
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect((await store.listDeliveries({ limit: 10 })).items).toEqual([]);
   });
 
   describe("refusals change nothing", () => {
