@@ -25,6 +25,8 @@ export async function startGatewayProcess(o: {
   synchronous: Synchronous;
   logLevel?: "debug" | "info" | "warn" | "error";
   nodeFlags?: string[];
+  /** Webhook sources for the config (the signed-webhook scenario). */
+  sources?: Record<string, unknown>;
 }): Promise<GatewayProcess> {
   const dir = makeTempDir(`taskgate-bench-${o.synchronous}-`);
   const apiKey = randomBytes(24).toString("base64url");
@@ -47,6 +49,7 @@ export async function startGatewayProcess(o: {
     signingKeys: [{ kid: "bench", secret: randomBytes(48).toString("base64url") }],
     api: { keys: [{ name: "bench", sha256: createHash("sha256").update(apiKey).digest("hex") }] },
     log: { level: o.logLevel ?? "info" },
+    ...(o.sources ? { sources: o.sources } : {}),
   };
   const configFile = join(dir, "taskgate.config.json");
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);

@@ -7,6 +7,8 @@ export interface LoadOptions {
   path?: string;
   /** Hands out a fresh path per request; `undefined` means none left (the run is stopped). */
   nextPath?: () => string | undefined;
+  /** Like nextPath, with per-request headers and body (signed webhooks). */
+  nextRequest?: () => { path: string; headers: Record<string, string>; body: string } | undefined;
   body: string;
   connections: number;
   durationSec: number;
@@ -45,20 +47,35 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let overflow = 0;
   let instance: Instance | undefined;
   const nextPath = o.nextPath;
-  const request = nextPath
+  const nextRequest = o.nextRequest;
+  const request = nextRequest
     ? {
         method: "POST",
         headers,
         body: o.body,
         setupRequest: (req: RawRequest): RawRequest => {
-          const path = nextPath();
-          if (path !== undefined) return { ...req, path };
+          const r = nextRequest();
+          if (r !== undefined)
+            return { ...req, path: r.path, headers: { ...headers, ...r.headers }, body: r.body };
           overflow++;
           instance?.stop();
           return { ...req, path: EXHAUSTED_PATH };
         },
       }
-    : { method: "POST", headers, body: o.body, path: o.path ?? "/" };
+    : nextPath
+      ? {
+          method: "POST",
+          headers,
+          body: o.body,
+          setupRequest: (req: RawRequest): RawRequest => {
+            const path = nextPath();
+            if (path !== undefined) return { ...req, path };
+            overflow++;
+            instance?.stop();
+            return { ...req, path: EXHAUSTED_PATH };
+          },
+        }
+      : { method: "POST", headers, body: o.body, path: o.path ?? "/" };
 
   instance = autocannon({
     url: o.url,

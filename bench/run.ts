@@ -12,6 +12,7 @@ import { cleanupNow, cpuSeconds, installCleanup, makeTempDir, startChild } from 
 import { createWaits, WaitPool } from "./setup-waits.js";
 import { mark, preciseNow, r2 } from "./stats.js";
 import { UpdateTracker } from "./updates.js";
+import { WEBHOOK_TARGET_RATIO, webhookRun } from "./webhook-run.js";
 
 /**
  * `npm run bench`: a bare Hono echo app as the baseline, then taskgate's callback URLs (SQLite
@@ -322,6 +323,7 @@ async function main(): Promise<void> {
     clock: { now: preciseNow, sleep: systemClock.sleep },
   });
   const runs: GatewayRun[] = [];
+  let webhooks: Awaited<ReturnType<typeof webhookRun>> | undefined;
   try {
     for (const [i, sync] of SYNCS.entries()) {
       line(
@@ -331,12 +333,33 @@ async function main(): Promise<void> {
       runs.push(await gatewayRun(sync, emu.url, emu.emulator, base.rps));
       line();
     }
+    line(
+      `${SYNCS.length + 2}. taskgate POST /hooks/:source, Standard Webhooks HMAC, 1 KB body, JSONata mapping, ` +
+        "a fresh open wait each, SQLite synchronous=normal",
+    );
+    webhooks = await webhookRun({
+      repo: REPO,
+      emulatorUrl: emu.url,
+      emulator: emu.emulator,
+      baselineRps: base.rps,
+      connections: CONNECTIONS,
+      warmupSec: WARMUP,
+      durationSec: DURATION,
+      line,
+      fmtLoad,
+    });
+    line();
   } finally {
     await emu.close();
   }
 
   const primary = runs.find((r) => r.synchronous === "normal") ?? runs[0];
   line("targets:");
+  if (webhooks) {
+    line(
+      `  signed webhooks ratio >= ${WEBHOOK_TARGET_RATIO}: ${webhooks.ratio.toFixed(3)}  ${mark(webhooks.ratio >= WEBHOOK_TARGET_RATIO)}`,
+    );
+  }
   if (primary) {
     line(
       `  ratio >= ${TARGET_RATIO} (synchronous=${primary.synchronous}): ${primary.ratio.toFixed(3)}  ${mark(primary.ratio >= TARGET_RATIO)}`,
@@ -387,6 +410,14 @@ async function main(): Promise<void> {
       },
       targets: { ratio: r.ratio >= TARGET_RATIO, e2eP50: r.latency.endToEnd.p50 <= TARGET_E2E_P50_MS },
     })),
+    webhooks: webhooks && {
+      rps: r2(webhooks.load.rps),
+      ratio: r2(webhooks.ratio),
+      p50: webhooks.load.p50,
+      p99: webhooks.load.p99,
+      non202: Object.values(webhooks.load.otherStatuses).reduce((a, b) => a + b, 0),
+      target: webhooks.ratio >= WEBHOOK_TARGET_RATIO,
+    },
     totalSec: r2((Date.now() - started) / 1000),
   };
   line(`BENCH_SUMMARY ${JSON.stringify(summary)}`);
