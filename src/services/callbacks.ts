@@ -1,8 +1,7 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { TaskgateError } from "../core/errors.js";
-import { assertOutputSize, mergeOutput } from "../core/output.js";
 import type { UpdateStatus } from "../core/task-status.js";
-import type { DeliveryRecord } from "../ports/store.js";
+import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface CallbackBody {
@@ -38,46 +37,23 @@ export async function acceptCallback(
   if (wait.status !== "open" || wait.expiresAt <= now) return settled(wait, resultHash);
 
   const deliveryId = deps.ids.newId();
-  const output = mergeOutput(mergeOutput(wait.output, body.output), {
-    taskgate: { deliveryId, source: wait.source ?? "callback", receivedAt: now, waitId: wait.id },
+  const update = updateForWait({ status, output: body.output }, wait, {
+    deliveryId,
+    source: wait.source ?? "callback",
+    receivedAt: now,
   });
-  assertOutputSize(output);
-
-  const direct = deps.forwarder?.canTakeDirectly() ?? false;
-  const delivery: DeliveryRecord = {
-    id: deliveryId,
-    waitId: wait.id,
-    taskId: wait.taskId,
-    executionId: wait.executionId,
-    source: wait.source,
-    correlationKey: null,
-    dedupeKey: null,
-    parkUntil: null,
-    reason: null,
-    status: "pending",
-    update: { status, output },
-    resultHash,
-    attempts: 0,
-    claims: direct ? 1 : 0,
-    nextAttemptAt: now,
-    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
-    leaseOwner: direct ? deps.forwarder!.newLeaseOwner() : null,
-    leaseUntil: direct ? now + deps.forwarder!.leaseMs : null,
-    lastError: null,
-    lastStatus: null,
-    lastRequestId: null,
-    createdAt: now,
-    updatedAt: now,
-    deliveredAt: null,
-  };
+  const delivery = draftDelivery(
+    deps,
+    now,
+    { id: deliveryId, status: "pending", update, resultHash, source: wait.source },
+    wait,
+  );
+  const direct = leaseIfDirect(deps, delivery, now);
   const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
   switch (result.kind) {
     case "accepted":
       deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
-      // Started at once: the CDF request leaves while the 202 is being written.
-      if (direct) deps.forwarder!.submit(delivery);
-      else deps.forwarder?.kick();
-      deps.afterAccept?.(delivery);
+      handOff(deps, delivery, direct);
       return { outcome: "queued", deliveryId, waitId: wait.id };
     case "not_found":
       throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");

@@ -1,8 +1,8 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { TaskgateError } from "../core/errors.js";
-import { assertOutputSize, mergeOutput } from "../core/output.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
+import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 import { applyMapping } from "./source-mapping.js";
 
@@ -65,24 +65,17 @@ export async function receiveHook(
   const update = { status: mapped.status, output: mapped.output };
   const wait = await deps.store.findOpenWait(name, mapped.correlationKey!, now);
   if (wait) {
-    const delivery = await draft(
-      deps,
-      base,
-      { status: "pending", update: forWait(update, wait, base.id, now) },
-      wait,
-    );
-    const direct = deps.forwarder?.canTakeDirectly() ?? false;
-    if (direct) {
-      delivery.leaseOwner = deps.forwarder!.newLeaseOwner();
-      delivery.leaseUntil = now + deps.forwarder!.leaseMs;
-      delivery.claims = 1;
-    }
+    const forwarded = updateForWait(update, wait, {
+      deliveryId: base.id,
+      source: wait.source,
+      receivedAt: now,
+    });
+    const delivery = await draft(deps, base, { status: "pending", update: forwarded }, wait);
+    const direct = leaseIfDirect(deps, delivery, now);
     const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now });
     if (r.kind === "stored") {
       deps.logger.info("webhook matched a wait", { source: name, deliveryId: delivery.id, waitId: wait.id });
-      if (direct) deps.forwarder!.submit(delivery);
-      else deps.forwarder?.kick();
-      deps.afterAccept?.(delivery);
+      handOff(deps, delivery, direct);
       return { outcome: "queued", deliveryId: delivery.id };
     }
     if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
@@ -101,8 +94,11 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
   const now = deps.clock.now();
   const parked = await deps.store.findParked(wait.source, wait.correlationKey, now);
   if (!parked) return wait;
-  const update = forWait(parked.update, wait, parked.id, parked.createdAt);
-  assertOutputSize(update.output);
+  const update = updateForWait(parked.update, wait, {
+    deliveryId: parked.id,
+    source: wait.source,
+    receivedAt: parked.createdAt,
+  });
   const released = await deps.store.releaseParked({
     deliveryId: parked.id,
     wait,
@@ -117,52 +113,20 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
   return (await deps.store.getWait(wait.id)) ?? wait;
 }
 
-/** The update CDF gets: the wait's template, the mapped output over it, and taskgate's block. */
-function forWait(
-  update: DeliveryRecord["update"],
-  wait: WaitRecord,
-  deliveryId: string,
-  receivedAt: number,
-): { status: DeliveryRecord["update"]["status"]; output: Record<string, unknown> } {
-  const output = mergeOutput(mergeOutput(wait.output, update.output), {
-    taskgate: { deliveryId, source: wait.source, receivedAt, waitId: wait.id },
-  });
-  assertOutputSize(output);
-  return { status: update.status, output };
-}
-
+/** A webhook's delivery record, its result hash taken over the update it will send. */
 async function draft(
   deps: ServiceDeps,
   base: { id: string; source: string; correlationKey: string | null; dedupeKey: string | null; now: number },
   what: Pick<DeliveryRecord, "status" | "update"> & Partial<Pick<DeliveryRecord, "reason" | "parkUntil">>,
   wait?: WaitRecord,
 ): Promise<DeliveryRecord> {
-  return {
-    id: base.id,
-    waitId: wait?.id ?? null,
-    taskId: wait?.taskId ?? null,
-    executionId: wait?.executionId ?? null,
-    source: base.source,
-    correlationKey: base.correlationKey,
-    dedupeKey: base.dedupeKey,
-    parkUntil: what.parkUntil ?? null,
-    reason: what.reason ?? null,
-    status: what.status,
-    update: what.update,
-    resultHash: await deps.sha256(canonicalJson(what.update)),
-    attempts: 0,
-    claims: 0,
-    nextAttemptAt: base.now,
-    deliverUntil: Math.max(wait?.expiresAt ?? 0, base.now + deps.minRetryWindowMs),
-    leaseOwner: null,
-    leaseUntil: null,
-    lastError: null,
-    lastStatus: null,
-    lastRequestId: null,
-    createdAt: base.now,
-    updatedAt: base.now,
-    deliveredAt: null,
-  };
+  const { now, ...ids } = base;
+  return draftDelivery(
+    deps,
+    now,
+    { ...ids, ...what, resultHash: await deps.sha256(canonicalJson(what.update)) },
+    wait,
+  );
 }
 
 async function store(
