@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   // 400
   malformed_body: 400,
   invalid_request: 400,
+  mail_not_configured: 400,
   unsupported_media_type: 415,
   // 401 / 403
   unauthorized: 401,
@@ -14,22 +15,29 @@ export const ERROR_STATUS = {
   signature_invalid: 401,
   timestamp_out_of_tolerance: 401,
   forbidden: 403,
+  cross_site_refused: 403,
   // 404
   not_found: 404,
   wait_not_found: 404,
   delivery_not_found: 404,
+  approval_not_found: 404,
   unknown_source: 404,
   task_not_found: 404,
   // 409
   wait_conflict: 409,
   wait_closed: 409,
   delivery_not_replayable: 409,
+  approval_closed: 409,
+  already_decided: 409,
+  // 410
+  approval_expired: 410,
   // 413
   payload_too_large: 413,
   output_too_large: 413,
   // 5xx: never for bad input
   cdf_unavailable: 503,
   store_unavailable: 503,
+  mail_failed: 502,
   internal: 500,
   // configuration (never answered over HTTP)
   config_invalid: 500,

@@ -1,4 +1,5 @@
 import type { TaskUpdate } from "../core/task-status.js";
+import type { ApprovalStore } from "./approval-store.js";
 
 export type WaitStatus = "open" | "closed" | "cancelled" | "expired";
 
@@ -131,6 +132,8 @@ export type AttemptOutcome =
  * interactive transaction (D1 has none): conditional writes, run in one transaction or batch.
  */
 export interface Store {
+  /** Approvals and their mail outbox, over the same database. */
+  readonly approvals: ApprovalStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

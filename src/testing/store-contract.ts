@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
 import type { AttemptRecord, DeliveryRecord, Store, WaitRecord } from "../ports/store.js";
+import { describeApprovalStoreContract } from "./approval-store-contract.js";
 
 /**
  * The one contract every Store must meet, run against each dialect and runtime (SQLite on disk,
@@ -78,6 +79,7 @@ const anAttempt = (d: DeliveryRecord, over: Partial<AttemptRecord> = {}): Attemp
 });
 
 export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+  describeApprovalStoreContract(name, open);
   describe(`Store contract: ${name}`, () => {
     let h: StoreHarness;
     let store: Store;

@@ -7,6 +7,9 @@ describeStoreContract("D1 (workerd)", async () => {
     env.CONTRACT_DB.prepare("delete from attempts"),
     env.CONTRACT_DB.prepare("delete from deliveries"),
     env.CONTRACT_DB.prepare("delete from waits"),
+    env.CONTRACT_DB.prepare("delete from decisions"),
+    env.CONTRACT_DB.prepare("delete from mails"),
+    env.CONTRACT_DB.prepare("delete from approvals"),
   ]);
   const store = openD1Store(env.CONTRACT_DB);
   return { store, cleanup: () => store.close() };

@@ -1,4 +1,5 @@
 import type { TaskUpdate } from "../../core/task-status.js";
+import type { ApprovalStore } from "../../ports/approval-store.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -12,6 +13,7 @@ import type {
   WaitFilter,
   WaitRecord,
 } from "../../ports/store.js";
+import { MemoryApprovalStore } from "./memory-approval-store.js";
 
 /**
  * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
@@ -21,6 +23,7 @@ import type {
 export class MemoryStore implements Store {
   private readonly waits = new Map<string, WaitRecord>();
   private readonly deliveries = new Map<string, DeliveryRecord>();
+  readonly approvals: ApprovalStore = new MemoryApprovalStore(this.deliveries);
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
 

@@ -1,5 +1,6 @@
 import { type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
 import type { TaskUpdate } from "../../core/task-status.js";
+import type { ApprovalStore } from "../../ports/approval-store.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -13,6 +14,8 @@ import type {
   WaitFilter,
   WaitRecord,
 } from "../../ports/store.js";
+import { insertWhere } from "./insert-where.js";
+import { KyselyApprovalStore } from "./kysely-approval-store.js";
 import {
   attemptFromRow,
   attemptToRow,
@@ -51,10 +54,14 @@ const affected = (r: QueryResult<unknown> | undefined): number => Number(r?.numA
 
 /** The one Store over Kysely, shared by every SQL dialect. */
 export class KyselyStore implements Store {
+  readonly approvals: ApprovalStore;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ops: SqlDialectOps,
-  ) {}
+  ) {
+    this.approvals = new KyselyApprovalStore(db, ops);
+  }
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
@@ -170,24 +177,12 @@ export class KyselyStore implements Store {
 
   /** Inserts the delivery only if the statement before closed the wait with this very delivery. */
   private insertDeliveryIfItClosed(delivery: DeliveryRecord, waitId: string): CompiledQuery {
-    const row = deliveryToRow(delivery);
-    return this.db
-      .insertInto("deliveries")
-      .columns(Object.keys(row) as (keyof typeof row)[])
-      .expression(
-        this.db
-          .selectNoFrom(Object.entries(row).map(([k, v]) => sql`${v}`.as(k)))
-          .where(({ exists, selectFrom }) =>
-            exists(
-              selectFrom("waits")
-                .select(sql`1`.as("one"))
-                .where("id", "=", waitId)
-                .where("delivery_id", "=", delivery.id),
-            ),
-          ),
-      )
-      .onConflict((oc) => oc.doNothing())
-      .compile();
+    return insertWhere(
+      this.db,
+      "deliveries",
+      deliveryToRow(delivery),
+      sql<boolean>`exists (select 1 from waits where id = ${waitId} and delivery_id = ${delivery.id})`,
+    );
   }
 
   async receiveWebhook({
@@ -351,22 +346,12 @@ export class KyselyStore implements Store {
   }
 
   async recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean> {
-    const leaseHeld = this.db
-      .selectFrom("deliveries")
-      .select(sql`1`.as("one"))
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "pending");
-    const a = attemptToRow(outcome.attempt);
-    const insertAttempt = this.db
-      .insertInto("attempts")
-      .columns(Object.keys(a) as (keyof typeof a)[])
-      .expression(
-        this.db
-          .selectNoFrom(Object.entries(a).map(([k, v]) => sql`${v}`.as(k)))
-          .where(({ exists }) => exists(leaseHeld)),
-      )
-      .compile();
+    const insertAttempt = insertWhere(
+      this.db,
+      "attempts",
+      attemptToRow(outcome.attempt),
+      sql<boolean>`exists (select 1 from deliveries where id = ${id} and lease_owner = ${owner} and status = 'pending')`,
+    );
     const base = {
       attempts: outcome.attempt.attempt,
       lease_owner: null,

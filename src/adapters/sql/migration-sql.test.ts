@@ -15,7 +15,14 @@ describe("D1 migration files", () => {
     const db = new SqliteDatabase(":memory:");
     for (const { sql } of await migrationSql()) db.exec(sql);
     const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all();
-    expect(tables).toEqual([{ name: "attempts" }, { name: "deliveries" }, { name: "waits" }]);
+    expect(tables.map((t) => (t as { name: string }).name)).toEqual([
+      "approvals",
+      "attempts",
+      "decisions",
+      "deliveries",
+      "mails",
+      "waits",
+    ]);
     db.close();
   });
 });

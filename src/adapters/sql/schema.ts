@@ -58,8 +58,66 @@ export interface AttemptsTable {
   error: string | null;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  task_id: string;
+  execution_id: string | null;
+  task_external_id: string | null;
+  title: string;
+  description: string | null;
+  policy_kind: string;
+  policy_count: number | null;
+  approvers_json: string;
+  on_reject: string;
+  on_expire: string;
+  notify: number;
+  status: string;
+  metadata_json: string | null;
+  created_at: number;
+  expires_at: number;
+  closed_at: number | null;
+  delivery_id: string | null;
+  version: number;
+  step_id: string | null;
+}
+
+export interface DecisionsTable {
+  approval_id: string;
+  approver_index: number;
+  /** The approval's version the decision was written at: the order the store serialised them. */
+  seq: number;
+  email: string;
+  decision: string;
+  comment: string | null;
+  decided_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface MailsTable {
+  id: string;
+  approval_id: string;
+  approver_index: number;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** Like deliveries.due_at: the lease's end while leased, else next_attempt_at. */
+  due_at: number;
+  send_until: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
+  approvals: ApprovalsTable;
+  decisions: DecisionsTable;
+  mails: MailsTable;
 }

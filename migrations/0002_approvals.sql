@@ -1,0 +1,8 @@
+-- 0002_approvals: generated from src/adapters/sql/migrations.ts by npm run migrations:d1; do not edit
+create table "approvals" ("id" text primary key, "task_id" text not null, "execution_id" text, "task_external_id" text, "title" text not null, "description" text, "policy_kind" text not null, "policy_count" integer, "approvers_json" text not null, "on_reject" text not null, "on_expire" text not null, "notify" integer not null, "status" text not null, "metadata_json" text, "created_at" bigint not null, "expires_at" bigint not null, "closed_at" bigint, "delivery_id" text, "version" integer not null, "step_id" text);
+create index "approvals_status_expiry" on "approvals" ("status", "expires_at");
+create index "approvals_task" on "approvals" ("task_id");
+create table "decisions" ("approval_id" text not null, "approver_index" integer not null, "seq" integer not null, "email" text not null, "decision" text not null, "comment" text, "decided_at" bigint not null, "ip" text, "user_agent" text, constraint "decisions_pk" primary key ("approval_id", "approver_index"));
+create table "mails" ("id" text primary key, "approval_id" text not null, "approver_index" integer not null, "status" text not null, "attempts" integer default 0 not null, "next_attempt_at" bigint not null, "due_at" bigint not null, "send_until" bigint not null, "lease_owner" text, "lease_until" bigint, "last_error" text, "message_id" text, "created_at" bigint not null, "updated_at" bigint not null, "sent_at" bigint);
+create index "mails_due" on "mails" ("status", "due_at");
+create index "mails_approval" on "mails" ("approval_id");

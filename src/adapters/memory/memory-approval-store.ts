@@ -1,0 +1,134 @@
+import type {
+  ApprovalFilter,
+  ApprovalRecord,
+  ApprovalStore,
+  MailOutcome,
+  MailRecord,
+} from "../../ports/approval-store.js";
+import type { DeliveryRecord, Page } from "../../ports/store.js";
+
+/** Approvals in plain memory; each method runs without awaiting in the middle, so it is atomic. */
+export class MemoryApprovalStore implements ApprovalStore {
+  private readonly approvals = new Map<string, ApprovalRecord>();
+  private readonly mails = new Map<string, MailRecord>();
+
+  /** The owning MemoryStore's deliveries, so an ending inserts its delivery in the same step. */
+  constructor(private readonly deliveries: Map<string, DeliveryRecord>) {}
+
+  async createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void> {
+    if (this.approvals.has(approval.id) || mails.some((m) => this.mails.has(m.id)))
+      throw new Error("duplicate id");
+    this.approvals.set(approval.id, structuredClone({ ...approval, decisions: [] }));
+    for (const m of mails) this.mails.set(m.id, structuredClone(m));
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    const a = this.approvals.get(id);
+    return a && structuredClone(a);
+  }
+
+  async listApprovals(f: ApprovalFilter): Promise<Page<ApprovalRecord>> {
+    const rows = [...this.approvals.values()]
+      .filter(
+        (a) =>
+          (!f.status || a.status === f.status) &&
+          (!f.taskId || a.taskId === f.taskId) &&
+          (!f.cursor || a.id < f.cursor),
+      )
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    const items = rows.slice(0, f.limit).map((a) => structuredClone(a));
+    return { items, nextCursor: rows.length > f.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async advanceApproval({
+    approvalId,
+    version,
+    now,
+    decision,
+    close,
+  }: Parameters<ApprovalStore["advanceApproval"]>[0]): Promise<boolean> {
+    const a = this.approvals.get(approvalId);
+    if (!a || a.version !== version || a.status !== "pending" || (!decision && !close)) return false;
+    if (decision ? a.expiresAt <= now : a.expiresAt > now) return false;
+    if (decision && a.decisions.some((d) => d.approverIndex === decision.approverIndex)) return false;
+    const next: ApprovalRecord = {
+      ...a,
+      version: version + 1,
+      decisions: decision ? [...a.decisions, structuredClone(decision)] : a.decisions,
+    };
+    if (close) {
+      next.status = close.status;
+      next.closedAt = now;
+      next.deliveryId = close.delivery.id;
+      this.deliveries.set(close.delivery.id, structuredClone(close.delivery));
+    }
+    this.approvals.set(approvalId, next);
+    return true;
+  }
+
+  async cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined> {
+    const a = this.approvals.get(id);
+    if (!a) return undefined;
+    if (a.status === "pending")
+      this.approvals.set(id, { ...a, status: "cancelled", closedAt: now, version: a.version + 1 });
+    return this.getApproval(id);
+  }
+
+  async findExpiredApprovals(now: number, limit: number): Promise<ApprovalRecord[]> {
+    return [...this.approvals.values()]
+      .filter((a) => a.status === "pending" && a.expiresAt <= now)
+      .sort((a, b) => a.expiresAt - b.expiresAt)
+      .slice(0, limit)
+      .map((a) => structuredClone(a));
+  }
+
+  async claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]> {
+    const due = [...this.mails.values()]
+      .filter((m) => m.status === "pending" && m.nextAttemptAt <= now && (m.leaseUntil ?? 0) <= now)
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+      .slice(0, Math.max(0, limit));
+    return due.map((m) => {
+      const leased = { ...m, leaseOwner: owner, leaseUntil: now + leaseMs, updatedAt: now };
+      this.mails.set(m.id, leased);
+      return structuredClone(leased);
+    });
+  }
+
+  async recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean> {
+    const m = this.mails.get(id);
+    if (!m || m.leaseOwner !== owner || m.status !== "pending") return false;
+    const base: MailRecord = {
+      ...m,
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: now,
+      attempts: outcome.kind === "skipped" ? m.attempts : m.attempts + 1,
+    };
+    this.mails.set(
+      id,
+      outcome.kind === "sent"
+        ? { ...base, status: "sent", sentAt: now, messageId: outcome.messageId, lastError: null }
+        : outcome.kind === "retry"
+          ? { ...base, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error }
+          : { ...base, status: outcome.kind, lastError: outcome.error },
+    );
+    return true;
+  }
+
+  async listMails(approvalId: string): Promise<MailRecord[]> {
+    return [...this.mails.values()]
+      .filter((m) => m.approvalId === approvalId)
+      .sort((a, b) => a.approverIndex - b.approverIndex)
+      .map((m) => structuredClone(m));
+  }
+
+  async nextMailDueAt(): Promise<number | undefined> {
+    let next: number | undefined;
+    for (const m of this.mails.values()) {
+      if (m.status !== "pending") continue;
+      const at = Math.max(m.nextAttemptAt, m.leaseUntil ?? 0);
+      if (next === undefined || at < next) next = at;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,216 @@
+import { type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
+import type {
+  ApprovalFilter,
+  ApprovalRecord,
+  ApprovalStore,
+  DecisionRecord,
+  MailOutcome,
+  MailRecord,
+} from "../../ports/approval-store.js";
+import type { Page } from "../../ports/store.js";
+import {
+  approvalFromRow,
+  approvalToRow,
+  decisionFromRow,
+  decisionToRow,
+  mailFromRow,
+  mailToRow,
+} from "./approval-rows.js";
+import { insertWhere } from "./insert-where.js";
+import type { SqlDialectOps } from "./kysely-store.js";
+import { deliveryToRow } from "./rows.js";
+import type { Database } from "./schema.js";
+
+const affected = (r: QueryResult<unknown> | undefined): number => Number(r?.numAffectedRows ?? 0);
+
+/** Approvals over Kysely, for every SQL dialect; the same rules as the rest of the store. */
+export class KyselyApprovalStore implements ApprovalStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ops: SqlDialectOps,
+  ) {}
+
+  async createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void> {
+    const queries: CompiledQuery[] = [
+      this.db.insertInto("approvals").values(approvalToRow(approval)).compile(),
+    ];
+    if (mails.length > 0) queries.push(this.db.insertInto("mails").values(mails.map(mailToRow)).compile());
+    await this.ops.atomic(this.db, queries);
+  }
+
+  async getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    const [row, decisions] = await Promise.all([
+      this.db.selectFrom("approvals").selectAll().where("id", "=", id).executeTakeFirst(),
+      this.decisionsOf([id]),
+    ]);
+    return row && approvalFromRow(row, decisions.get(id) ?? []);
+  }
+
+  async listApprovals(filter: ApprovalFilter): Promise<Page<ApprovalRecord>> {
+    let q = this.db.selectFrom("approvals").selectAll();
+    if (filter.status) q = q.where("status", "=", filter.status);
+    if (filter.taskId) q = q.where("task_id", "=", filter.taskId);
+    if (filter.cursor) q = q.where("id", "<", filter.cursor);
+    const rows = await q
+      .orderBy("id", "desc")
+      .limit(filter.limit + 1)
+      .execute();
+    const kept = rows.slice(0, filter.limit);
+    const decisions = await this.decisionsOf(kept.map((r) => r.id));
+    return {
+      items: kept.map((r) => approvalFromRow(r, decisions.get(r.id) ?? [])),
+      nextCursor: rows.length > filter.limit ? (kept.at(-1)?.id ?? null) : null,
+    };
+  }
+
+  private async decisionsOf(ids: string[]): Promise<Map<string, DecisionRecord[]>> {
+    const out = new Map<string, DecisionRecord[]>();
+    if (ids.length === 0) return out;
+    const rows = await this.db
+      .selectFrom("decisions")
+      .selectAll()
+      .where("approval_id", "in", ids)
+      .orderBy("seq")
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.approval_id) ?? [];
+      list.push(decisionFromRow(r));
+      out.set(r.approval_id, list);
+    }
+    return out;
+  }
+
+  async advanceApproval({
+    approvalId,
+    version,
+    stepId,
+    now,
+    decision,
+    close,
+  }: Parameters<ApprovalStore["advanceApproval"]>[0]): Promise<boolean> {
+    if (!decision && !close) return false;
+    const move = this.db
+      .updateTable("approvals")
+      .set({
+        version: version + 1,
+        step_id: stepId,
+        ...(close ? { status: close.status, closed_at: now, delivery_id: close.delivery.id } : {}),
+      })
+      .where("id", "=", approvalId)
+      .where("version", "=", version)
+      .where("status", "=", "pending")
+      // A decision needs the approval still open; an ending without one is the expiry.
+      .where("expires_at", decision ? ">" : "<=", now);
+    const guarded = (
+      decision
+        ? move.where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom("decisions")
+                  .select(sql`1`.as("one"))
+                  .where("approval_id", "=", approvalId)
+                  .where("approver_index", "=", decision.approverIndex),
+              ),
+            ),
+          )
+        : move
+    ).compile();
+    const mine = sql<boolean>`exists (select 1 from approvals where id = ${approvalId} and step_id = ${stepId})`;
+    const queries = [guarded];
+    if (decision) {
+      queries.push(insertWhere(this.db, "decisions", decisionToRow(approvalId, version + 1, decision), mine));
+    }
+    if (close) queries.push(insertWhere(this.db, "deliveries", deliveryToRow(close.delivery), mine));
+    const [moved] = await this.ops.atomic(this.db, queries);
+    return affected(moved) === 1;
+  }
+
+  async cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined> {
+    await this.db
+      .updateTable("approvals")
+      .set((eb) => ({ status: "cancelled", closed_at: now, version: eb("version", "+", 1), step_id: null }))
+      .where("id", "=", id)
+      .where("status", "=", "pending")
+      .execute();
+    return this.getApproval(id);
+  }
+
+  async findExpiredApprovals(now: number, limit: number): Promise<ApprovalRecord[]> {
+    const rows = await this.db
+      .selectFrom("approvals")
+      .selectAll()
+      .where("status", "=", "pending")
+      .where("expires_at", "<=", now)
+      .orderBy("expires_at")
+      .limit(limit)
+      .execute();
+    const decisions = await this.decisionsOf(rows.map((r) => r.id));
+    return rows.map((r) => approvalFromRow(r, decisions.get(r.id) ?? []));
+  }
+
+  async claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]> {
+    if (limit <= 0) return [];
+    let due = this.db
+      .selectFrom("mails")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("due_at", "<=", now)
+      .orderBy("due_at")
+      .limit(limit);
+    if (this.ops.skipLocked) due = due.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable("mails")
+      .set({ lease_owner: owner, lease_until: now + leaseMs, due_at: now + leaseMs, updated_at: now })
+      .where("id", "in", due)
+      .where("status", "=", "pending")
+      .where("due_at", "<=", now)
+      .returningAll()
+      .execute();
+    return rows.map(mailFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+  }
+
+  async recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean> {
+    const base = { lease_owner: null, lease_until: null, updated_at: now };
+    const set =
+      outcome.kind === "sent"
+        ? { ...base, status: "sent", sent_at: now, message_id: outcome.messageId, last_error: null }
+        : outcome.kind === "retry"
+          ? {
+              ...base,
+              next_attempt_at: outcome.nextAttemptAt,
+              due_at: outcome.nextAttemptAt,
+              last_error: outcome.error,
+            }
+          : { ...base, status: outcome.kind, last_error: outcome.error };
+    const r = await this.db
+      .updateTable("mails")
+      .set((eb) => ({
+        ...set,
+        attempts: outcome.kind === "skipped" ? eb.ref("attempts") : eb("attempts", "+", 1),
+      }))
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async listMails(approvalId: string): Promise<MailRecord[]> {
+    const rows = await this.db
+      .selectFrom("mails")
+      .selectAll()
+      .where("approval_id", "=", approvalId)
+      .orderBy("approver_index")
+      .execute();
+    return rows.map(mailFromRow);
+  }
+
+  async nextMailDueAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom("mails")
+      .select((eb) => eb.fn.min("due_at").as("next"))
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+}
