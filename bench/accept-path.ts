@@ -22,6 +22,7 @@ import type { AppDeps } from "../src/http/env.js";
 import type { CdfClient } from "../src/ports/cdf-client.js";
 import type { Logger } from "../src/ports/logger.js";
 import type { DeliveryRecord, Store, WaitRecord } from "../src/ports/store.js";
+import { DEFAULT_APPROVAL_SETTINGS } from "../src/services/deps.js";
 import { Forwarder } from "../src/services/forwarder.js";
 import { callbackUrl } from "../src/services/waits.js";
 import { callbackBody } from "./body.js";
@@ -355,6 +356,7 @@ async function wholeApp(dir: string): Promise<void> {
     tokens,
     publicUrl: "http://bench.invalid",
     waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
+    approvals: DEFAULT_APPROVAL_SETTINGS,
     minRetryWindowMs: 3_600_000,
     authenticate: createApiAuthenticator({ keys: [{ name: "b", sha256: "0".repeat(64) }] }, clock),
     bodyLimitBytes: 256 * 1024,

@@ -1,14 +1,19 @@
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
+import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
-import type { TaskgateConfig } from "./config/schema.js";
+import type { MailConfig, TaskgateConfig } from "./config/schema.js";
+import { TaskgateError } from "./core/errors.js";
 import { TokenSigner } from "./core/signed-token.js";
 import type { AppDeps } from "./http/env.js";
 import type { Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
+import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
+import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
+import { MailOutbox } from "./services/mail-outbox.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -21,6 +26,8 @@ export interface RuntimeParts {
   logger: Logger;
   /** Where links point; defaults to config.publicUrl. */
   publicUrl?: string;
+  /** Builds the mailer for `approvals.mail` (SMTP exists on Node only; the HTTP API everywhere). */
+  mailer?: (mail: MailConfig) => Mailer;
 }
 
 /**
@@ -31,7 +38,7 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder } {
+): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox } {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
@@ -57,6 +64,7 @@ export function composeDeps(
     concurrency: config.forwarder.concurrency,
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
+    onSweep: (now) => expireApprovals(deps, now),
   });
   const deps: AppDeps = {
     store,
@@ -68,6 +76,12 @@ export function composeDeps(
     sha256,
     publicUrl: parts.publicUrl ?? config.publicUrl,
     waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
+    approvals: {
+      defaultTtlMs: config.approvals.defaultTtl,
+      maxTtlMs: config.approvals.maxTtl,
+      onExpire: config.approvals.onExpire,
+      linkGraceMs: config.approvals.linkGrace,
+    },
     minRetryWindowMs: config.forwarder.minRetryWindow,
     authenticate: createApiAuthenticator(
       {
@@ -81,5 +95,20 @@ export function composeDeps(
     version: VERSION,
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
-  return { deps, forwarder };
+  const mail = config.approvals.mail;
+  if (!mail) return { deps, forwarder };
+  const mailer = parts.mailer
+    ? parts.mailer(mail)
+    : mail.kind === "resend"
+      ? createResendMailer(mail, parts.fetch)
+      : undefined;
+  if (!mailer) {
+    throw new TaskgateError(
+      "config_invalid",
+      `approvals.mail: "${mail.kind}" is not available on this runtime`,
+    );
+  }
+  const mailOutbox = new MailOutbox(deps, mailer);
+  deps.mailOutbox = mailOutbox;
+  return { deps, forwarder, mailOutbox };
 }

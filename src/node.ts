@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { createResendMailer } from "./adapters/mail/resend-mailer.js";
+import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
@@ -78,16 +80,22 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
 
-  const { deps: shared, forwarder } = composeDeps(config, {
+  const {
+    deps: shared,
+    forwarder,
+    mailOutbox,
+  } = composeDeps(config, {
     store,
     fetch: cdfFetch,
     sha256: nodeSha256Hex,
     logger,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
+    mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
   });
   const deps: AppDeps = { ...shared, forwarder, ...(o.emulator ? { emulator: o.emulator } : {}) };
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
+  mailOutbox?.start();
   const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
@@ -99,7 +107,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         server!.close(() => resolve());
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
-      await forwarder.stop(graceMs);
+      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
       await store.close();
       logger.info("stopped");
     })();

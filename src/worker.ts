@@ -41,8 +41,9 @@ const worker = {
     const started = Date.now();
     try {
       const forwarded = await gateway.forwarder.runOnce();
-      const log = forwarded > 0 ? gateway.logger.info : gateway.logger.debug;
-      log("cron pass done", { cron: event.cron, forwarded, ms: Date.now() - started });
+      const mailed = (await gateway.mailOutbox?.runOnce()) ?? 0;
+      const log = forwarded + mailed > 0 ? gateway.logger.info : gateway.logger.debug;
+      log("cron pass done", { cron: event.cron, forwarded, mailed, ms: Date.now() - started });
     } catch (err) {
       gateway.logger.error("cron pass failed; the next one retries", {
         cron: event.cron,

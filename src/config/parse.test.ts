@@ -69,6 +69,12 @@ describe("parseConfig: valid documents", () => {
       signingKeys: [{ kid: "k1", secret: env.SIGNING }],
       api: { keys: [{ name: "fn", sha256: HEX }] },
       waits: { defaultTtl: 86_400_000, maxTtl: 604_800_000 },
+      approvals: {
+        defaultTtl: 86_400_000,
+        maxTtl: 30 * 86_400_000,
+        onExpire: "fail",
+        linkGrace: 604_800_000,
+      },
       forwarder: {
         concurrency: 8,
         lease: 60_000,
@@ -682,11 +688,28 @@ describe("parseConfig: problems", () => {
         },
       ],
     ],
-    // reserved sections
+    // approvals
     [
-      "approvals (reserved)",
-      { ...minimal(), approvals: { defaultTtl: "24h" } },
-      [{ path: "approvals", message: "not supported by this version of taskgate", fix: "remove it" }],
+      "an approval default lifetime longer than the maximum",
+      { ...minimal(), approvals: { defaultTtl: "40d" } },
+      [
+        {
+          path: "approvals.defaultTtl",
+          message: "longer than approvals.maxTtl",
+          fix: "shorten approvals.defaultTtl or lengthen approvals.maxTtl",
+        },
+      ],
+    ],
+    [
+      "SMTP mail without a sender",
+      { ...minimal(), approvals: { mail: { kind: "smtp", host: "smtp.example.com" } } },
+      [
+        {
+          path: "approvals.mail.from",
+          message: "missing",
+          fix: 'add "from": "Taskgate <taskgate@example.com>"',
+        },
+      ],
     ],
     // unknown keys
     [

@@ -106,20 +106,6 @@ function uniqueBy<T>(field: keyof T & string, fix: string) {
   };
 }
 
-/** Present only so that using it gets a clear answer instead of "unknown key". */
-const reserved = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (value !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: "not supported by this version of taskgate",
-        params: fixParams("remove it"),
-      });
-    }
-  })
-  .optional();
-
 export const ServerSchema = z.strictObject({
   host: hint(z.string().min(1).default("0.0.0.0"), { example: '"0.0.0.0"' }),
   port: int(1, 65_535, 8080),
@@ -321,6 +307,51 @@ export const WaitsSchema = z
     }
   });
 
+const email = hint(z.string().min(3).max(320), { example: '"Taskgate <taskgate@example.com>"' });
+
+export const MailSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("smtp"),
+    host: nonEmpty('"smtp.example.com"'),
+    port: int(1, 65_535, 587),
+    /** Implicit TLS from the first byte (port 465); otherwise STARTTLS when offered. */
+    secure: z.boolean().default(false),
+    /** Refuse to send unless the server upgrades with STARTTLS. */
+    requireTls: z.boolean().default(false),
+    user: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    from: email,
+  }),
+  z.strictObject({
+    kind: z.literal("resend"),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the example is a literal ${env:...} reference
+    apiKey: nonEmpty('"${env:RESEND_API_KEY}"'),
+    from: email,
+    baseUrl: baseUrl("https://api.resend.com").optional(),
+  }),
+]);
+
+export const ApprovalsSchema = z
+  .strictObject({
+    defaultTtl: duration("24h", "the default approval lifetime"),
+    maxTtl: duration("30d", "the longest approval lifetime"),
+    /** What an expiry sends to CDF: FAILED_WITH_TERMINAL_ERROR ("fail") or COMPLETED ("complete"). */
+    onExpire: z.enum(["fail", "complete"]).default("fail"),
+    /** How long links keep showing the outcome after the approval's expiry. */
+    linkGrace: duration("7d", "how long links outlive their approval"),
+    mail: MailSchema.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (typeof a.defaultTtl === "number" && typeof a.maxTtl === "number" && a.defaultTtl > a.maxTtl) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultTtl"],
+        message: "longer than approvals.maxTtl",
+        params: fixParams("shorten approvals.defaultTtl or lengthen approvals.maxTtl"),
+      });
+    }
+  });
+
 export const ForwarderSchema = z.strictObject({
   concurrency: int(1, 256, 8),
   lease: duration("60s", "the delivery lease"),
@@ -347,9 +378,11 @@ export const TaskgateConfigSchema = z
     forwarder: ForwarderSchema.prefault({}),
     log: LogSchema.prefault({}),
     sources: SourcesSchema,
-    approvals: reserved,
+    approvals: ApprovalsSchema.prefault({}),
   })
-  .transform(({ $schema, approvals, ...config }) => config);
+  .transform(({ $schema, ...config }) => config);
+
+export type MailConfig = z.output<typeof MailSchema>;
 
 /** The validated configuration: every default applied, every duration in milliseconds. */
 export type TaskgateConfig = z.output<typeof TaskgateConfigSchema>;

@@ -5,6 +5,8 @@ import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
+import { approvalPageRoutes } from "./routes/approval-pages.js";
+import { approvalRoutes } from "./routes/approvals.js";
 import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
@@ -42,10 +44,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.route("/", healthRoutes);
   app.route("/v1/callbacks", callbackRoutes);
   app.route("/hooks", hookRoutes);
+  app.route("/a", approvalPageRoutes);
 
   app.use("/v1/waits/*", apiAuth);
   app.use("/v1/deliveries/*", apiAuth);
+  app.use("/v1/approvals/*", apiAuth);
   app.route("/v1/waits", waitRoutes);
+  app.route("/v1/approvals", approvalRoutes);
   app.route("/v1/deliveries", deliveryRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);

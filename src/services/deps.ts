@@ -1,4 +1,5 @@
 import type { TokenSigner } from "../core/signed-token.js";
+import type { EndingMode } from "../ports/approval-store.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Clock } from "../ports/clock.js";
 import type { Sha256Hex } from "../ports/hasher.js";
@@ -20,6 +21,16 @@ export interface ServiceDeps {
   /** Base for the links taskgate hands out (callback URLs), without a trailing slash. */
   publicUrl: string;
   waits: { defaultTtlMs: number; maxTtlMs: number };
+  approvals: {
+    defaultTtlMs: number;
+    maxTtlMs: number;
+    /** What an expiry sends to CDF unless the approval says otherwise. */
+    onExpire: EndingMode;
+    /** Links keep showing the outcome this long after the approval's expiry, then say "expired". */
+    linkGraceMs: number;
+  };
+  /** Present when mail is configured: told when new mail is queued. */
+  mailOutbox?: { kick(): void };
   /** Forwarding is retried for at least this long after a callback, even past the wait's expiry. */
   minRetryWindowMs: number;
   /** Present where a process forwards in the background (Node); absent where a cron does it. */
@@ -32,3 +43,11 @@ export interface ServiceDeps {
 
 /** How long a callback URL stays usable after its wait expired, so late retries get a clear 409. */
 export const CALLBACK_TOKEN_GRACE_MS = 24 * 3_600_000;
+
+/** The config's defaults for approvals, for deps built by hand (tests, benchmarks, smoke runs). */
+export const DEFAULT_APPROVAL_SETTINGS: ServiceDeps["approvals"] = {
+  defaultTtlMs: 24 * 3_600_000,
+  maxTtlMs: 30 * 24 * 3_600_000,
+  onExpire: "fail",
+  linkGraceMs: 7 * 24 * 3_600_000,
+};

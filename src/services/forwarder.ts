@@ -19,6 +19,8 @@ export interface ForwarderOptions {
   pollIntervalMs: number;
   /** How often to close expired waits. */
   sweepIntervalMs?: number;
+  /** More to close on each sweep (expired approvals, which need the services to tell CDF). */
+  onSweep?: (now: number) => Promise<unknown>;
   schedule?: RetrySchedule;
 }
 
@@ -177,6 +179,7 @@ export class Forwarder {
     if (expired > 0) this.o.logger.info("closed expired waits", { count: expired });
     const unclaimed = await this.o.store.expireParked(now);
     if (unclaimed > 0) this.o.logger.info("parked webhooks expired without a wait", { count: unclaimed });
+    await this.o.onSweep?.(now);
   }
 
   /** One attempt at one delivery, recorded only while the lease is still ours. */

@@ -115,7 +115,7 @@ function resolveExpiry(deps: ServiceDeps, input: CreateWaitInput, now: number): 
   return expiresAt;
 }
 
-async function resolveTask(
+export async function resolveTask(
   deps: ServiceDeps,
   executionId: string,
   externalId: string,

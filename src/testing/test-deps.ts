@@ -7,6 +7,7 @@ import type { AppDeps } from "../http/env.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Ids } from "../ports/ids.js";
 import type { Store } from "../ports/store.js";
+import { DEFAULT_APPROVAL_SETTINGS } from "../services/deps.js";
 import { captureLogger } from "./capture-logger.js";
 import { TestClock } from "./test-clock.js";
 
@@ -44,6 +45,7 @@ export function testApp(o: TestAppOptions) {
     sha256: sha256Hex,
     publicUrl: "https://taskgate.test",
     waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
+    approvals: DEFAULT_APPROVAL_SETTINGS,
     minRetryWindowMs: 3_600_000,
     authenticate: createApiAuthenticator(
       { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256 }] },

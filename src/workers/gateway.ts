@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from "../http/env.js";
 import type { Logger } from "../ports/logger.js";
 import type { DeliveryRecord } from "../ports/store.js";
 import type { Forwarder } from "../services/forwarder.js";
+import type { MailOutbox } from "../services/mail-outbox.js";
 import { VERSION } from "../version.js";
 import { type WorkerBindings, workerConfig } from "./config.js";
 import { logConfigProblems } from "./fail-closed.js";
@@ -19,6 +20,8 @@ export interface RunningGateway {
   ok: true;
   app: Hono<AppEnv>;
   forwarder: Forwarder;
+  /** Present when approvals.mail is configured (the HTTP mail API; SMTP is Node-only). */
+  mailOutbox: MailOutbox | undefined;
   logger: Logger;
   config: TaskgateConfig;
 }
@@ -88,7 +91,7 @@ function build(
   d1: Parameters<typeof openD1Store>[0],
   logger: Logger,
 ): RunningGateway {
-  const { deps, forwarder } = composeDeps(config, {
+  const { deps, forwarder, mailOutbox } = composeDeps(config, {
     store: openD1Store(d1),
     // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
     fetch: (input, init) => fetch(input, init),
@@ -122,9 +125,13 @@ function build(
     },
     afterAccept: (delivery: DeliveryRecord) =>
       ctx.waitUntil(background(forwarder.forward(delivery), "immediate forward")),
+    // New approval mails go out after the response; the cron retries what fails.
+    ...(mailOutbox
+      ? { mailOutbox: { kick: () => ctx.waitUntil(background(mailOutbox.runOnce(), "mail pass")) } }
+      : {}),
   });
 
   const app = createApp(deps, { requestDeps: (c) => requestDeps(c.executionCtx) });
   logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
-  return { ok: true, app, forwarder, logger, config };
+  return { ok: true, app, forwarder, mailOutbox, logger, config };
 }

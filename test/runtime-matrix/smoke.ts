@@ -9,6 +9,7 @@ import { TokenSigner } from "../../src/core/signed-token.js";
 import { createEmulator, DEFAULT_CLIENT } from "../../src/emulator/emulator.js";
 import { createApp } from "../../src/http/app.js";
 import type { AppDeps } from "../../src/http/env.js";
+import { DEFAULT_APPROVAL_SETTINGS } from "../../src/services/deps.js";
 import { Forwarder } from "../../src/services/forwarder.js";
 
 /**
@@ -167,6 +168,7 @@ export async function runSmoke(): Promise<SmokeReport> {
         sha256: sha256Hex,
         publicUrl: ORIGIN,
         waits: { defaultTtlMs: 3_600_000, maxTtlMs: 24 * 3_600_000 },
+        approvals: DEFAULT_APPROVAL_SETTINGS,
         minRetryWindowMs: 3_600_000,
         authenticate: createApiAuthenticator(
           { keys: [{ name: API_KEY_NAME, sha256: await sha256Hex(apiKey) }] },

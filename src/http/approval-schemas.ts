@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { parseDuration } from "../core/duration.js";
+import { TaskIdSchema } from "../core/task-status.js";
+
+/** Most approvers on one approval: every decision travels in the task output (≤ 100 KB). */
+export const MAX_APPROVERS = 25;
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+
+const ttl = z.union([z.string(), z.number().int().positive()]).transform((v, ctx) => {
+  try {
+    return parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
+    return z.NEVER;
+  }
+});
+
+/** Names and titles end up in mail headers and pages: one line, no control characters. */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !/\p{Cc}/u.test(s), "must be one line without control characters");
+
+const ApproverSchema = z
+  .object({
+    email: z.email().max(320),
+    name: oneLine(200).optional(),
+  })
+  .strict();
+
+const PolicySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("any") }).strict(),
+  z.object({ kind: z.literal("all") }).strict(),
+  z.object({ kind: z.literal("quorum"), count: z.number().int().min(1).max(MAX_APPROVERS) }).strict(),
+]);
+
+/** POST /v1/approvals (DESIGN §4). */
+export const CreateApprovalSchema = z
+  .object({
+    taskId: TaskIdSchema.optional(),
+    executionId: z.string().min(1).max(255).optional(),
+    taskExternalId: z.string().min(1).max(255).optional(),
+    title: oneLine(200),
+    description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+    approvers: z.array(ApproverSchema).min(1).max(MAX_APPROVERS),
+    policy: PolicySchema.default({ kind: "any" }),
+    expiresAt: z.number().int().positive().optional(),
+    ttl: ttl.optional(),
+    onReject: z.enum(["fail", "complete"]).optional(),
+    onExpire: z.enum(["fail", "complete"]).optional(),
+    notify: z.boolean().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.taskId === undefined && (v.executionId === undefined || v.taskExternalId === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["taskId"],
+        message: "give taskId (data['cogniteOrchestrationTaskId']), or executionId and taskExternalId",
+      });
+    }
+    if (v.expiresAt !== undefined && v.ttl !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ttl"], message: "give expiresAt or ttl, not both" });
+    }
+  });
+
+export const ApprovalQuerySchema = z
+  .object({
+    status: z.enum(["pending", "approved", "rejected", "expired", "cancelled"]).optional(),
+    taskId: z.string().optional(),
+    cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();

@@ -1,0 +1,25 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { cancelApproval, createApproval, getApproval, listApprovals } from "../../services/approvals.js";
+import { ApprovalQuerySchema, CreateApprovalSchema } from "../approval-schemas.js";
+import { approvalApiView } from "../approval-views.js";
+import type { AppEnv } from "../env.js";
+import { readJson } from "../middleware/json-body.js";
+import { queryHook } from "./waits.js";
+
+export const approvalRoutes = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const input = await readJson(c, CreateApprovalSchema);
+    const { approval, links } = await createApproval(c.var.deps, { ...input, ttlMs: input.ttl });
+    return c.json({ ...approvalApiView(approval), links }, 201);
+  })
+  .get("/", zValidator("query", ApprovalQuerySchema, queryHook), async (c) => {
+    const page = await listApprovals(c.var.deps, c.req.valid("query"));
+    return c.json({ items: page.items.map((a) => approvalApiView(a)), nextCursor: page.nextCursor });
+  })
+  .get("/:id", async (c) => {
+    const approval = await getApproval(c.var.deps, c.req.param("id"));
+    const mails = await c.var.deps.store.approvals.listMails(approval.id);
+    return c.json(approvalApiView(approval, mails));
+  })
+  .delete("/:id", async (c) => c.json(approvalApiView(await cancelApproval(c.var.deps, c.req.param("id")))));
