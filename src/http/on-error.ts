@@ -25,9 +25,14 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     requestId,
     error: err.name,
     message: err.message,
-    path: c.req.path,
+    path: loggablePath(c.req.path),
   });
   return envelope(c, 500, "internal", "internal error; the request id identifies it in the logs", requestId);
+}
+
+/** Link tokens are bearer credentials: a logged path keeps the route, never the token. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/(a|v1\/callbacks)\/[^/]+/, "/$1/<token>");
 }
 
 function envelope(
