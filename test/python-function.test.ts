@@ -56,4 +56,31 @@ describe("examples/cognite-function/handler.py", () => {
       output: { sampleId: "S-1", requestedBy: "workflow", taskgate: { waitId: result.waitId } },
     });
   });
+
+  it("creates an approval for its own task; two approvals in the pages complete the task", async () => {
+    const exec = emulator.createExecution();
+    const taskId = exec.executedTasks[0]!.id;
+    const { stdout } = await run("python3", ["examples/cognite-function/approval_handler.py", taskId], {
+      env: { ...process.env, TASKGATE_URL: gateway.url, TASKGATE_API_KEY: LOCAL_API_KEY },
+    });
+    const result = JSON.parse(stdout) as { approvalId: string; links: { email: string; url: string }[] };
+    expect(result.links.map((l) => l.email)).toEqual(["ada@example.com", "bo@example.com"]);
+    for (const { url } of result.links) {
+      expect(url.startsWith(`${gateway.url}/a/`)).toBe(true);
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+        body: "decision=approve",
+      });
+      expect(res.status).toBe(200);
+    }
+    const deadline = Date.now() + 5000;
+    while (emulator.getTask(taskId)?.status === "IN_PROGRESS" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(emulator.getTask(taskId)).toMatchObject({
+      status: "COMPLETED",
+      output: { approval: { id: result.approvalId, outcome: "approved" } },
+    });
+  });
 });

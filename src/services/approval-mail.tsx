@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { describePolicy } from "../core/approval-policy.js";
 import type { ApprovalRecord } from "../ports/approval-store.js";
 import type { MailMessage } from "../ports/mailer.js";

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * Pieces shared by the open form and the read-only summaries: the task, the decisions so far,
  * the time left. Every decision is said in words (and an icon hidden from screen readers), never

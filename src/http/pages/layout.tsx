@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * The document around every approval page. No script and no inline style anywhere (the CSP
  * forbids both); the stylesheet comes from our own origin. The robots and referrer metas repeat

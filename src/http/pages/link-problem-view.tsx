@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * Pages for a link that cannot be used. They say what happened and what to do, and nothing else:
  * the token may be forged, so these pages reveal no approval, approver or task.

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * Renders a markdown-lite tree (src/core/markdown-lite.ts) as JSX. Every string goes through
  * hono/jsx's escaping; links carry only the http(s) hrefs the parser let through, and tell the

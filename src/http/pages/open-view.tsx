@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * The confirmation page: what is asked and the form. Opening it changes nothing (email scanners
  * fetch every link); only pressing a button POSTs a decision. The comment comes before the

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * `PageState` → status and HTML. The route decides the state; this only draws it, the same way
  * for GET, HEAD and POST. An approval state whose approver index is out of range is a route bug,

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * Read-only pages once there is nothing (more) to decide here: the decision just recorded, one
  * made earlier, a conflicting or late submission, a closed or expired approval. Each says what
