@@ -38,6 +38,21 @@ export const exampleConfig = {
   waits: { defaultTtl: "24h", maxTtl: "7d" },
   forwarder: { concurrency: 8, lease: "60s", pollInterval: "1s", minRetryWindow: "1h", callRetries: 2 },
   log: { level: "info" },
+  approvals: {
+    defaultTtl: "24h",
+    maxTtl: "30d",
+    onExpire: "fail",
+    linkGrace: "7d",
+    mail: {
+      kind: "smtp",
+      host: "smtp.example.com",
+      port: 587,
+      requireTls: true,
+      user: envRef("SMTP_USER"),
+      password: envRef("SMTP_PASSWORD"),
+      from: "Taskgate approvals <approvals@example.com>",
+    },
+  },
 } satisfies TaskgateConfigInput;
 
 /** Made-up values for the variables `exampleConfig` references, for tests and demos only. */
@@ -46,6 +61,8 @@ export const exampleEnv: Record<string, string> = {
   CDF_CLIENT_ID: "11111111-1111-4111-8111-111111111111",
   CDF_CLIENT_SECRET: "example-client-secret",
   TASKGATE_SIGNING_SECRET: "example-signing-secret-not-for-production-use",
+  SMTP_USER: "taskgate",
+  SMTP_PASSWORD: "example-smtp-password",
   /** sha256("example-api-key") */
   TASKGATE_API_KEY_SHA256: "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092",
 };
