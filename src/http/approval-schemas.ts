@@ -1,19 +1,10 @@
 import { z } from "zod";
-import { parseDuration } from "../core/duration.js";
 import { TaskIdSchema } from "../core/task-status.js";
+import { TtlSchema } from "./schemas.js";
 
 /** Most approvers on one approval: every decision travels in the task output (≤ 100 KB). */
 export const MAX_APPROVERS = 25;
 export const MAX_DESCRIPTION_LENGTH = 10_000;
-
-const ttl = z.union([z.string(), z.number().int().positive()]).transform((v, ctx) => {
-  try {
-    return parseDuration(v);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
-    return z.NEVER;
-  }
-});
 
 /** Names and titles end up in mail headers and pages: one line, no control characters. */
 const oneLine = (max: number) =>
@@ -48,7 +39,7 @@ export const CreateApprovalSchema = z
     approvers: z.array(ApproverSchema).min(1).max(MAX_APPROVERS),
     policy: PolicySchema.default({ kind: "any" }),
     expiresAt: z.number().int().positive().optional(),
-    ttl: ttl.optional(),
+    ttl: TtlSchema.optional(),
     onReject: z.enum(["fail", "complete"]).optional(),
     onExpire: z.enum(["fail", "complete"]).optional(),
     notify: z.boolean().optional(),

@@ -16,6 +16,16 @@ const jsonObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) =>
 });
 const key = z.string().min(1).max(255);
 
+/** A lifetime: "30m", "24h", "7d" or milliseconds, as milliseconds. */
+export const TtlSchema = z.union([z.string(), z.number().int().positive()]).transform((v, ctx) => {
+  try {
+    return parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
+    return z.NEVER;
+  }
+});
+
 /** POST /v1/waits: `taskId`, or `executionId` + `taskExternalId` resolved through CDF. */
 export const CreateWaitSchema = z
   .object({
@@ -25,17 +35,7 @@ export const CreateWaitSchema = z
     source: key.optional(),
     correlationKey: z.string().min(1).max(1024).optional(),
     expiresAt: z.number().int().positive().optional(),
-    ttl: z
-      .union([z.string(), z.number().int().positive()])
-      .transform((v, ctx) => {
-        try {
-          return parseDuration(v);
-        } catch (err) {
-          ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
-          return z.NEVER;
-        }
-      })
-      .optional(),
+    ttl: TtlSchema.optional(),
     output: jsonObject.optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })

@@ -3,7 +3,7 @@ import { TaskgateError } from "../core/errors.js";
 import type { ApprovalFilter, ApprovalRecord, EndingMode, MailRecord } from "../ports/approval-store.js";
 import type { Page } from "../ports/store.js";
 import type { ServiceDeps } from "./deps.js";
-import { resolveTask } from "./waits.js";
+import { taskOf } from "./waits.js";
 
 export interface CreateApprovalInput {
   taskId?: string | undefined;
@@ -65,13 +65,7 @@ export async function createApproval(
     );
   }
 
-  let taskId = input.taskId;
-  let taskExternalId = input.taskExternalId ?? null;
-  if (taskId === undefined) {
-    const task = await resolveTask(deps, input.executionId!, input.taskExternalId!);
-    taskId = task.id;
-    taskExternalId = task.externalId;
-  }
+  const { taskId, taskExternalId } = await taskOf(deps, input);
 
   const approval: ApprovalRecord = {
     id: deps.ids.newId(),

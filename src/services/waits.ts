@@ -30,13 +30,7 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
   const expiresAt = resolveExpiry(deps, input, now);
   if (input.output) assertOutputSize(input.output);
 
-  let taskId = input.taskId;
-  let taskExternalId = input.taskExternalId ?? null;
-  if (taskId === undefined) {
-    const task = await resolveTask(deps, input.executionId!, input.taskExternalId!);
-    taskId = task.id;
-    taskExternalId = task.externalId;
-  }
+  const { taskId, taskExternalId } = await taskOf(deps, input);
 
   const wait: WaitRecord = {
     id: deps.ids.newId(),
@@ -115,7 +109,22 @@ function resolveExpiry(deps: ServiceDeps, input: CreateWaitInput, now: number): 
   return expiresAt;
 }
 
-export async function resolveTask(
+/** The task a wait or approval is for: given by id, or found in an execution through CDF. */
+export async function taskOf(
+  deps: ServiceDeps,
+  input: {
+    taskId?: string | undefined;
+    executionId?: string | undefined;
+    taskExternalId?: string | undefined;
+  },
+): Promise<{ taskId: string; taskExternalId: string | null }> {
+  if (input.taskId !== undefined)
+    return { taskId: input.taskId, taskExternalId: input.taskExternalId ?? null };
+  const task = await resolveTask(deps, input.executionId!, input.taskExternalId!);
+  return { taskId: task.id, taskExternalId: task.externalId };
+}
+
+async function resolveTask(
   deps: ServiceDeps,
   executionId: string,
   externalId: string,

@@ -2,11 +2,10 @@ import type { KyselyStore } from "../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import type { Emulator } from "../emulator/emulator.js";
 import type { AppDeps } from "../http/env.js";
-import { Forwarder } from "../services/forwarder.js";
 import { emulatedCdf } from "./emulated-cdf.js";
 import { json, type LooseJson } from "./json.js";
 import { TestClock } from "./test-clock.js";
-import { TEST_API_KEY, testApp } from "./test-deps.js";
+import { forwardOnce, TEST_API_KEY, testApp } from "./test-deps.js";
 
 export const apiHeaders = { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json" };
 
@@ -57,17 +56,7 @@ export async function approvalHarness(o: { path?: string; overrides?: Partial<Ap
   const read = async (id: string) =>
     (await json(await t.app.request(`/v1/approvals/${id}`, { headers: apiHeaders }))) as LooseJson;
 
-  const forward = () =>
-    new Forwarder({
-      store,
-      cdf,
-      clock: t.clock,
-      ids: t.deps.ids,
-      logger: t.logger,
-      concurrency: 4,
-      leaseMs: 30_000,
-      pollIntervalMs: 1000,
-    }).runOnce();
+  const forward = () => forwardOnce(t.deps);
 
   const updatesSent = () => emulator.requests.filter((r) => r.path.endsWith("/update"));
 

@@ -7,7 +7,8 @@ import type { AppDeps } from "../http/env.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Ids } from "../ports/ids.js";
 import type { Store } from "../ports/store.js";
-import { DEFAULT_APPROVAL_SETTINGS } from "../services/deps.js";
+import { DEFAULT_APPROVAL_SETTINGS, type ServiceDeps } from "../services/deps.js";
+import { Forwarder } from "../services/forwarder.js";
 import { captureLogger } from "./capture-logger.js";
 import { TestClock } from "./test-clock.js";
 
@@ -56,4 +57,18 @@ export function testApp(o: TestAppOptions) {
     ...o.overrides,
   };
   return { app: createApp(deps), deps, clock, logger };
+}
+
+/** One forwarder pass over the app's own deps: what a test runs to see updates reach CDF. */
+export function forwardOnce(deps: ServiceDeps): Promise<number> {
+  return new Forwarder({
+    store: deps.store,
+    cdf: deps.cdf,
+    clock: deps.clock,
+    ids: deps.ids,
+    logger: deps.logger,
+    concurrency: 4,
+    leaseMs: 30_000,
+    pollIntervalMs: 1000,
+  }).runOnce();
 }

@@ -4,11 +4,10 @@ import { openSqliteStore } from "../../adapters/sql/sqlite.js";
 import { TokenSigner } from "../../core/signed-token.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { CdfClient } from "../../ports/cdf-client.js";
-import { Forwarder } from "../../services/forwarder.js";
 import { emulatedCdf } from "../../testing/emulated-cdf.js";
 import { json } from "../../testing/json.js";
 import { TestClock } from "../../testing/test-clock.js";
-import { TEST_API_KEY, testApp } from "../../testing/test-deps.js";
+import { forwardOnce, TEST_API_KEY, testApp } from "../../testing/test-deps.js";
 
 const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 
@@ -47,17 +46,7 @@ describe("POST /v1/callbacks/:token", () => {
       headers,
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
-  const forward = () =>
-    new Forwarder({
-      store,
-      cdf,
-      clock: t.clock,
-      ids: t.deps.ids,
-      logger: t.logger,
-      concurrency: 4,
-      leaseMs: 30_000,
-      pollIntervalMs: 1000,
-    }).runOnce();
+  const forward = () => forwardOnce(t.deps);
   const updatesSent = () => emulator.requests.filter((r) => r.path.endsWith("/update"));
 
   it("accepts once (202), stores before answering, and the forwarder completes the task in CDF", async () => {

@@ -6,12 +6,11 @@ import { sha256Hex } from "../../core/canonical-json.js";
 import { signStandardWebhooks } from "../../core/signatures/sign.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { CdfClient } from "../../ports/cdf-client.js";
-import { Forwarder } from "../../services/forwarder.js";
 import { compileSources } from "../../services/sources.js";
 import { emulatedCdf } from "../../testing/emulated-cdf.js";
 import { json } from "../../testing/json.js";
 import { TestClock } from "../../testing/test-clock.js";
-import { TEST_API_KEY, testApp } from "../../testing/test-deps.js";
+import { forwardOnce, TEST_API_KEY, testApp } from "../../testing/test-deps.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const auth = { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json" };
@@ -77,17 +76,7 @@ describe("POST /hooks/:source", () => {
     expect(res.status).toBe(201);
     return { taskId, wait: await json(res) };
   }
-  const forward = () =>
-    new Forwarder({
-      store,
-      cdf,
-      clock: t.clock,
-      ids: t.deps.ids,
-      logger: t.logger,
-      concurrency: 4,
-      leaseMs: 30_000,
-      pollIntervalMs: 1000,
-    }).runOnce();
+  const forward = () => forwardOnce(t.deps);
 
   it("queues a webhook that matches an open wait, and the task completes with the mapped output", async () => {
     const { taskId, wait } = await openWait("S-1");
