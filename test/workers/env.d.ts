@@ -11,6 +11,7 @@ declare global {
       CDF_CLIENT_SECRET: string;
       TEST_API_KEY: string;
       LIMS_WEBHOOK_SECRET: string;
+      RESEND_API_KEY: string;
       TEST_MIGRATIONS: D1Migration[];
     }
   }
@@ -20,5 +21,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Set by test/support/emulator-global-setup.ts: the CDF emulator's origin. */
     emulatorUrl: string;
+    /** Set by test/workers/resend-global-setup.ts: the Resend API fake's origin (approvals.mail.baseUrl). */
+    resendUrl: string;
+    /** Set by test/workers/resend-global-setup.ts: the fake's admin server (its messages, injected failures). */
+    resendAdminUrl: string;
   }
 }

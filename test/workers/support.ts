@@ -19,6 +19,8 @@ export interface LogEntry {
   method: string;
   path: string;
   status: number;
+  /** The request body as the emulator parsed it (JSON), e.g. a task update. */
+  body?: unknown;
 }
 
 export const emulatorUrl = (): string => inject("emulatorUrl");

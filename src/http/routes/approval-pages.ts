@@ -68,7 +68,8 @@ async function readForm(c: Context<AppEnv>): Promise<Form> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
     return { problem: "Send the form from the page.", comment: "" };
-  const form = new URLSearchParams(await c.req.text());
+  // Decoded by hand: workerd warns when .text() reads a body whose type is not text/*.
+  const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const decision = form.get("decision");
   const comment = (form.get("comment") ?? "").replace(/\r\n?/g, "\n").trim();
   if (decision !== "approve" && decision !== "reject")
