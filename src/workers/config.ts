@@ -55,6 +55,19 @@ export function workerConfig(env: WorkerBindings): WorkerConfigResult {
       ],
     };
   }
+  if (parsed.config.approvals.mail?.kind === "smtp") {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "approvals.mail.kind",
+          message: '"smtp" does not run on Cloudflare Workers (no outbound SMTP sockets here)',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${env:...} reference for the user
+          fix: 'send through the HTTP mail API: "mail": {"kind": "resend", "apiKey": "${env:RESEND_API_KEY}", "from": "..."}',
+        },
+      ],
+    };
+  }
   const d1 = read(env, storage.binding);
   if (!isD1(d1)) {
     return {

@@ -106,6 +106,17 @@ describe("a worker with a bad configuration fails closed", () => {
     ]);
   });
 
+  it("refuses SMTP mail, which cannot run on Workers, naming the HTTP mail API instead", async () => {
+    const config = goodConfig();
+    config.approvals = { mail: { kind: "smtp", host: "smtp.example.com", from: "t@example.com" } };
+    expect((await refused(bindings(config))).error.details.problems).toEqual([
+      expect.objectContaining({
+        path: "approvals.mail.kind",
+        fix: expect.stringContaining('"kind": "resend"'),
+      }),
+    ]);
+  });
+
   it("keeps the cron to logging: no claim, no CDF call", async () => {
     const before = (await emulator.requests()).length;
     const ctx = createExecutionContext();
