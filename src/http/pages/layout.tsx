@@ -18,6 +18,8 @@ export const Layout: FC<{ title: string; children?: Child }> = ({ title, childre
       <meta name="referrer" content="no-referrer" />
       <title>{`${title} – taskgate`}</title>
       <link rel="stylesheet" href={PAGE_CSS_PATH} />
+      {/* No icon: without this the browser asks for /favicon.ico and gets a 404 on every view. */}
+      <link rel="icon" href="data:," />
     </head>
     <body>
       <header class="site">
