@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TaskIdSchema } from "../core/task-status.js";
-import { TtlSchema } from "./schemas.js";
+import { refineTaskAndLifetime, TtlSchema } from "./schemas.js";
 
 /** Most approvers on one approval: every decision travels in the task output (≤ 100 KB). */
 export const MAX_APPROVERS = 25;
@@ -46,18 +46,7 @@ export const CreateApprovalSchema = z
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
-  .superRefine((v, ctx) => {
-    if (v.taskId === undefined && (v.executionId === undefined || v.taskExternalId === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["taskId"],
-        message: "give taskId (data['cogniteOrchestrationTaskId']), or executionId and taskExternalId",
-      });
-    }
-    if (v.expiresAt !== undefined && v.ttl !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["ttl"], message: "give expiresAt or ttl, not both" });
-    }
-  });
+  .superRefine(refineTaskAndLifetime);
 
 export const ApprovalQuerySchema = z
   .object({

@@ -26,6 +26,29 @@ export const TtlSchema = z.union([z.string(), z.number().int().positive()]).tran
   }
 });
 
+/** Waits and approvals name their task and lifetime the same way. */
+export function refineTaskAndLifetime(
+  v: {
+    taskId?: unknown;
+    executionId?: unknown;
+    taskExternalId?: unknown;
+    expiresAt?: unknown;
+    ttl?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.taskId === undefined && (v.executionId === undefined || v.taskExternalId === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["taskId"],
+      message: "give taskId (data['cogniteOrchestrationTaskId']), or executionId and taskExternalId",
+    });
+  }
+  if (v.expiresAt !== undefined && v.ttl !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["ttl"], message: "give expiresAt or ttl, not both" });
+  }
+}
+
 /** POST /v1/waits: `taskId`, or `executionId` + `taskExternalId` resolved through CDF. */
 export const CreateWaitSchema = z
   .object({
@@ -41,22 +64,13 @@ export const CreateWaitSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.taskId === undefined && (v.executionId === undefined || v.taskExternalId === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["taskId"],
-        message: "give taskId (data['cogniteOrchestrationTaskId']), or executionId and taskExternalId",
-      });
-    }
+    refineTaskAndLifetime(v, ctx);
     if ((v.source === undefined) !== (v.correlationKey === undefined)) {
       ctx.addIssue({
         code: "custom",
         path: ["correlationKey"],
         message: "source and correlationKey go together",
       });
-    }
-    if (v.expiresAt !== undefined && v.ttl !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["ttl"], message: "give expiresAt or ttl, not both" });
     }
   });
 
