@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What to tell someone whose value for a field is missing or wrong. Kept beside each schema (via

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { type ConfigHint, configHints } from "./hints.js";
 import { interpolateEnv } from "./interpolate.js";
 import { parseJsonc } from "./jsonc.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { configHints } from "./hints.js";
 import { TaskgateConfigSchema } from "./schema.js";
 import { knownKeysAt, schemasAt, valueAt } from "./schema-walk.js";

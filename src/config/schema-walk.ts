@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The schemas that apply at a path of a document, outermost wrapper first. Used to turn zod

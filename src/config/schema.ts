@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DurationSchema } from "../core/duration.js";
 import { hint } from "./hints.js";
 import { envRef } from "./interpolate.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DurationSchema } from "../core/duration.js";
 import { VerifySchema } from "../core/signatures/schema.js";
 import { compileMapping } from "../services/source-mapping.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The statuses CDF accepts on "update task status"; nothing else is ever sent. */
 export const UPDATE_STATUSES = ["COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR"] as const;

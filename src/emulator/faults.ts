@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CdfHttpError } from "./cdf-errors.js";
 
 export const FaultSpecSchema = z.object({

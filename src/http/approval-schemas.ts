@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TaskIdSchema } from "../core/task-status.js";
 import { refineTaskAndLifetime, TtlSchema } from "./schemas.js";
 

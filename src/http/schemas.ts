@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseDuration } from "../core/duration.js";
 import { findNull } from "../core/output.js";
 import { TaskIdSchema, UpdateStatusSchema } from "../core/task-status.js";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Zod issues as `{path, message}` pairs: the path and the rule, never the offending value. */
 export function zodProblems(error: z.ZodError): { path: string; message: string }[] {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { TaskExecution, WorkflowExecutionDetail } from "../../ports/cdf-client.js";
 
 const JsonObject = z.record(z.string(), z.unknown());

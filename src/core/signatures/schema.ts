@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DurationSchema } from "../duration.js";
 import { fromBase64Lenient, fromHexAnyCase } from "./encoding.js";
 import { parseStandardWebhooksSecret } from "./standard-webhooks-secret.js";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import { TaskgateError } from "../../core/errors.js";
 import type { AppEnv } from "../env.js";
 import { zodProblems } from "../zod-problems.js";
