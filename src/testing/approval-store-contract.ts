@@ -128,6 +128,43 @@ export function describeApprovalStoreContract(name: string, open: () => Promise<
       expect(await store.approvals.getApproval(newId())).toBeUndefined();
     });
 
+    it("stores the largest approval the API allows (25 approvers, 25 mails) in one step", async () => {
+      const approvers = Array.from({ length: 25 }, (_, i) => ({
+        email: `approver-${i}@example.com`,
+        name: `Approver ${i}`,
+        tokenId: newId(),
+      }));
+      const a = anApproval({ approvers, policy: { kind: "quorum", count: 13 } });
+      const mails = approvers.map((_, i) => aMail(a, i));
+      await store.approvals.createApproval(a, mails);
+      expect((await store.approvals.getApproval(a.id))?.approvers).toEqual(approvers);
+      expect(await store.approvals.listMails(a.id)).toEqual(mails);
+    });
+
+    it("lists a page of 120 approvals with their decisions", async () => {
+      const task = crypto.randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        const a = anApproval({ taskId: task, policy: { kind: "all" } });
+        await store.approvals.createApproval(a, []);
+        await store.approvals.advanceApproval({
+          approvalId: a.id,
+          version: 0,
+          stepId: newId(),
+          now: T0 + 100,
+          decision: aDecision(i % 3, { comment: `c${i}` }),
+          close: null,
+        });
+        ids.push(a.id);
+      }
+      const page = await store.approvals.listApprovals({ taskId: task, limit: 1000 });
+      expect(page.items.map((a) => a.id)).toEqual([...ids].reverse());
+      for (const a of page.items) {
+        const i = ids.indexOf(a.id);
+        expect(a.decisions).toEqual([aDecision(i % 3, { comment: `c${i}` })]);
+      }
+    });
+
     it("lists by status and task, newest first, with a cursor", async () => {
       const task = crypto.randomUUID();
       const made = [];

@@ -34,7 +34,8 @@ export class KyselyApprovalStore implements ApprovalStore {
     const queries: CompiledQuery[] = [
       this.db.insertInto("approvals").values(approvalToRow(approval)).compile(),
     ];
-    if (mails.length > 0) queries.push(this.db.insertInto("mails").values(mails.map(mailToRow)).compile());
+    // One statement per mail: D1 binds at most 100 parameters per statement.
+    for (const mail of mails) queries.push(this.db.insertInto("mails").values(mailToRow(mail)).compile());
     await this.ops.atomic(this.db, queries);
   }
 
@@ -66,13 +67,20 @@ export class KyselyApprovalStore implements ApprovalStore {
   private async decisionsOf(ids: string[]): Promise<Map<string, DecisionRecord[]>> {
     const out = new Map<string, DecisionRecord[]>();
     if (ids.length === 0) return out;
-    const rows = await this.db
-      .selectFrom("decisions")
-      .selectAll()
-      .where("approval_id", "in", ids)
-      .orderBy("seq")
-      .execute();
-    for (const r of rows) {
+    // In chunks: D1 binds at most 100 parameters per statement, and a page may hold 1000.
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 50) chunks.push(ids.slice(i, i + 50));
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        this.db
+          .selectFrom("decisions")
+          .selectAll()
+          .where("approval_id", "in", chunk)
+          .orderBy("seq")
+          .execute(),
+      ),
+    );
+    for (const r of found.flat()) {
       const list = out.get(r.approval_id) ?? [];
       list.push(decisionFromRow(r));
       out.set(r.approval_id, list);
