@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type CdfEmulator, type RequestLogEntry, updatesOf } from "./support/cdf.js";
+import { isUpdate, taskOfUpdate, updatesOf } from "./support/cdf.js";
 import { eventually } from "./support/eventually.js";
 import type { ChildGateway } from "./support/gateways.js";
 import { Resources } from "./support/resources.js";
 import type { TaskgateApi } from "./support/taskgate-api.js";
+import { deliverOne } from "./support/warm-up.js";
 
 /** Approvals with policy `any` and one approver: one decision ends each. */
 const SINGLE = 30;
@@ -39,10 +40,6 @@ interface CdfUpdateBody {
   status: string;
   output: { approval: { id: string; outcome: string; decisions: { email: string; decision: string }[] } };
 }
-
-const isUpdate = (e: RequestLogEntry) =>
-  e.method === "POST" && /\/workflows\/tasks\/[^/]+\/update$/.test(e.path);
-const taskOfUpdate = (e: RequestLogEntry) => /\/workflows\/tasks\/([^/]+)\/update$/.exec(e.path)![1]!;
 
 /**
  * DESIGN §5 crash safety for approvals: a decision, the approval's ending and the delivery to CDF
@@ -264,12 +261,4 @@ async function approval(api: TaskgateApi, id: string): Promise<ApprovalAnswer> {
   if (res.status !== 200)
     throw new Error(`GET approval ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-async function deliverOne(cdf: CdfEmulator, api: TaskgateApi): Promise<void> {
-  const { taskId } = await cdf.newTask();
-  const wait = await api.createWait({ taskId });
-  const answer = await api.callback(wait.callbackUrl, {});
-  expect(answer.status).toBe(202);
-  await api.waitForDelivery(answer.body.deliveryId, "delivered");
 }

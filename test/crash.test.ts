@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type CdfEmulator, type RequestLogEntry, updatesOf } from "./support/cdf.js";
+import { isUpdate, taskOfUpdate, updatesOf } from "./support/cdf.js";
 import type { ChildGateway } from "./support/gateways.js";
 import { Resources } from "./support/resources.js";
-import type { HttpAnswer, TaskgateApi, WaitView } from "./support/taskgate-api.js";
+import type { HttpAnswer, WaitView } from "./support/taskgate-api.js";
+import { deliverOne } from "./support/warm-up.js";
 
 const CALLBACKS = 40;
 const UPDATE_LATENCY_MS = 200;
@@ -17,9 +18,6 @@ interface Sent {
 }
 
 const bodyOf = (i: number) => ({ status: "COMPLETED", output: { n: i } });
-const isUpdate = (e: RequestLogEntry) =>
-  e.method === "POST" && /\/workflows\/tasks\/[^/]+\/update$/.test(e.path);
-const taskOfUpdate = (e: RequestLogEntry) => /\/workflows\/tasks\/([^/]+)\/update$/.exec(e.path)![1]!;
 
 /**
  * DESIGN §5 crash safety: `taskgate serve` (a real process on a SQLite file) is killed with
@@ -152,11 +150,3 @@ describe("kill -9 during forwarding, then restart on the same database", () => {
     );
   }, 40_000);
 });
-
-async function deliverOne(cdf: CdfEmulator, api: TaskgateApi): Promise<void> {
-  const { taskId } = await cdf.newTask();
-  const wait = await api.createWait({ taskId });
-  const answer = await api.callback(wait.callbackUrl, {});
-  expect(answer.status).toBe(202);
-  await api.waitForDelivery(answer.body.deliveryId, "delivered");
-}

@@ -129,3 +129,13 @@ export function updatesOf(log: readonly RequestLogEntry[], taskId: string): Requ
 export function isTokenRequest(e: RequestLogEntry): boolean {
   return e.method === "POST" && e.path === "/oauth2/token";
 }
+
+/** An "update task status" call, whatever the task. */
+export function isUpdate(e: RequestLogEntry): boolean {
+  return e.method === "POST" && /\/workflows\/tasks\/[^/]+\/update$/.test(e.path);
+}
+
+/** The task id an update call was for. */
+export function taskOfUpdate(e: RequestLogEntry): string {
+  return /\/workflows\/tasks\/([^/]+)\/update$/.exec(e.path)![1]!;
+}
