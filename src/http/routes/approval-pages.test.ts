@@ -200,7 +200,7 @@ describe("/a/:token approval pages", () => {
       expect((await h.read(id)).decisions).toEqual([]);
     });
 
-    it("cross-approval and cross-approver: a validly signed link for another approval or approver is 404", async () => {
+    it("cross-approval, cross-approver, unknown: a validly signed link that names nothing of ours is 404", async () => {
       const a = await h.approvalFor();
       const b = await h.approvalFor();
       const stored = await h.store.approvals.getApproval(a.id);
@@ -216,6 +216,7 @@ describe("/a/:token approval pages", () => {
         await sign(a.id, "1", stored!.approvers[0]!.tokenId), // approver 0's id as approver 1
         await sign(a.id, "0", other!.approvers[0]!.tokenId), // B's token id on A
         await sign(a.id, "7", stored!.approvers[0]!.tokenId), // no such approver
+        await sign(crypto.randomUUID(), "0", stored!.approvers[0]!.tokenId), // no such approval
       ];
       for (const token of forged) {
         expect((await h.app.request(`/a/${token}`)).status).toBe(404);
