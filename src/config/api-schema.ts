@@ -1,0 +1,93 @@
+import * as z from "zod";
+import { DurationSchema } from "../core/duration.js";
+import { fixParams, httpUrl, nonEmpty, uniqueBy } from "./field-schemas.js";
+import { hint } from "./hints.js";
+
+const API_KEY_FIX =
+  'add "keys": [{"name": "cdf-functions", "sha256": "<hex SHA-256 of the key>"}]: make a key with ' +
+  '"openssl rand -base64 32" and hash it with: printf %s "$KEY" | sha256sum (or configure "oidc")';
+
+/** An API caller's key, stored as its SHA-256 so the config never holds the key itself. */
+export const ApiKeySchema = z.strictObject({
+  name: nonEmpty('"cdf-functions"'),
+  sha256: hint(
+    z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex characters (a SHA-256 digest)"),
+    {
+      example: '"<hex SHA-256 of the key>"',
+      fix: 'store the hash, not the key: printf %s "$KEY" | sha256sum',
+    },
+  ),
+});
+
+/** Asymmetric algorithms only: a shared-secret or "none" algorithm is never accepted from an IdP. */
+export const OIDC_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+] as const;
+export type OidcAlgorithm = (typeof OIDC_ALGORITHMS)[number];
+
+const CLAIM_FIX =
+  'map claim names to a string, number, boolean or list of strings, e.g. {"roles": ["taskgate"]}';
+
+export const OidcSchema = z.strictObject({
+  issuer: nonEmpty('"https://login.microsoftonline.com/<tenant>/v2.0"'),
+  audience: hint(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]), {
+    example: '"api://taskgate"',
+    fix: 'use a string or a list of strings, e.g. "api://taskgate"',
+  }),
+  jwksUrl: httpUrl("https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys"),
+  require: hint(
+    z
+      .record(
+        z.string(),
+        hint(z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]), { fix: CLAIM_FIX }),
+      )
+      .optional(),
+    { example: '{"roles": ["taskgate"]}', fix: CLAIM_FIX },
+  ),
+  algorithms: hint(
+    z
+      .array(z.enum(OIDC_ALGORITHMS))
+      .min(1)
+      .default((): OidcAlgorithm[] => ["RS256", "ES256"]),
+    { example: '["RS256", "ES256"]' },
+  ),
+  clockTolerance: hint(DurationSchema.prefault("30s"), {
+    example: '"30s"',
+    fix: 'write the clock tolerance as a duration such as "30s"',
+  }),
+});
+
+/** How API callers authenticate: hashed keys, OIDC bearer tokens, or both (at least one). */
+export const ApiSchema = hint(
+  z
+    .strictObject({
+      keys: z
+        .array(ApiKeySchema)
+        .superRefine(uniqueBy("name", "give every API key its own name"))
+        .superRefine(uniqueBy("sha256", "remove the repeated key or give it its own secret"))
+        .optional(),
+      oidc: OidcSchema.optional(),
+    })
+    .superRefine((api, ctx) => {
+      if ((api.keys === undefined || api.keys.length === 0) && api.oidc === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: "no way to authenticate API callers: neither api.keys nor api.oidc is configured",
+          params: fixParams(API_KEY_FIX),
+        });
+      }
+    }),
+  {
+    example: '{"keys": [{"name": "cdf-functions", "sha256": "<hex SHA-256 of the key>"}]}',
+    fix: API_KEY_FIX,
+  },
+);

@@ -1,0 +1,16 @@
+import * as z from "zod";
+import { int } from "./field-schemas.js";
+import { hint } from "./hints.js";
+
+/** How the process listens: address, port and the largest body it reads. */
+export const ServerSchema = z.strictObject({
+  host: hint(z.string().min(1).default("0.0.0.0"), { example: '"0.0.0.0"' }),
+  port: int(1, 65_535, 8080),
+  /** Bodies above this are refused before they are read whole (DESIGN §5). */
+  bodyLimitBytes: int(1, 10 * 1024 * 1024, 256 * 1024),
+});
+
+/** How much the process logs. */
+export const LogSchema = z.strictObject({
+  level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
