@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import type { Authenticate, Principal } from "../adapters/auth/api-auth.js";
 import type { EmulatorEnv } from "../emulator/context.js";
+import type { Authenticate, Principal } from "../ports/authenticate.js";
 import type { ServiceDeps } from "../services/deps.js";
 
 /** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */

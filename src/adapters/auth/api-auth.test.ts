@@ -3,8 +3,9 @@ import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskgateError } from "../../core/errors.js";
 import { type EmulatorServer, startEmulatorServer } from "../../emulator/serve-node.js";
+import type { Authenticate } from "../../ports/authenticate.js";
 import { TestClock } from "../../testing/test-clock.js";
-import { type Authenticate, createApiAuthenticator } from "./api-auth.js";
+import { createApiAuthenticator } from "./api-auth.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { sha256Hex } from "../../core/canonical-json.js";
 import { TaskgateError } from "../../core/errors.js";
+import type { Authenticate } from "../../ports/authenticate.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Sha256Hex } from "../../ports/hasher.js";
 
@@ -17,14 +18,6 @@ export interface ApiAuthConfig {
       }
     | undefined;
 }
-
-/** Who called the API: an API key by its name, or an OIDC subject. */
-export interface Principal {
-  kind: "api-key" | "oidc";
-  name: string;
-}
-
-export type Authenticate = (bearer: string) => Promise<Principal>;
 
 /**
  * API authentication: keys are compared by their SHA-256 (the config never holds a key), and a

@@ -1,0 +1,11 @@
+/** Who called the API: an API key by its name, or an OIDC subject. */
+export interface Principal {
+  kind: "api-key" | "oidc";
+  name: string;
+}
+
+/**
+ * Turns a bearer credential into the caller, or throws (`unauthorized`, `forbidden`). A port so
+ * the HTTP layer needs no adapter: keys and OIDC (adapters/auth) or a test double plug in behind it.
+ */
+export type Authenticate = (bearer: string) => Promise<Principal>;
