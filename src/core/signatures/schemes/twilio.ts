@@ -41,7 +41,8 @@ async function signTwilioRequest(authToken: string, input: SignInput): Promise<S
 
 export const twilioScheme = defineScheme({
   name: "twilio",
-  summary: "`X-Twilio-Signature` (HMAC-SHA1 over the URL and form parameters, or `bodySHA256`)",
+  summary:
+    "`X-Twilio-Signature` (HMAC-SHA1 of the URL and form parameters); id from `I-Twilio-Idempotency-Token`",
   schema: TwilioSchema,
   createVerifier: (config) => createTwilioVerifier(config),
   sign: (config, input) => signTwilioRequest(firstSecret(config.secrets), input),
