@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { signStandardWebhooks } from "../src/core/signatures/sign.js";
+import { signStandardWebhooks } from "../src/core/signatures/schemes/standard-webhooks.js";
 import type { Emulator } from "../src/emulator/emulator.js";
 import { type GatewayProcess, startGatewayProcess } from "./gateway.js";
 import { type LoadResult, runLoad } from "./load.js";

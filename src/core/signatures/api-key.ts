@@ -1,7 +1,7 @@
 import { SecretMatcher } from "./constant-time.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { ApiKeyConfig } from "./schema.js";
+import type { ApiKeyConfig } from "./schemes/api-key.js";
 import type { Verifier } from "./types.js";
 
 /**

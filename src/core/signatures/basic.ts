@@ -2,7 +2,7 @@ import { SecretMatcher } from "./constant-time.js";
 import { decodeUtf8, fromBase64Lenient } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { BasicConfig } from "./schema.js";
+import type { BasicConfig } from "./schemes/basic.js";
 import type { Verifier } from "./types.js";
 
 /**

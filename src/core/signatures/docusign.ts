@@ -3,7 +3,7 @@ import { fromBase64 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { headerEntries } from "./headers.js";
 import { once } from "./lazy.js";
-import type { DocusignConfig } from "./schema.js";
+import type { DocusignConfig } from "./schemes/docusign.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
 
 /**

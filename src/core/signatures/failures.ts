@@ -1,5 +1,5 @@
 import { TaskgateError } from "../errors.js";
-import type { SchemeName } from "./types.js";
+import type { SchemeName } from "./registry.js";
 
 /**
  * Why a request was refused, as a stable token in `details.reason` for logs, metrics and tests.

@@ -3,7 +3,7 @@ import { fromHex } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { GithubConfig } from "./schema.js";
+import type { GithubConfig } from "./schemes/github.js";
 import type { Verifier } from "./types.js";
 
 /**

@@ -4,7 +4,7 @@ import { concatBytes, fromBase64, fromBase64Lenient, fromHex, fromHexAnyCase, ut
 import { misconfigured, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { HmacConfig } from "./schema.js";
+import type { HmacConfig } from "./schemes/hmac.js";
 import { checkTolerance, parseIsoTimestamp, parseUnixMillis, parseUnixSeconds } from "./timestamp.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
 

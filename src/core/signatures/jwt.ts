@@ -17,7 +17,7 @@ import { TaskgateError } from "../errors.js";
 import { decodeUtf8, fromBase64Url, utf8 } from "./encoding.js";
 import { outOfTolerance, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { JwsAlgorithm, JwtConfig, JwtKey } from "./schema.js";
+import type { JwsAlgorithm, JwtConfig, JwtKey } from "./schemes/jwt.js";
 import type { Verifier, VerifyResult } from "./types.js";
 
 /**

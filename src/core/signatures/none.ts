@@ -1,5 +1,5 @@
 import { misconfigured } from "./failures.js";
-import type { NoneConfig } from "./schema.js";
+import type { NoneConfig } from "./schemes/none.js";
 import type { Verifier } from "./types.js";
 
 /**

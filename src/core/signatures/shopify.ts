@@ -3,7 +3,7 @@ import { fromBase64 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { ShopifyConfig } from "./schema.js";
+import type { ShopifyConfig } from "./schemes/shopify.js";
 import type { Verifier } from "./types.js";
 
 /**

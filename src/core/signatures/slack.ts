@@ -4,7 +4,7 @@ import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { parseJsonObject } from "./json-field.js";
 import { once } from "./lazy.js";
-import type { SlackConfig } from "./schema.js";
+import type { SlackConfig } from "./schemes/slack.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
 import type { Handshake, Verifier, VerifyResult } from "./types.js";
 

@@ -4,7 +4,8 @@ import { concatBytes, fromBase64, owned, utf8 } from "./encoding.js";
 import { misconfigured, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { StandardWebhooksConfig, SvixConfig } from "./schema.js";
+import type { StandardWebhooksConfig } from "./schemes/standard-webhooks.js";
+import type { SvixConfig } from "./schemes/svix.js";
 import {
   ed25519PublicFromPrivate,
   importEd25519Private,

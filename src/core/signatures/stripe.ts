@@ -4,7 +4,7 @@ import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { jsonStringField } from "./json-field.js";
 import { once } from "./lazy.js";
-import type { StripeConfig } from "./schema.js";
+import type { StripeConfig } from "./schemes/stripe.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { outOfTolerance } from "./failures.js";
-import type { SchemeName } from "./types.js";
+import type { SchemeName } from "./registry.js";
 
 /**
  * Unix seconds as a provider writes them: ASCII digits only (no sign, no fraction, no spaces),

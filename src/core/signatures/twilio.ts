@@ -3,7 +3,7 @@ import { decodeUtf8Lenient, fromBase64, owned, toHex, utf8 } from "./encoding.js
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { TwilioConfig } from "./schema.js";
+import type { TwilioConfig } from "./schemes/twilio.js";
 import type { Verifier } from "./types.js";
 
 /**

@@ -54,19 +54,3 @@ export const MAX_SIGNATURES = 16;
 
 /** Five minutes, the window Standard Webhooks, Stripe and Slack all use. */
 export const DEFAULT_TOLERANCE_MS = 300_000;
-
-/** The `scheme` names of `VerifySchema`. */
-export type SchemeName =
-  | "standard-webhooks"
-  | "svix"
-  | "github"
-  | "stripe"
-  | "slack"
-  | "shopify"
-  | "twilio"
-  | "docusign"
-  | "hmac"
-  | "jwt"
-  | "basic"
-  | "api-key"
-  | "none";

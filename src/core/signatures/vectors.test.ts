@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { concatBytes, fromHex, toHex, utf8 } from "./encoding.js";
 import { type SchemeConfigInput, VerifySchema } from "./schema.js";
-import {
-  signDocusign,
-  signGithub,
-  signHmac,
-  signShopify,
-  signSlack,
-  signStandardWebhooks,
-  signStripe,
-  signTwilio,
-} from "./sign.js";
+import { signDocusign } from "./schemes/docusign.js";
+import { signGithub } from "./schemes/github.js";
+import { signHmac } from "./schemes/hmac.js";
+import { signShopify } from "./schemes/shopify.js";
+import { signSlack } from "./schemes/slack.js";
+import { signStandardWebhooks } from "./schemes/standard-webhooks.js";
+import { signStripe } from "./schemes/stripe.js";
+import { signTwilio } from "./schemes/twilio.js";
 import { importEd25519Public } from "./standard-webhooks-secret.js";
 import { flipByte, makeRequest, outcome, replaceChar } from "./test-support.js";
 import vectorFile from "./vectors.json" with { type: "json" };

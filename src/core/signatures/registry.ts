@@ -1,0 +1,69 @@
+import type * as z from "zod";
+import type { Scheme, SchemeSchema } from "./scheme.js";
+import { apiKeyScheme } from "./schemes/api-key.js";
+import { basicScheme } from "./schemes/basic.js";
+import { docusignScheme } from "./schemes/docusign.js";
+import { githubScheme } from "./schemes/github.js";
+import { hmacScheme } from "./schemes/hmac.js";
+import { jwtScheme } from "./schemes/jwt.js";
+import { noneScheme } from "./schemes/none.js";
+import { shopifyScheme } from "./schemes/shopify.js";
+import { slackScheme } from "./schemes/slack.js";
+import { standardWebhooksScheme } from "./schemes/standard-webhooks.js";
+import { stripeScheme } from "./schemes/stripe.js";
+import { svixScheme } from "./schemes/svix.js";
+import { twilioScheme } from "./schemes/twilio.js";
+
+/**
+ * Every webhook signature scheme, one line each (DESIGN.md §2). The config schema, the verifier,
+ * `taskgate send` and the README's table all read this list; adding a scheme is one file in
+ * schemes/ and one line here. The order is the order config errors list the schemes in.
+ */
+export const SCHEMES = [
+  standardWebhooksScheme,
+  svixScheme,
+  githubScheme,
+  stripeScheme,
+  slackScheme,
+  shopifyScheme,
+  twilioScheme,
+  docusignScheme,
+  hmacScheme,
+  jwtScheme,
+  basicScheme,
+  apiKeyScheme,
+  noneScheme,
+] as const;
+
+/** The `scheme` names of `VerifySchema`. */
+export type SchemeName = (typeof SCHEMES)[number]["name"];
+
+type SchemasOf<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: T[K] extends { readonly schema: infer S } ? S : never;
+};
+
+/** The schemas of the entries, as a tuple, for `z.discriminatedUnion`. */
+export type SchemeSchemas = SchemasOf<typeof SCHEMES>;
+
+/** A validated `verify` block of any scheme. */
+export type AnySchemeConfig = z.output<SchemeSchemas[number]>;
+
+const BY_NAME: ReadonlyMap<string, Scheme> = new Map(
+  SCHEMES.map((scheme) => [scheme.name, scheme as unknown as Scheme]),
+);
+
+/**
+ * The entry for a validated config, typed for that config. Found by the config's own `scheme`,
+ * so its schema produced the config: the one cast the table needs lives here.
+ */
+export function schemeOf(config: AnySchemeConfig): Scheme<SchemeSchema> {
+  const scheme = BY_NAME.get(config.scheme);
+  if (!scheme) throw new Error(`unknown signature scheme ${config.scheme}`);
+  return scheme;
+}
+
+/** Whether `config`'s message id (the default dedupe key) is covered by its signature. */
+export function messageIdSigned(config: AnySchemeConfig): boolean {
+  const signed = schemeOf(config).messageIdSigned;
+  return typeof signed === "boolean" ? signed : signed(config);
+}

@@ -1,0 +1,183 @@
+import { SignJWT } from "jose";
+import * as z from "zod";
+import { DurationSchema } from "../../duration.js";
+import { utf8 } from "../encoding.js";
+import { parseJsonObject } from "../json-field.js";
+import { createJwtVerifier } from "../jwt.js";
+import { fix, MAX_SECRETS, secretText, tolerance } from "../schema-parts.js";
+import { defineScheme } from "../scheme.js";
+import { cannotSign, type SignedRequest, type SignInput } from "../sign-support.js";
+
+export const JWS_ALGORITHMS = [
+  "HS256",
+  "HS384",
+  "HS512",
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+] as const;
+export type JwsAlgorithm = (typeof JWS_ALGORITHMS)[number];
+
+const algorithm = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (value.toLowerCase() === "none") {
+      ctx.addIssue({
+        code: "custom",
+        message: '"none" is never accepted: an unsigned token proves nothing',
+        params: fix(`pin the algorithm the sender signs with, one of ${JWS_ALGORITHMS.join(", ")}`),
+      });
+    } else if (!(JWS_ALGORITHMS as readonly string[]).includes(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "is not a supported JWS algorithm",
+        params: fix(`use one of ${JWS_ALGORITHMS.join(", ")}`),
+      });
+    }
+  })
+  .transform((value) => value as JwsAlgorithm);
+
+const jwk = z.looseObject({ kty: z.string() }).superRefine((value, ctx) => {
+  if ("d" in value) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["d"],
+      message: "is a private key; verification needs only the public key",
+      params: fix('remove "d" (and any other private members)'),
+    });
+  }
+});
+
+export const JwtKeySchema = z.union([
+  z.strictObject({ pem: z.string().includes("-----BEGIN ", { message: "is not PEM" }) }),
+  z.strictObject({ jwk }),
+  z.strictObject({ secret: secretText }),
+]);
+
+const jwksUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "is not a URL", params: fix("use an https:// URL") });
+    return;
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be https (keys fetched in clear text could be replaced)",
+      params: fix("use an https:// URL (http:// only for localhost)"),
+    });
+  }
+});
+
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const JwtSchema = z
+  .strictObject({
+    scheme: z.literal("jwt"),
+    /** Where the token is: `Authorization: Bearer …`, or the whole body is a compact JWS. */
+    token: z.enum(["bearer", "body"]).default("bearer"),
+    jwksUrl: jwksUrl.optional(),
+    keys: z.array(JwtKeySchema).min(1).max(MAX_SECRETS).optional(),
+    /** Pinned; the token's own `alg` is only checked against this list, never trusted. */
+    algorithms: z.array(algorithm).superRefine((list, ctx) => {
+      if (list.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: "needs at least one algorithm",
+          params: fix('pin the algorithm the sender uses, e.g. ["RS256"]'),
+        });
+      }
+    }),
+    issuer: stringOrList.optional(),
+    audience: stringOrList.optional(),
+    /** Refuses tokens whose `iat` is older than this (and requires `iat`). */
+    maxAge: DurationSchema.optional(),
+    /** Clock difference accepted on `exp`, `nbf` and `iat`. */
+    tolerance,
+  })
+  .superRefine((config, ctx) => {
+    if ((config.jwksUrl === undefined) === (config.keys === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["jwksUrl"],
+        message: "set exactly one of jwksUrl and keys",
+        params: fix('use "jwksUrl" for a provider that publishes its keys, "keys" for a fixed key'),
+      });
+    }
+    const symmetricKeys = (config.keys ?? []).some(
+      (k) => "secret" in k || ("jwk" in k && k.jwk.kty === "oct"),
+    );
+    const asymmetricKeys =
+      config.jwksUrl !== undefined ||
+      (config.keys ?? []).some((k) => "pem" in k || ("jwk" in k && k.jwk.kty !== "oct"));
+    config.algorithms.forEach((alg, i) => {
+      const hs = alg.startsWith("HS");
+      if (hs && !symmetricKeys) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["algorithms", i],
+          message: `${alg} needs a shared secret, and none is configured`,
+          params: fix(
+            `add {"secret": "\${env:NAME}"} to keys, or pin the asymmetric algorithm the sender uses`,
+          ),
+        });
+      }
+      if (!hs && !asymmetricKeys) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["algorithms", i],
+          message: `${alg} needs a public key, and only shared secrets are configured`,
+          params: fix("add a pem or jwk key, or a jwksUrl"),
+        });
+      }
+    });
+  });
+
+export type JwtConfig = z.output<typeof JwtSchema>;
+export type JwtKey = z.output<typeof JwtKeySchema>;
+
+/** Only a source with a shared secret can be signed for; public keys cannot sign. */
+async function signJwtRequest(config: JwtConfig, input: SignInput): Promise<SignedRequest> {
+  const key = (config.keys ?? []).find((k) => "secret" in k);
+  const alg = config.algorithms.find((a) => a.startsWith("HS"));
+  if (!key || !("secret" in key) || !alg) {
+    throw cannotSign("jwt", "only a source with a shared secret (HS256/384/512) can be signed for");
+  }
+  const seconds = Math.floor(input.now / 1000);
+  const claims = config.token === "body" ? parseJsonObject(input.body) : {};
+  if (!claims) throw cannotSign("jwt", "a JWS body must be a JSON object (it becomes the claims)");
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg, typ: "JWT" })
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + 300);
+  const issuer = Array.isArray(config.issuer) ? config.issuer[0] : config.issuer;
+  const audience = Array.isArray(config.audience) ? config.audience[0] : config.audience;
+  if (issuer) jwt = jwt.setIssuer(issuer);
+  if (audience) jwt = jwt.setAudience(audience);
+  if (input.messageId) jwt = jwt.setJti(input.messageId);
+  const token = await jwt.sign(utf8(key.secret));
+  return config.token === "body"
+    ? { url: input.url, headers: { "content-type": "application/jwt" }, body: utf8(token) }
+    : { url: input.url, headers: { authorization: `Bearer ${token}` }, body: input.body };
+}
+
+export const jwtScheme = defineScheme({
+  name: "jwt",
+  summary: "a bearer or body JWS checked against a JWKS URL or fixed keys, with pinned algorithms",
+  schema: JwtSchema,
+  createVerifier: (config, options) => createJwtVerifier(config, options),
+  sign: (config, input) => signJwtRequest(config, input),
+  // The message id is the token's `jti` claim, which the signature covers.
+  messageIdSigned: true,
+});
