@@ -53,21 +53,38 @@ export async function claimWithLease<T extends LeasedTable>(
   db: Kysely<Database>,
   ops: SqlDialectOps,
   table: T,
-  { now, owner, leaseMs, limit, countClaims = false }: ClaimInput,
+  input: ClaimInput,
 ): Promise<Selectable<Database[T]>[]> {
-  if (limit <= 0) return [];
+  if (input.limit <= 0) return [];
+  const rows = await claimStatement(db, ops, table, input).execute();
+  return rows as unknown as Selectable<Database[T]>[];
+}
+
+/**
+ * The claim as one UPDATE (exported so a test can read its query plan). The inner select finds
+ * the due ids through the `(status, due_at)` index; the outer update re-checks them on the row
+ * itself, so two claimers can never both win one. The re-check is written as `status || ''` and
+ * `due_at + 0` so that no planner takes the due index for it: SQLite otherwise walks every due
+ * row of the backlog and tests each against the id list, instead of looking up the few ids.
+ */
+export function claimStatement(
+  db: Kysely<Database>,
+  ops: SqlDialectOps,
+  table: LeasedTable,
+  { now, owner, leaseMs, limit, countClaims = false }: ClaimInput,
+) {
   // One view of both tables through their shared lease columns, so the statement is written once.
   const leased = db as unknown as Kysely<Record<LeasedTable, LeaseColumns>>;
   let due = leased
-    .selectFrom(table as LeasedTable)
+    .selectFrom(table)
     .select("id")
     .where("status", "=", "pending")
     .where("due_at", "<=", now)
     .orderBy("due_at")
     .limit(limit);
   if (ops.skipLocked) due = due.forUpdate().skipLocked();
-  const rows = await leased
-    .updateTable(table as LeasedTable)
+  return leased
+    .updateTable(table)
     .set((eb) => ({
       lease_owner: owner,
       lease_until: now + leaseMs,
@@ -76,12 +93,9 @@ export async function claimWithLease<T extends LeasedTable>(
       ...(countClaims ? { claims: eb("claims", "+", 1) } : {}),
     }))
     .where("id", "in", due)
-    // Re-checked on the row itself, so two claimers can never both win it.
-    .where("status", "=", "pending")
-    .where("due_at", "<=", now)
-    .returningAll()
-    .execute();
-  return rows as unknown as Selectable<Database[T]>[];
+    .where(sql<string>`${sql.ref("status")} || ''`, "=", "pending")
+    .where(sql<number>`${sql.ref("due_at")} + 0`, "<=", now)
+    .returningAll();
 }
 
 /** The earliest `due_at` of a pending row of `table`: when its loop should next wake. */
