@@ -1,5 +1,6 @@
 import type { ApprovalPolicy, ApprovalStatus, Decision } from "../core/approval-policy.js";
-import type { DeliveryRecord, Page } from "./store.js";
+import type { Page } from "./page.js";
+import type { DeliveryRecord } from "./store-records.js";
 
 /** One person asked to decide; `tokenId` is the unique id bound into their link. */
 export interface ApproverRecord {

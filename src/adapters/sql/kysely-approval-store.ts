@@ -1,4 +1,4 @@
-import { type CompiledQuery, type Kysely, type QueryResult, sql } from "kysely";
+import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -7,7 +7,7 @@ import type {
   MailOutcome,
   MailRecord,
 } from "../../ports/approval-store.js";
-import type { Page } from "../../ports/store.js";
+import type { Page } from "../../ports/page.js";
 import {
   approvalFromRow,
   approvalToRow,
@@ -16,19 +16,21 @@ import {
   mailFromRow,
   mailToRow,
 } from "./approval-rows.js";
+import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import type { SqlDialectOps } from "./kysely-store.js";
 import { deliveryToRow } from "./rows.js";
 import type { Database } from "./schema.js";
-
-const affected = (r: QueryResult<unknown> | undefined): number => Number(r?.numAffectedRows ?? 0);
+import { affectedRows, claimWithLease, newestFirstPage, nextDueAt, toPage } from "./sql-helpers.js";
 
 /** Approvals over Kysely, for every SQL dialect; the same rules as the rest of the store. */
 export class KyselyApprovalStore implements ApprovalStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly ops: SqlDialectOps,
-  ) {}
+  private readonly db: Kysely<Database>;
+  private readonly ops: SqlDialectOps;
+
+  constructor({ db, ops }: SqlContext) {
+    this.db = db;
+    this.ops = ops;
+  }
 
   async createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void> {
     const queries: CompiledQuery[] = [
@@ -51,17 +53,9 @@ export class KyselyApprovalStore implements ApprovalStore {
     let q = this.db.selectFrom("approvals").selectAll();
     if (filter.status) q = q.where("status", "=", filter.status);
     if (filter.taskId) q = q.where("task_id", "=", filter.taskId);
-    if (filter.cursor) q = q.where("id", "<", filter.cursor);
-    const rows = await q
-      .orderBy("id", "desc")
-      .limit(filter.limit + 1)
-      .execute();
-    const kept = rows.slice(0, filter.limit);
-    const decisions = await this.decisionsOf(kept.map((r) => r.id));
-    return {
-      items: kept.map((r) => approvalFromRow(r, decisions.get(r.id) ?? [])),
-      nextCursor: rows.length > filter.limit ? (kept.at(-1)?.id ?? null) : null,
-    };
+    const { items, nextCursor } = toPage(await newestFirstPage(q, filter).execute(), filter.limit);
+    const decisions = await this.decisionsOf(items.map((r) => r.id));
+    return { items: items.map((r) => approvalFromRow(r, decisions.get(r.id) ?? [])), nextCursor };
   }
 
   private async decisionsOf(ids: string[]): Promise<Map<string, DecisionRecord[]>> {
@@ -130,7 +124,7 @@ export class KyselyApprovalStore implements ApprovalStore {
     }
     if (close) queries.push(insertWhere(this.db, "deliveries", deliveryToRow(close.delivery), mine));
     const [moved] = await this.ops.atomic(this.db, queries);
-    return affected(moved) === 1;
+    return affectedRows(moved) === 1;
   }
 
   async cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined> {
@@ -157,23 +151,7 @@ export class KyselyApprovalStore implements ApprovalStore {
   }
 
   async claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]> {
-    if (limit <= 0) return [];
-    let due = this.db
-      .selectFrom("mails")
-      .select("id")
-      .where("status", "=", "pending")
-      .where("due_at", "<=", now)
-      .orderBy("due_at")
-      .limit(limit);
-    if (this.ops.skipLocked) due = due.forUpdate().skipLocked();
-    const rows = await this.db
-      .updateTable("mails")
-      .set({ lease_owner: owner, lease_until: now + leaseMs, due_at: now + leaseMs, updated_at: now })
-      .where("id", "in", due)
-      .where("status", "=", "pending")
-      .where("due_at", "<=", now)
-      .returningAll()
-      .execute();
+    const rows = await claimWithLease(this.db, this.ops, "mails", { now, owner, leaseMs, limit });
     return rows.map(mailFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
   }
 
@@ -200,7 +178,7 @@ export class KyselyApprovalStore implements ApprovalStore {
       .where("lease_owner", "=", owner)
       .where("status", "=", "pending")
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return affectedRows(r) === 1;
   }
 
   async listMails(approvalId: string): Promise<MailRecord[]> {
@@ -213,12 +191,7 @@ export class KyselyApprovalStore implements ApprovalStore {
     return rows.map(mailFromRow);
   }
 
-  async nextMailDueAt(): Promise<number | undefined> {
-    const row = await this.db
-      .selectFrom("mails")
-      .select((eb) => eb.fn.min("due_at").as("next"))
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  nextMailDueAt(): Promise<number | undefined> {
+    return nextDueAt(this.db, "mails");
   }
 }

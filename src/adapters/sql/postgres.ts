@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { atomicByTransaction, KyselyStore } from "./kysely-store.js";
+import { atomicByTransaction } from "./dialect-ops.js";
+import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
 

@@ -1,0 +1,32 @@
+import type { CompiledQuery, Kysely, QueryResult } from "kysely";
+import type { Database } from "./schema.js";
+
+/**
+ * The dialect quirks, in one named place. `atomic` runs a fixed list of statements as one unit:
+ * a transaction on SQLite and PostgreSQL, a batch on D1 (which has no interactive transactions).
+ * Store methods therefore never read in the middle of a write: every condition lives in SQL.
+ */
+export interface SqlDialectOps {
+  atomic(db: Kysely<Database>, queries: CompiledQuery[]): Promise<QueryResult<unknown>[]>;
+  /** PostgreSQL: claim with FOR UPDATE SKIP LOCKED so replicas do not queue on each other's rows. */
+  skipLocked: boolean;
+  close?(): Promise<void>;
+}
+
+/** Runs the statements in one Kysely transaction (SQLite, PostgreSQL). */
+export async function atomicByTransaction(
+  db: Kysely<Database>,
+  queries: CompiledQuery[],
+): Promise<QueryResult<unknown>[]> {
+  return db.transaction().execute(async (trx) => {
+    const results: QueryResult<unknown>[] = [];
+    for (const q of queries) results.push(await trx.executeQuery(q));
+    return results;
+  });
+}
+
+/** What every store query needs: the database and its dialect's quirks. */
+export interface SqlContext {
+  db: Kysely<Database>;
+  ops: SqlDialectOps;
+}

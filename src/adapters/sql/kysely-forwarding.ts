@@ -1,0 +1,113 @@
+import { sql } from "kysely";
+import type { Page } from "../../ports/page.js";
+import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
+import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
+import type { SqlContext } from "./dialect-ops.js";
+import { insertWhere } from "./insert-where.js";
+import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
+import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
+
+/** Deliveries on their way to CDF: claimed under a lease, attempted, recorded, replayed, read. */
+
+export async function claimDue(
+  { db, ops }: SqlContext,
+  now: number,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<DeliveryRecord[]> {
+  const rows = await claimWithLease(db, ops, "deliveries", { now, owner, leaseMs, limit, countClaims: true });
+  return rows.map(deliveryFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+}
+
+export async function recordAttempt(
+  { db, ops }: SqlContext,
+  id: string,
+  owner: string,
+  now: number,
+  outcome: AttemptOutcome,
+): Promise<boolean> {
+  const insertAttempt = insertWhere(
+    db,
+    "attempts",
+    attemptToRow(outcome.attempt),
+    sql<boolean>`exists (select 1 from deliveries where id = ${id} and lease_owner = ${owner} and status = 'pending')`,
+  );
+  const base = {
+    attempts: outcome.attempt.attempt,
+    lease_owner: null,
+    lease_until: null,
+    updated_at: now,
+    last_status: outcome.attempt.httpStatus,
+    last_request_id: outcome.attempt.requestId,
+    last_error: outcome.attempt.error,
+  };
+  const set =
+    outcome.kind === "retry"
+      ? { ...base, next_attempt_at: outcome.nextAttemptAt, due_at: outcome.nextAttemptAt }
+      : outcome.kind === "dead"
+        ? { ...base, status: "dead" }
+        : { ...base, status: "delivered", delivered_at: now };
+  const update = db
+    .updateTable("deliveries")
+    .set(set)
+    .where("id", "=", id)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", "pending")
+    .compile();
+  const [inserted, updated] = await ops.atomic(db, [insertAttempt, update]);
+  return affectedRows(inserted) === 1 && affectedRows(updated) === 1;
+}
+
+export async function replayDelivery(
+  ctx: SqlContext,
+  id: string,
+  now: number,
+  deliverUntil: number,
+): Promise<DeliveryRecord | false | undefined> {
+  const r = await ctx.db
+    .updateTable("deliveries")
+    .set({
+      status: "pending",
+      next_attempt_at: now,
+      due_at: now,
+      deliver_until: deliverUntil,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+      delivered_at: null,
+    })
+    .where("id", "=", id)
+    .where("status", "in", ["dead", "delivered"])
+    .executeTakeFirst();
+  const delivery = await getDelivery(ctx, id);
+  if (!delivery) return undefined;
+  return affectedRows(r) === 1 ? delivery : false;
+}
+
+export async function getDelivery({ db }: SqlContext, id: string): Promise<DeliveryRecord | undefined> {
+  const row = await db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && deliveryFromRow(row);
+}
+
+export async function listDeliveries(
+  { db }: SqlContext,
+  filter: DeliveryFilter,
+): Promise<Page<DeliveryRecord>> {
+  let q = db.selectFrom("deliveries").selectAll();
+  if (filter.status) q = q.where("status", "=", filter.status);
+  if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
+  if (filter.source) q = q.where("source", "=", filter.source);
+  const rows = await newestFirstPage(q, filter).execute();
+  return toPage(rows.map(deliveryFromRow), filter.limit);
+}
+
+export async function listAttempts({ db }: SqlContext, deliveryId: string): Promise<AttemptRecord[]> {
+  const rows = await db
+    .selectFrom("attempts")
+    .selectAll()
+    .where("delivery_id", "=", deliveryId)
+    .orderBy("attempt")
+    .execute();
+  return rows.map(attemptFromRow);
+}

@@ -1,0 +1,99 @@
+import { type CompiledQuery, sql } from "kysely";
+import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../ports/store.js";
+import type { DeliveryRecord } from "../../ports/store-records.js";
+import type { SqlContext } from "./dialect-ops.js";
+import { insertWhere } from "./insert-where.js";
+import { getWait } from "./kysely-waits.js";
+import { deliveryFromRow, deliveryToRow } from "./rows.js";
+import { affectedRows } from "./sql-helpers.js";
+
+/** Intake: a callback or a webhook closes its wait and stores its delivery in one atomic step. */
+
+export async function acceptCallback(
+  ctx: SqlContext,
+  { waitId, now, delivery }: AcceptCallbackInput,
+): Promise<AcceptResult> {
+  const [closed] = await ctx.ops.atomic(ctx.db, [
+    closeWaitFor(ctx, waitId, delivery, now),
+    insertDeliveryIfItClosed(ctx, delivery, waitId),
+  ]);
+  if (affectedRows(closed) === 1) return { kind: "accepted", delivery };
+
+  const wait = await getWait(ctx, waitId);
+  if (!wait) return { kind: "not_found" };
+  if (wait.status === "closed" && wait.resultHash === delivery.resultHash) return { kind: "duplicate", wait };
+  if (wait.status === "open") return { kind: "closed", wait: { ...wait, status: "expired" } };
+  return { kind: "closed", wait };
+}
+
+export async function receiveWebhook(
+  ctx: SqlContext,
+  { delivery, waitId, now }: { delivery: DeliveryRecord; waitId: string | null; now: number },
+): Promise<ReceiveResult> {
+  const { db, ops } = ctx;
+  const queries =
+    waitId === null
+      ? [
+          db
+            .insertInto("deliveries")
+            .values(deliveryToRow(delivery))
+            .onConflict((oc) => oc.doNothing())
+            .compile(),
+        ]
+      : [closeWaitFor(ctx, waitId, delivery, now), insertDeliveryIfItClosed(ctx, delivery, waitId)];
+  const results = await ops.atomic(db, queries);
+  if (affectedRows(results.at(-1)) === 1) return { kind: "stored", delivery };
+  if (delivery.source !== null && delivery.dedupeKey !== null) {
+    const row = await db
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("source", "=", delivery.source)
+      .where("dedupe_key", "=", delivery.dedupeKey)
+      .executeTakeFirst();
+    if (row) return { kind: "duplicate", delivery: deliveryFromRow(row) };
+  }
+  return { kind: "wait_gone" };
+}
+
+/** Closes an open, unexpired wait with this delivery (not if its dedupe key was seen before). */
+function closeWaitFor(
+  { db }: SqlContext,
+  waitId: string,
+  delivery: DeliveryRecord,
+  now: number,
+): CompiledQuery {
+  let q = db
+    .updateTable("waits")
+    .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.resultHash })
+    .where("id", "=", waitId)
+    .where("status", "=", "open")
+    .where("expires_at", ">", now);
+  if (delivery.source !== null && delivery.dedupeKey !== null) {
+    const { source, dedupeKey } = delivery;
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("deliveries")
+            .select(sql`1`.as("one"))
+            .where("source", "=", source)
+            .where("dedupe_key", "=", dedupeKey),
+        ),
+      ),
+    );
+  }
+  return q.compile();
+}
+
+/** Inserts the delivery only if the statement before closed the wait with this very delivery. */
+function insertDeliveryIfItClosed(
+  { db }: SqlContext,
+  delivery: DeliveryRecord,
+  waitId: string,
+): CompiledQuery {
+  return insertWhere(
+    db,
+    "deliveries",
+    deliveryToRow(delivery),
+    sql<boolean>`exists (select 1 from waits where id = ${waitId} and delivery_id = ${delivery.id})`,
+  );
+}

@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import type { TaskUpdate } from "../../core/task-status.js";
+import type { DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
+import type { SqlContext } from "./dialect-ops.js";
+import { deliveryFromRow } from "./rows.js";
+import { affectedRows } from "./sql-helpers.js";
+
+/** Parking: webhooks that arrived before their wait, released to it or expired. */
+
+export async function findParked(
+  { db }: SqlContext,
+  source: string,
+  correlationKey: string,
+  now: number,
+): Promise<DeliveryRecord | undefined> {
+  const row = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("source", "=", source)
+    .where("correlation_key", "=", correlationKey)
+    .where("status", "=", "parked")
+    .where("park_until", ">", now)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row && deliveryFromRow(row);
+}
+
+export async function releaseParked(
+  { db, ops }: SqlContext,
+  input: {
+    deliveryId: string;
+    wait: WaitRecord;
+    update: TaskUpdate;
+    resultHash: string;
+    deliverUntil: number;
+    now: number;
+  },
+): Promise<boolean> {
+  const { deliveryId, wait, now } = input;
+  const stillParked = db
+    .selectFrom("deliveries")
+    .select(sql`1`.as("one"))
+    .where("id", "=", deliveryId)
+    .where("status", "=", "parked")
+    .where("park_until", ">", now);
+  const close = db
+    .updateTable("waits")
+    .set({ status: "closed", closed_at: now, delivery_id: deliveryId, result_hash: input.resultHash })
+    .where("id", "=", wait.id)
+    .where("status", "=", "open")
+    .where("expires_at", ">", now)
+    .where(({ exists }) => exists(stillParked))
+    .compile();
+  const release = db
+    .updateTable("deliveries")
+    .set({
+      status: "pending",
+      wait_id: wait.id,
+      task_id: wait.taskId,
+      execution_id: wait.executionId,
+      update_json: JSON.stringify(input.update),
+      result_hash: input.resultHash,
+      next_attempt_at: now,
+      due_at: now,
+      deliver_until: input.deliverUntil,
+      updated_at: now,
+    })
+    .where("id", "=", deliveryId)
+    .where("status", "=", "parked")
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("waits")
+          .select(sql`1`.as("one"))
+          .where("id", "=", wait.id)
+          .where("delivery_id", "=", deliveryId),
+      ),
+    )
+    .compile();
+  const [closed, released] = await ops.atomic(db, [close, release]);
+  return affectedRows(closed) === 1 && affectedRows(released) === 1;
+}
+
+export async function expireParked({ db }: SqlContext, now: number): Promise<number> {
+  const r = await db
+    .updateTable("deliveries")
+    .set({ status: "expired", updated_at: now })
+    .where("status", "=", "parked")
+    .where("park_until", "<=", now)
+    .executeTakeFirst();
+  return affectedRows(r);
+}

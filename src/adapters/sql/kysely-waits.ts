@@ -1,0 +1,86 @@
+import type { CompiledQuery } from "kysely";
+import type { Page } from "../../ports/page.js";
+import type { WaitFilter } from "../../ports/store.js";
+import type { WaitRecord } from "../../ports/store-records.js";
+import type { SqlContext } from "./dialect-ops.js";
+import { waitFromRow, waitToRow } from "./rows.js";
+import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
+
+/** Waits: registered, read, listed, cancelled and swept. */
+
+export async function createWait({ db, ops }: SqlContext, wait: WaitRecord): Promise<boolean> {
+  const queries: CompiledQuery[] = [];
+  if (wait.source !== null && wait.correlationKey !== null) {
+    // An expired wait that no sweep has closed yet must not block a new registration.
+    queries.push(
+      db
+        .updateTable("waits")
+        .set({ status: "expired", closed_at: wait.createdAt })
+        .where("source", "=", wait.source)
+        .where("correlation_key", "=", wait.correlationKey)
+        .where("status", "=", "open")
+        .where("expires_at", "<=", wait.createdAt)
+        .compile(),
+    );
+  }
+  queries.push(
+    db
+      .insertInto("waits")
+      .values(waitToRow(wait))
+      .onConflict((oc) => oc.doNothing())
+      .compile(),
+  );
+  const results = await ops.atomic(db, queries);
+  return affectedRows(results.at(-1)) === 1;
+}
+
+export async function getWait({ db }: SqlContext, id: string): Promise<WaitRecord | undefined> {
+  const row = await db.selectFrom("waits").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && waitFromRow(row);
+}
+
+export async function listWaits({ db }: SqlContext, filter: WaitFilter): Promise<Page<WaitRecord>> {
+  let q = db.selectFrom("waits").selectAll();
+  if (filter.status) q = q.where("status", "=", filter.status);
+  if (filter.source) q = q.where("source", "=", filter.source);
+  if (filter.taskId) q = q.where("task_id", "=", filter.taskId);
+  const rows = await newestFirstPage(q, filter).execute();
+  return toPage(rows.map(waitFromRow), filter.limit);
+}
+
+export async function cancelWait(ctx: SqlContext, id: string, now: number): Promise<WaitRecord | undefined> {
+  await ctx.db
+    .updateTable("waits")
+    .set({ status: "cancelled", closed_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "open")
+    .execute();
+  return getWait(ctx, id);
+}
+
+export async function expireWaits({ db }: SqlContext, now: number): Promise<number> {
+  const r = await db
+    .updateTable("waits")
+    .set({ status: "expired", closed_at: now })
+    .where("status", "=", "open")
+    .where("expires_at", "<=", now)
+    .executeTakeFirst();
+  return affectedRows(r);
+}
+
+export async function findOpenWait(
+  { db }: SqlContext,
+  source: string,
+  correlationKey: string,
+  now: number,
+): Promise<WaitRecord | undefined> {
+  const row = await db
+    .selectFrom("waits")
+    .selectAll()
+    .where("source", "=", source)
+    .where("correlation_key", "=", correlationKey)
+    .where("status", "=", "open")
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row && waitFromRow(row);
+}
