@@ -1,6 +1,6 @@
 import { type Kysely, Migrator } from "kysely";
 import { TaskgateError } from "../../core/errors.js";
-import { migrationProvider } from "./migrations.js";
+import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
 /** Applies pending migrations at start-up; a failure stops the process before it serves. */

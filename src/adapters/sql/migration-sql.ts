@@ -1,5 +1,5 @@
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from "kysely";
-import { migrations } from "./migrations.js";
+import { migrations } from "./migrations/index.js";
 
 /**
  * The SQLite text of each migration, compiled from the same Kysely definitions the Node stores
@@ -28,7 +28,7 @@ export async function migrationSql(): Promise<{ name: string; sql: string }[]> {
     await db.destroy();
     out.push({
       name,
-      sql: `-- ${name}: generated from src/adapters/sql/migrations.ts by npm run migrations:d1; do not edit\n${statements.join("\n")}\n`,
+      sql: `-- ${name}: generated from src/adapters/sql/migrations/ by npm run migrations:d1; do not edit\n${statements.join("\n")}\n`,
     });
   }
   return out;

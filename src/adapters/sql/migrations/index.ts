@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from "kysely";
+import { waitsAndDeliveries } from "./0001-waits-and-deliveries.js";
+import { approvals } from "./0002-approvals.js";
+
+/**
+ * The schema, once, for every dialect: one file per migration, one line here each. The D1
+ * migration files (migrations/*.sql, `npm run migrations:d1`) are generated from this list, so
+ * SQLite, D1 and PostgreSQL cannot drift apart. Append new migrations; never edit applied ones.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_waits_and_deliveries": waitsAndDeliveries,
+  "0002_approvals": approvals,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
