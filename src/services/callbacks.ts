@@ -1,7 +1,7 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { TaskgateError } from "../core/errors.js";
 import type { UpdateStatus } from "../core/task-status.js";
-import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
+import { draftDelivery, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface CallbackBody {
@@ -48,12 +48,12 @@ export async function acceptCallback(
     { id: deliveryId, status: "pending", update, resultHash, source: wait.source },
     wait,
   );
-  const direct = leaseIfDirect(deps, delivery, now);
+  deps.dispatcher.prepare(delivery, now);
   const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
   switch (result.kind) {
     case "accepted":
       deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
-      handOff(deps, delivery, direct);
+      deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId, waitId: wait.id };
     case "not_found":
       throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");

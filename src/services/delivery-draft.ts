@@ -47,22 +47,3 @@ export function draftDelivery(
     deliveredAt: null,
   };
 }
-
-/**
- * Leases a delivery to this process when its forwarder can take it straight away, so the happy
- * path forwards with no claim. Returns whether it did (then `handOff` submits it).
- */
-export function leaseIfDirect(deps: ServiceDeps, delivery: DeliveryRecord, now: number): boolean {
-  if (!deps.forwarder?.canTakeDirectly()) return false;
-  delivery.leaseOwner = deps.forwarder.newLeaseOwner();
-  delivery.leaseUntil = now + deps.forwarder.leaseMs;
-  delivery.claims = 1;
-  return true;
-}
-
-/** After the atomic accept: start the forward at once (the CDF request leaves while the 2xx is written). */
-export function handOff(deps: ServiceDeps, delivery: DeliveryRecord, direct: boolean): void {
-  if (direct) deps.forwarder!.submit(delivery);
-  else deps.forwarder?.kick();
-  deps.afterAccept?.(delivery);
-}

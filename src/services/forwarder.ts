@@ -2,6 +2,7 @@ import { type CdfFailure, isCdfError } from "../core/cdf-error.js";
 import { alreadyApplied, decideAfterFailure, type RetrySchedule } from "../core/forwarding.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Clock } from "../ports/clock.js";
+import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
@@ -28,8 +29,11 @@ export interface ForwarderOptions {
  * Moves accepted deliveries to CDF. Deliveries accepted by this process arrive through `submit`
  * already leased, so the happy path costs no claim and no polling delay; everything else (retries,
  * leases left behind by a crashed process) is claimed from the store with a lease.
+ *
+ * It is the Node `Dispatcher`: it leases a draft to itself when it has room (`prepare`), sends it
+ * once stored (`dispatched`), and otherwise lets its loop claim it.
  */
-export class Forwarder {
+export class Forwarder implements Dispatcher {
   private readonly queue: DeliveryRecord[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly workerId: string;
@@ -56,6 +60,22 @@ export class Forwarder {
   /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
   canTakeDirectly(): boolean {
     return this.running && !this.stopping && this.queue.length + this.inflight.size < this.o.concurrency * 4;
+  }
+
+  /** Leases a draft to this process (fencing: a fresh owner per lease) before it is stored. */
+  lease(delivery: DeliveryRecord, now: number): void {
+    delivery.leaseOwner = this.newLeaseOwner();
+    delivery.leaseUntil = now + this.o.leaseMs;
+    delivery.claims = 1;
+  }
+
+  prepare(delivery: DeliveryRecord, now: number): void {
+    if (this.canTakeDirectly()) this.lease(delivery, now);
+  }
+
+  dispatched(delivery: DeliveryRecord): void {
+    if (delivery.leaseOwner?.startsWith(`${this.workerId}/`)) this.submit(delivery);
+    else this.kick();
   }
 
   /** Hands over a delivery this process accepted and leased; it is sent as soon as a slot frees. */

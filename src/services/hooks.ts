@@ -2,7 +2,7 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { TaskgateError } from "../core/errors.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
-import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
+import { draftDelivery, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 import { applyMapping } from "./source-mapping.js";
 
@@ -71,11 +71,11 @@ export async function receiveHook(
       receivedAt: now,
     });
     const delivery = await draft(deps, base, { status: "pending", update: forwarded }, wait);
-    const direct = leaseIfDirect(deps, delivery, now);
+    deps.dispatcher.prepare(delivery, now);
     const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now });
     if (r.kind === "stored") {
       deps.logger.info("webhook matched a wait", { source: name, deliveryId: delivery.id, waitId: wait.id });
-      handOff(deps, delivery, direct);
+      deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId: delivery.id };
     }
     if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
@@ -109,7 +109,7 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
   });
   if (!released) return wait;
   deps.logger.info("parked webhook released to its wait", { deliveryId: parked.id, waitId: wait.id });
-  deps.forwarder?.kick();
+  deps.dispatcher.kick();
   return (await deps.store.getWait(wait.id)) ?? wait;
 }
 
