@@ -1,11 +1,11 @@
 import { type ApprovalOutcome, type Decision, outcomeOf } from "../core/approval-policy.js";
 import { canonicalJson } from "../core/canonical-json.js";
+import { draftDelivery } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import { assertOutputSize } from "../core/output.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalRecord, DecisionRecord } from "../ports/approval-store.js";
 import type { DeliveryRecord } from "../ports/store.js";
-import { draftDelivery } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 
 /** A verified link: the approval it opens and whose link it is. */
@@ -190,7 +190,13 @@ async function endingDelivery(
   const id = deps.ids.newId();
   const update = updateForOutcome(approval, outcome, { deliveryId: id, receivedAt: now });
   const resultHash = await deps.sha256(canonicalJson(update));
-  const delivery = draftDelivery(deps, now, { id, status: "pending", update, resultHash, source: null });
+  const delivery = draftDelivery(deps.minRetryWindowMs, now, {
+    id,
+    status: "pending",
+    update,
+    resultHash,
+    source: null,
+  });
   delivery.taskId = approval.taskId;
   delivery.executionId = approval.executionId;
   deps.dispatcher.prepare(delivery, now);

@@ -1,10 +1,10 @@
 import { canonicalJson } from "../core/canonical-json.js";
+import { deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
+import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
-import { draftDelivery, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
-import { applyMapping } from "./source-mapping.js";
 
 export interface InboundWebhook {
   method: string;
@@ -104,7 +104,7 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
     wait,
     update,
     resultHash: parked.resultHash,
-    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
+    deliverUntil: deliverUntil(now, deps.minRetryWindowMs, wait.expiresAt),
     now,
   });
   if (!released) return wait;
@@ -122,7 +122,7 @@ async function draft(
 ): Promise<DeliveryRecord> {
   const { now, ...ids } = base;
   return draftDelivery(
-    deps,
+    deps.minRetryWindowMs,
     now,
     { ...ids, ...what, resultHash: await deps.sha256(canonicalJson(what.update)) },
     wait,
