@@ -23,6 +23,7 @@ import type { AppDeps } from "../src/http/env.js";
 import type { CdfClient } from "../src/ports/cdf-client.js";
 import type { Logger } from "../src/ports/logger.js";
 import type { DeliveryRecord, Store, WaitRecord } from "../src/ports/store.js";
+import { claimOnlyDispatcher } from "../src/services/claim-only-dispatcher.js";
 import { DEFAULT_APPROVAL_SETTINGS } from "../src/services/deps.js";
 import { Forwarder } from "../src/services/forwarder.js";
 import { callbackUrl } from "../src/services/waits.js";
@@ -359,6 +360,7 @@ async function wholeApp(dir: string): Promise<void> {
     waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
     approvals: DEFAULT_APPROVAL_SETTINGS,
     minRetryWindowMs: 3_600_000,
+    dispatcher: claimOnlyDispatcher,
     authenticate: createApiAuthenticator({ keys: [{ name: "b", sha256: "0".repeat(64) }] }, clock),
     bodyLimitBytes: 256 * 1024,
     version: "bench",
@@ -404,7 +406,7 @@ async function wholeApp(dir: string): Promise<void> {
     };
     const forwarder = variant === "stock Forwarder" ? new Forwarder(options) : new CoalescedKicks(options);
     forwarder.start();
-    const app = createApp({ ...deps(fwdStore, fileLogger), forwarder });
+    const app = createApp({ ...deps(fwdStore, fileLogger), dispatcher: forwarder });
     const p3 = await paths(fwdStore, N);
     const t = performance.now();
     await timeConcurrent(`callback + forwarder (instant CDF), ${variant}`, N, 50, (i) => post(app, p3[i]!));

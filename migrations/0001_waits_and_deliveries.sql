@@ -1,4 +1,4 @@
--- 0001_waits_and_deliveries: generated from src/adapters/sql/migrations.ts by npm run migrations:d1; do not edit
+-- 0001_waits_and_deliveries: generated from src/adapters/sql/migrations/ by npm run migrations:d1; do not edit
 create table "waits" ("id" text primary key, "task_id" text not null, "execution_id" text, "task_external_id" text, "source" text, "correlation_key" text, "status" text not null, "output_json" text, "metadata_json" text, "created_at" bigint not null, "expires_at" bigint not null, "closed_at" bigint, "delivery_id" text, "result_hash" text);
 create unique index "waits_open_correlation" on "waits" ("source", "correlation_key") where status = 'open' and source is not null and correlation_key is not null;
 create index "waits_status_expiry" on "waits" ("status", "expires_at");

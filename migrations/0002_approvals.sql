@@ -1,4 +1,4 @@
--- 0002_approvals: generated from src/adapters/sql/migrations.ts by npm run migrations:d1; do not edit
+-- 0002_approvals: generated from src/adapters/sql/migrations/ by npm run migrations:d1; do not edit
 create table "approvals" ("id" text primary key, "task_id" text not null, "execution_id" text, "task_external_id" text, "title" text not null, "description" text, "policy_kind" text not null, "policy_count" integer, "approvers_json" text not null, "on_reject" text not null, "on_expire" text not null, "notify" integer not null, "status" text not null, "metadata_json" text, "created_at" bigint not null, "expires_at" bigint not null, "closed_at" bigint, "delivery_id" text, "version" integer not null, "step_id" text);
 create index "approvals_status_expiry" on "approvals" ("status", "expires_at");
 create index "approvals_task" on "approvals" ("task_id");

@@ -84,6 +84,9 @@ export function composeDeps(
       linkGraceMs: config.approvals.linkGrace,
     },
     minRetryWindowMs: config.forwarder.minRetryWindow,
+    // Hands deliveries over in-process once started; until then (or on Workers, where each
+    // request brings its own dispatcher) its loop or a cron pass claims them.
+    dispatcher: forwarder,
     authenticate: createApiAuthenticator(
       {
         keys: config.api.keys,

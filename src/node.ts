@@ -92,7 +92,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
     mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
   });
-  const deps: AppDeps = { ...shared, forwarder, ...(o.emulator ? { emulator: o.emulator } : {}) };
+  const deps: AppDeps = { ...shared, ...(o.emulator ? { emulator: o.emulator } : {}) };
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
   mailOutbox?.start();

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { DurationSchema } from "../core/duration.js";
+import { compileMapping } from "../core/mapping/source-mapping.js";
 import { VerifySchema } from "../core/signatures/schema.js";
-import { compileMapping } from "../services/source-mapping.js";
 import { hint } from "./hints.js";
 
 const expression = (example: string) =>

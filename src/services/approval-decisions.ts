@@ -1,11 +1,11 @@
 import { type ApprovalOutcome, type Decision, outcomeOf } from "../core/approval-policy.js";
 import { canonicalJson } from "../core/canonical-json.js";
+import { draftDelivery } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import { assertOutputSize } from "../core/output.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalRecord, DecisionRecord } from "../ports/approval-store.js";
 import type { DeliveryRecord } from "../ports/store.js";
-import { draftDelivery, handOff, leaseIfDirect } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 
 /** A verified link: the approval it opens and whose link it is. */
@@ -98,7 +98,7 @@ export async function decide(
         outcome,
       });
       if (ending) {
-        handOff(deps, ending.delivery, ending.direct);
+        deps.dispatcher.dispatched(ending.delivery);
         deps.logger.info("approval ended", {
           approvalId: approval.id,
           outcome,
@@ -141,7 +141,7 @@ async function expireApproval(deps: ServiceDeps, approval: ApprovalRecord): Prom
     decision: null,
     close: { status: "expired", delivery: ending.delivery },
   });
-  if (moved) handOff(deps, ending.delivery, ending.direct);
+  if (moved) deps.dispatcher.dispatched(ending.delivery);
   return moved;
 }
 
@@ -186,13 +186,19 @@ async function endingDelivery(
   approval: ApprovalRecord,
   outcome: ApprovalOutcome,
   now: number,
-): Promise<{ delivery: DeliveryRecord; direct: boolean }> {
+): Promise<{ delivery: DeliveryRecord }> {
   const id = deps.ids.newId();
   const update = updateForOutcome(approval, outcome, { deliveryId: id, receivedAt: now });
   const resultHash = await deps.sha256(canonicalJson(update));
-  const delivery = draftDelivery(deps, now, { id, status: "pending", update, resultHash, source: null });
+  const delivery = draftDelivery(deps.minRetryWindowMs, now, {
+    id,
+    status: "pending",
+    update,
+    resultHash,
+    source: null,
+  });
   delivery.taskId = approval.taskId;
   delivery.executionId = approval.executionId;
-  const direct = leaseIfDirect(deps, delivery, now);
-  return { delivery, direct };
+  deps.dispatcher.prepare(delivery, now);
+  return { delivery };
 }

@@ -1,7 +1,12 @@
 import { canonicalJson } from "../core/canonical-json.js";
+import {
+  draftDelivery,
+  type SettledCallback,
+  settledCallback,
+  updateForWait,
+} from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import type { UpdateStatus } from "../core/task-status.js";
-import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface CallbackBody {
@@ -9,9 +14,7 @@ export interface CallbackBody {
   output?: Record<string, unknown> | undefined;
 }
 
-export type CallbackOutcome =
-  | { outcome: "queued"; deliveryId: string; waitId: string }
-  | { outcome: "duplicate"; deliveryId: string; waitId: string };
+export type CallbackOutcome = { outcome: "queued"; deliveryId: string; waitId: string } | SettledCallback;
 
 /** The wait a callback URL names, once its token is verified (`token_invalid`, `token_expired`). */
 export async function callbackWaitId(deps: ServiceDeps, token: string): Promise<string> {
@@ -34,7 +37,7 @@ export async function acceptCallback(
 
   const status = body.status ?? "COMPLETED";
   const resultHash = await deps.sha256(canonicalJson({ status, output: body.output ?? null }));
-  if (wait.status !== "open" || wait.expiresAt <= now) return settled(wait, resultHash);
+  if (wait.status !== "open" || wait.expiresAt <= now) return settledCallback(wait, resultHash);
 
   const deliveryId = deps.ids.newId();
   const update = updateForWait({ status, output: body.output }, wait, {
@@ -43,44 +46,21 @@ export async function acceptCallback(
     receivedAt: now,
   });
   const delivery = draftDelivery(
-    deps,
+    deps.minRetryWindowMs,
     now,
     { id: deliveryId, status: "pending", update, resultHash, source: wait.source },
     wait,
   );
-  const direct = leaseIfDirect(deps, delivery, now);
+  deps.dispatcher.prepare(delivery, now);
   const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
   switch (result.kind) {
     case "accepted":
       deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });
-      handOff(deps, delivery, direct);
+      deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId, waitId: wait.id };
     case "not_found":
       throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
     default:
-      return settled(result.wait, resultHash);
+      return settledCallback(result.wait, resultHash);
   }
-}
-
-function settled(
-  wait: {
-    id: string;
-    status: string;
-    resultHash: string | null;
-    deliveryId: string | null;
-    expiresAt: number;
-  },
-  resultHash: string,
-): CallbackOutcome {
-  if (wait.status === "closed" && wait.resultHash === resultHash && wait.deliveryId) {
-    return { outcome: "duplicate", deliveryId: wait.deliveryId, waitId: wait.id };
-  }
-  const state = wait.status === "open" ? "expired" : wait.status;
-  throw new TaskgateError(
-    "wait_closed",
-    state === "closed"
-      ? "the wait was already completed with a different result"
-      : `the wait is ${state} and accepts no callback`,
-    { details: { waitId: wait.id, status: state } },
-  );
 }

@@ -2,9 +2,11 @@ import { type CdfFailure, isCdfError } from "../core/cdf-error.js";
 import { alreadyApplied, decideAfterFailure, type RetrySchedule } from "../core/forwarding.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Clock } from "../ports/clock.js";
+import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
+import { WorkLoop } from "./work-loop.js";
 
 export interface ForwarderOptions {
   store: Store;
@@ -28,20 +30,31 @@ export interface ForwarderOptions {
  * Moves accepted deliveries to CDF. Deliveries accepted by this process arrive through `submit`
  * already leased, so the happy path costs no claim and no polling delay; everything else (retries,
  * leases left behind by a crashed process) is claimed from the store with a lease.
+ *
+ * It is the Node `Dispatcher`: it leases a draft to itself when it has room (`prepare`), sends it
+ * once stored (`dispatched`), and otherwise lets its loop claim it.
  */
-export class Forwarder {
-  private readonly queue: DeliveryRecord[] = [];
-  private readonly inflight = new Set<Promise<void>>();
+export class Forwarder implements Dispatcher {
+  private readonly loop: WorkLoop<DeliveryRecord>;
   private readonly workerId: string;
-  private running = false;
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly abort = new AbortController();
   private lastSweep = 0;
 
   constructor(private readonly o: ForwarderOptions) {
     this.workerId = `fwd-${o.ids.newId()}`;
+    this.loop = new WorkLoop<DeliveryRecord>({
+      name: "forwarder",
+      clock: o.clock,
+      logger: o.logger,
+      concurrency: o.concurrency,
+      pollIntervalMs: o.pollIntervalMs,
+      claim: (limit) => o.store.claimDue(o.clock.now(), this.newLeaseOwner(), o.leaseMs, limit),
+      nextDueAt: () => o.store.nextDueAt(),
+      handle: (d) => this.forward(d),
+      // A copy whose lease ran out while queued belongs to whoever claims it next.
+      expired: (d, now) => d.leaseUntil !== null && now >= d.leaseUntil,
+      onDrained: () => this.kick(),
+      beforePass: (force) => this.sweep(force),
+    });
   }
 
   get leaseMs(): number {
@@ -55,119 +68,50 @@ export class Forwarder {
 
   /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
   canTakeDirectly(): boolean {
-    return this.running && !this.stopping && this.queue.length + this.inflight.size < this.o.concurrency * 4;
+    return this.loop.accepting && this.loop.held < this.o.concurrency * 4;
+  }
+
+  /** Leases a draft to this process (fencing: a fresh owner per lease) before it is stored. */
+  lease(delivery: DeliveryRecord, now: number): void {
+    delivery.leaseOwner = this.newLeaseOwner();
+    delivery.leaseUntil = now + this.o.leaseMs;
+    delivery.claims = 1;
+  }
+
+  prepare(delivery: DeliveryRecord, now: number): void {
+    if (this.canTakeDirectly()) this.lease(delivery, now);
+  }
+
+  dispatched(delivery: DeliveryRecord): void {
+    if (delivery.leaseOwner?.startsWith(`${this.workerId}/`)) this.submit(delivery);
+    else this.kick();
   }
 
   /** Hands over a delivery this process accepted and leased; it is sent as soon as a slot frees. */
   submit(delivery: DeliveryRecord): void {
-    this.queue.push(delivery);
-    this.pump();
+    this.loop.submit(delivery);
   }
 
   /** Wakes the loop at once (e.g. after a replay). */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming, finishes what is in flight and queued, then resolves. */
   async stop(graceMs = 10_000): Promise<void> {
-    if (!this.running) return;
-    this.stopping = true;
-    this.kick();
-    const drained = (async () => {
-      await this.loop;
-      while (this.queue.length > 0 || this.inflight.size > 0) {
-        this.pump();
-        await Promise.race(this.inflight);
-      }
-    })();
-    const timer = this.o.clock.sleep(graceMs, this.abort.signal).then(() => "timeout" as const);
-    const result = await Promise.race([drained.then(() => "drained" as const), timer]);
-    this.abort.abort();
-    this.running = false;
-    if (result === "timeout") {
-      this.o.logger.warn("forwarder stopped with work in flight; leases will expire and it will be resumed", {
-        inflight: this.inflight.size,
-        queued: this.queue.length,
-      });
-    }
+    await this.loop.stop(graceMs);
   }
 
   /**
    * One pass for runtimes without a long-lived loop (a Workers cron): claim what is due, forward
    * it, close expired waits. Resolves when the pass is done; returns how many were forwarded.
    */
-  async runOnce(limit = this.o.concurrency * 4): Promise<number> {
-    await this.sweep(true);
-    let done = 0;
-    while (done < limit) {
-      const batch = await this.o.store.claimDue(
-        this.o.clock.now(),
-        this.newLeaseOwner(),
-        this.o.leaseMs,
-        Math.min(this.o.concurrency, limit - done),
-      );
-      if (batch.length === 0) break;
-      await Promise.all(batch.map((d) => this.forward(d)));
-      done += batch.length;
-    }
-    return done;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.sweep(false);
-        const free = this.o.concurrency - this.inflight.size - this.queue.length;
-        const claimed =
-          free > 0
-            ? await this.o.store.claimDue(this.o.clock.now(), this.newLeaseOwner(), this.o.leaseMs, free)
-            : [];
-        for (const d of claimed) this.queue.push(d);
-        this.pump();
-        if (claimed.length > 0 && claimed.length === free) continue;
-        await this.idle();
-      } catch (err) {
-        this.o.logger.error("forwarder loop failed; retrying", { error: describe(err) });
-        await this.idle();
-      }
-    }
-  }
-
-  /** Sleeps until the next due delivery, the poll interval, a kick, or a freed slot. */
-  private async idle(): Promise<void> {
-    const next = await this.o.store.nextDueAt().catch(() => undefined);
-    const now = this.o.clock.now();
-    const wait = Math.max(0, Math.min(this.o.pollIntervalMs, next === undefined ? Infinity : next - now));
-    const controller = new AbortController();
-    this.wake = () => controller.abort();
-    const stopWaiting = () => controller.abort();
-    this.abort.signal.addEventListener("abort", stopWaiting, { once: true });
-    await this.o.clock.sleep(wait === 0 ? Math.min(50, this.o.pollIntervalMs) : wait, controller.signal);
-    this.abort.signal.removeEventListener("abort", stopWaiting);
-    this.wake = undefined;
-  }
-
-  private pump(): void {
-    while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
-      const delivery = this.queue.shift()!;
-      // A copy whose lease ran out while queued belongs to whoever claims it next.
-      if (delivery.leaseUntil !== null && this.o.clock.now() >= delivery.leaseUntil) continue;
-      const task: Promise<void> = this.forward(delivery).finally(() => {
-        this.inflight.delete(task);
-        this.pump();
-        // Only an empty queue needs the store: under load the queue refills from accepts, and
-        // a claim per finished delivery would cost more than the forward itself.
-        if (this.queue.length === 0) this.kick();
-      });
-      this.inflight.add(task);
-    }
+  runOnce(limit = this.o.concurrency * 4): Promise<number> {
+    return this.loop.runOnce(limit);
   }
 
   private async sweep(force: boolean): Promise<void> {
@@ -212,7 +156,7 @@ export class Forwarder {
     const cut = new AbortController();
     const stop = () => cut.abort();
     const timer = setTimeout(stop, budget);
-    this.abort.signal.addEventListener("abort", stop, { once: true });
+    this.loop.signal.addEventListener("abort", stop, { once: true });
     let outcome: AttemptOutcome;
     try {
       if (d.taskId === null) throw new Error("internal: a pending delivery without a task");
@@ -222,7 +166,7 @@ export class Forwarder {
       outcome = await this.afterFailure(d, err, attemptNo, attempt, cut.signal);
     } finally {
       clearTimeout(timer);
-      this.abort.signal.removeEventListener("abort", stop);
+      this.loop.signal.removeEventListener("abort", stop);
     }
 
     const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);

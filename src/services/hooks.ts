@@ -1,10 +1,10 @@
 import { canonicalJson } from "../core/canonical-json.js";
+import { deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
+import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
-import { draftDelivery, handOff, leaseIfDirect, updateForWait } from "./delivery-draft.js";
 import type { ServiceDeps } from "./deps.js";
-import { applyMapping } from "./source-mapping.js";
 
 export interface InboundWebhook {
   method: string;
@@ -71,11 +71,11 @@ export async function receiveHook(
       receivedAt: now,
     });
     const delivery = await draft(deps, base, { status: "pending", update: forwarded }, wait);
-    const direct = leaseIfDirect(deps, delivery, now);
+    deps.dispatcher.prepare(delivery, now);
     const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now });
     if (r.kind === "stored") {
       deps.logger.info("webhook matched a wait", { source: name, deliveryId: delivery.id, waitId: wait.id });
-      handOff(deps, delivery, direct);
+      deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId: delivery.id };
     }
     if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
@@ -104,12 +104,12 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
     wait,
     update,
     resultHash: parked.resultHash,
-    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
+    deliverUntil: deliverUntil(now, deps.minRetryWindowMs, wait.expiresAt),
     now,
   });
   if (!released) return wait;
   deps.logger.info("parked webhook released to its wait", { deliveryId: parked.id, waitId: wait.id });
-  deps.forwarder?.kick();
+  deps.dispatcher.kick();
   return (await deps.store.getWait(wait.id)) ?? wait;
 }
 
@@ -122,7 +122,7 @@ async function draft(
 ): Promise<DeliveryRecord> {
   const { now, ...ids } = base;
   return draftDelivery(
-    deps,
+    deps.minRetryWindowMs,
     now,
     { ...ids, ...what, resultHash: await deps.sha256(canonicalJson(what.update)) },
     wait,

@@ -5,6 +5,7 @@ import type { Mailer } from "../ports/mailer.js";
 import { approvalMessage } from "./approval-mail.js";
 import { approvalLink } from "./approvals.js";
 import type { ServiceDeps } from "./deps.js";
+import { WorkLoop } from "./work-loop.js";
 
 export interface MailOutboxOptions {
   leaseMs?: number;
@@ -21,14 +22,9 @@ export interface MailOutboxOptions {
  * until the approval expires; a permanent one is given up and visible on the approval.
  */
 export class MailOutbox {
-  private readonly leaseMs: number;
-  private readonly pollIntervalMs: number;
   private readonly batch: number;
   private readonly retry: { baseDelayMs: number; maxDelayMs: number };
-  private running = false;
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: WorkLoop<MailRecord>;
   private readonly owner: string;
 
   constructor(
@@ -36,68 +32,40 @@ export class MailOutbox {
     private readonly mailer: Mailer,
     o: MailOutboxOptions = {},
   ) {
-    this.leaseMs = o.leaseMs ?? 60_000;
-    this.pollIntervalMs = o.pollIntervalMs ?? 5_000;
+    const leaseMs = o.leaseMs ?? 60_000;
     this.batch = o.batch ?? 10;
     this.retry = o.retry ?? { baseDelayMs: 5_000, maxDelayMs: 300_000 };
     this.owner = `mail-${deps.ids.newId()}`;
+    // One mail at a time, a batch claimed at once: a mail server is better served in turn.
+    this.loop = new WorkLoop<MailRecord>({
+      name: "mail outbox",
+      clock: deps.clock,
+      logger: deps.logger,
+      concurrency: 1,
+      window: this.batch,
+      pollIntervalMs: o.pollIntervalMs ?? 5_000,
+      claim: (limit) => deps.store.approvals.claimMails(deps.clock.now(), this.owner, leaseMs, limit),
+      nextDueAt: () => deps.store.approvals.nextMailDueAt(),
+      handle: (mail) => this.send(mail),
+    });
   }
 
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.stopping = true;
-    this.kick();
-    await this.loop;
-    this.running = false;
-    await this.mailer.close?.();
+  /** Stops claiming, sends what it holds (within the grace), then closes the mailer. */
+  async stop(graceMs?: number): Promise<void> {
+    if (await this.loop.stop(graceMs)) await this.mailer.close?.();
   }
 
   /** One pass (a Workers cron, or after a create): send what is due; returns how many it handled. */
-  async runOnce(): Promise<number> {
-    const mails = await this.deps.store.approvals.claimMails(
-      this.deps.clock.now(),
-      this.owner,
-      this.leaseMs,
-      this.batch,
-    );
-    for (const mail of mails) await this.send(mail);
-    return mails.length;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let handled = 0;
-      try {
-        handled = await this.runOnce();
-      } catch (err) {
-        this.deps.logger.error("mail outbox pass failed; retrying", {
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
-      if (handled < this.batch) await this.idle();
-    }
-  }
-
-  private async idle(): Promise<void> {
-    const next = await this.deps.store.approvals.nextMailDueAt().catch(() => undefined);
-    const wait = Math.max(
-      50,
-      Math.min(this.pollIntervalMs, next === undefined ? Infinity : next - this.deps.clock.now()),
-    );
-    const controller = new AbortController();
-    this.wake = () => controller.abort();
-    if (!this.stopping) await this.deps.clock.sleep(wait, controller.signal);
-    this.wake = undefined;
+  runOnce(limit = this.batch): Promise<number> {
+    return this.loop.runOnce(limit);
   }
 
   private async send(mail: MailRecord): Promise<void> {

@@ -1,7 +1,7 @@
+import { compileMapping, type MappingConfig, type SourceMapping } from "../core/mapping/source-mapping.js";
 import type { SchemeConfig } from "../core/signatures/schema.js";
 import type { Verifier } from "../core/signatures/types.js";
 import { createVerifier } from "../core/signatures/verifier.js";
-import { compileMapping, type MappingConfig, type SourceMapping } from "./source-mapping.js";
 
 /** A configured webhook source, as written in the config (after validation). */
 export interface SourceConfig extends MappingConfig {

@@ -7,6 +7,7 @@ import type { AppDeps } from "../http/env.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Ids } from "../ports/ids.js";
 import type { Store } from "../ports/store.js";
+import { claimOnlyDispatcher } from "../services/claim-only-dispatcher.js";
 import { DEFAULT_APPROVAL_SETTINGS, type ServiceDeps } from "../services/deps.js";
 import { Forwarder } from "../services/forwarder.js";
 import { captureLogger } from "./capture-logger.js";
@@ -48,6 +49,8 @@ export function testApp(o: TestAppOptions) {
     waits: { defaultTtlMs: 24 * 3_600_000, maxTtlMs: 7 * 24 * 3_600_000 },
     approvals: DEFAULT_APPROVAL_SETTINGS,
     minRetryWindowMs: 3_600_000,
+    // Tests forward with `forwardOnce`, as a cron would.
+    dispatcher: claimOnlyDispatcher,
     authenticate: createApiAuthenticator(
       { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256 }] },
       clock,

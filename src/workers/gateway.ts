@@ -9,11 +9,11 @@ import { sha256Hex } from "../core/canonical-json.js";
 import { createApp } from "../http/app.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import type { Logger } from "../ports/logger.js";
-import type { DeliveryRecord } from "../ports/store.js";
 import type { Forwarder } from "../services/forwarder.js";
 import type { MailOutbox } from "../services/mail-outbox.js";
 import { VERSION } from "../version.js";
 import { type WorkerBindings, workerConfig } from "./config.js";
+import { waitUntilDispatcher } from "./dispatcher.js";
 import { logConfigProblems } from "./fail-closed.js";
 
 export interface RunningGateway {
@@ -34,9 +34,6 @@ export interface RefusingGateway {
 }
 
 export type WorkerGateway = RunningGateway | RefusingGateway;
-
-/** How many due deliveries a replay's follow-up pass may take in the request that asked for it. */
-const KICK_LIMIT = 4;
 
 const built = new WeakMap<object, WorkerGateway>();
 
@@ -108,23 +105,10 @@ function build(
         }),
     );
 
-  /**
-   * Per request: an accepted callback is stored already leased to a fresh owner (in the same D1
-   * batch that closes the wait), then forwarded after the response under this request's
-   * `waitUntil`. No other isolate can claim it while the lease lasts; if this isolate dies first,
-   * the lease runs out and the cron's claim takes it over. A replay asks for one short pass.
-   */
+  /** Per request: the dispatcher works under this request's `waitUntil`. */
   const requestDeps = (ctx: ExecutionContext): AppDeps => ({
     ...deps,
-    forwarder: {
-      canTakeDirectly: () => true,
-      submit: () => {},
-      kick: () => ctx.waitUntil(background(forwarder.runOnce(KICK_LIMIT), "forwarding pass")),
-      newLeaseOwner: () => forwarder.newLeaseOwner(),
-      leaseMs: forwarder.leaseMs,
-    },
-    afterAccept: (delivery: DeliveryRecord) =>
-      ctx.waitUntil(background(forwarder.forward(delivery), "immediate forward")),
+    dispatcher: waitUntilDispatcher(ctx, forwarder, background),
     // New approval mails go out after the response; the cron retries what fails.
     ...(mailOutbox
       ? { mailOutbox: { kick: () => ctx.waitUntil(background(mailOutbox.runOnce(), "mail pass")) } }

@@ -9,6 +9,7 @@ import { TokenSigner } from "../../src/core/signed-token.js";
 import { createEmulator, DEFAULT_CLIENT } from "../../src/emulator/emulator.js";
 import { createApp } from "../../src/http/app.js";
 import type { AppDeps } from "../../src/http/env.js";
+import { claimOnlyDispatcher } from "../../src/services/claim-only-dispatcher.js";
 import { DEFAULT_APPROVAL_SETTINGS } from "../../src/services/deps.js";
 import { Forwarder } from "../../src/services/forwarder.js";
 
@@ -170,6 +171,8 @@ export async function runSmoke(): Promise<SmokeReport> {
         waits: { defaultTtlMs: 3_600_000, maxTtlMs: 24 * 3_600_000 },
         approvals: DEFAULT_APPROVAL_SETTINGS,
         minRetryWindowMs: 3_600_000,
+        // Claim-only: like a Workers cron, a one-shot pass forwards what was accepted.
+        dispatcher: claimOnlyDispatcher,
         authenticate: createApiAuthenticator(
           { keys: [{ name: API_KEY_NAME, sha256: await sha256Hex(apiKey) }] },
           clock,
@@ -181,7 +184,6 @@ export async function runSmoke(): Promise<SmokeReport> {
       };
       const app = createApp(deps);
       gateway = app;
-      // No `forwarder` in deps: like a Workers cron, a one-shot pass forwards what was accepted.
       const forwarder = new Forwarder({
         store: deps.store,
         cdf,

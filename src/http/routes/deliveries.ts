@@ -18,7 +18,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
     return c.json(deliveryView(delivery, await store.listAttempts(delivery.id)));
   })
   .post("/:id/replay", async (c) => {
-    const { store, clock, minRetryWindowMs, forwarder, logger } = c.var.deps;
+    const { store, clock, minRetryWindowMs, dispatcher, logger } = c.var.deps;
     const now = clock.now();
     const replayed = await store.replayDelivery(c.req.param("id"), now, now + minRetryWindowMs);
     if (replayed === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
@@ -26,6 +26,6 @@ export const deliveryRoutes = new Hono<AppEnv>()
       throw new TaskgateError("delivery_not_replayable", "only dead or delivered deliveries can be replayed");
     }
     logger.info("delivery queued again", { deliveryId: replayed.id, by: c.var.principal.name });
-    forwarder?.kick();
+    dispatcher.kick();
     return c.json(deliveryView(replayed), 202);
   });

@@ -1,7 +1,7 @@
 import jsonata from "jsonata";
-import { TaskgateError } from "../core/errors.js";
-import { isPlainObject } from "../core/output.js";
-import { UPDATE_STATUSES, type UpdateStatus } from "../core/task-status.js";
+import { TaskgateError } from "../errors.js";
+import { isPlainObject } from "../output.js";
+import { UPDATE_STATUSES, type UpdateStatus } from "../task-status.js";
 
 /** A source's JSONata expressions as written in the config. */
 export interface MappingConfig {
@@ -90,14 +90,32 @@ export async function applyMapping(
       );
     }
   };
-  const rawStatus = await run(mapping.status, "status");
-  const rawKey = await run(mapping.correlationKey, "correlationKey");
-  const rawOutput = await run(mapping.output, "output");
-  const rawDedupe = await run(mapping.dedupeKey, "dedupeKey");
+  return mappedWebhook({
+    status: await run(mapping.status, "status"),
+    correlationKey: await run(mapping.correlationKey, "correlationKey"),
+    output: await run(mapping.output, "output"),
+    dedupeKey: await run(mapping.dedupeKey, "dedupeKey"),
+  });
+}
 
-  const correlationKey = typeof rawKey === "string" || typeof rawKey === "number" ? String(rawKey) : null;
-  const dedupeKey = typeof rawDedupe === "string" || typeof rawDedupe === "number" ? String(rawDedupe) : null;
-  const output = isPlainObject(rawOutput) ? toPlainJson(rawOutput) : {};
+/** What each expression gave for one payload, before taskgate decides what it means. */
+export interface MappingResults {
+  status: unknown;
+  correlationKey: unknown;
+  output: unknown;
+  dedupeKey: unknown;
+}
+
+/**
+ * The decision over the expressions' results: keys become strings, the output plain JSON, and a
+ * status that is not one of CDF's three (or a missing correlation key) makes the webhook ignored,
+ * with the reason recorded.
+ */
+export function mappedWebhook(raw: MappingResults): MappedWebhook {
+  const rawStatus = raw.status;
+  const correlationKey = keyOf(raw.correlationKey);
+  const dedupeKey = keyOf(raw.dedupeKey);
+  const output = isPlainObject(raw.output) ? toPlainJson(raw.output) : {};
   if (rawStatus === null || rawStatus === undefined)
     return { status: null, correlationKey, output, dedupeKey };
   if (typeof rawStatus !== "string" || !(UPDATE_STATUSES as readonly string[]).includes(rawStatus)) {
@@ -119,6 +137,10 @@ export async function applyMapping(
     };
   }
   return { status: rawStatus as UpdateStatus, correlationKey, output, dedupeKey };
+}
+
+function keyOf(value: unknown): string | null {
+  return typeof value === "string" || typeof value === "number" ? String(value) : null;
 }
 
 /** JSONata results may carry its own sequence wrappers; a JSON round trip leaves plain data. */

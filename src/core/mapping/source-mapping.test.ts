@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TaskgateError } from "../core/errors.js";
-import { applyMapping, compileMapping } from "./source-mapping.js";
+import { TaskgateError } from "../errors.js";
+import { applyMapping, compileMapping, mappedWebhook } from "./source-mapping.js";
 
 const docusign = {
   correlationKey: "data.envelopeId",
@@ -64,5 +64,32 @@ describe("source mappings (JSONata)", () => {
     await expect(applyMapping(bad, {}, bindings)).rejects.toSatisfy(
       (e: unknown) => e instanceof TaskgateError && e.status === 400,
     );
+  });
+});
+
+describe("mappedWebhook (the decision over the expressions' results)", () => {
+  it("turns numeric keys into strings and drops non-object outputs", () => {
+    expect(mappedWebhook({ status: "COMPLETED", correlationKey: 42, output: [1], dedupeKey: 7 })).toEqual({
+      status: "COMPLETED",
+      correlationKey: "42",
+      output: {},
+      dedupeKey: "7",
+    });
+  });
+
+  it("ignores a status that is not CDF's, or a missing key, and says why", () => {
+    expect(
+      mappedWebhook({ status: "DONE", correlationKey: "k", output: undefined, dedupeKey: undefined }),
+    ).toMatchObject({ status: null, ignoredBecause: expect.stringContaining('"DONE"') });
+    expect(
+      mappedWebhook({ status: "FAILED", correlationKey: "", output: undefined, dedupeKey: undefined }),
+    ).toMatchObject({
+      status: null,
+      correlationKey: null,
+      ignoredBecause: expect.stringContaining("correlationKey"),
+    });
+    expect(
+      mappedWebhook({ status: null, correlationKey: "k", output: undefined, dedupeKey: undefined }),
+    ).toEqual({ status: null, correlationKey: "k", output: {}, dedupeKey: null });
   });
 });

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../adapters/runtime/system-clock.js";
+import { captureLogger } from "../testing/capture-logger.js";
+import { TestClock } from "../testing/test-clock.js";
+import { WorkLoop, type WorkLoopOptions } from "./work-loop.js";
+
+/** A loop over a list of due numbers: claims take from the front, handling records the order. */
+function loopOver(due: number[], over: Partial<WorkLoopOptions<number>> = {}) {
+  const handled: number[] = [];
+  const claims: number[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const loop = new WorkLoop<number>({
+    name: "test loop",
+    clock: new TestClock(),
+    logger: captureLogger(),
+    concurrency: 2,
+    pollIntervalMs: 1_000,
+    claim: async (limit) => {
+      claims.push(limit);
+      return due.splice(0, limit);
+    },
+    nextDueAt: async () => undefined,
+    handle: async (n) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      handled.push(n);
+    },
+    ...over,
+  });
+  return { loop, handled, claims, peak: () => peak };
+}
+
+describe("WorkLoop", () => {
+  it("runOnce claims up to its window, handles at most `concurrency` at a time, and stops at the limit", async () => {
+    const t = loopOver([1, 2, 3, 4, 5, 6, 7], { concurrency: 1, window: 3 });
+    expect(await t.loop.runOnce(5)).toBe(5);
+    expect(t.claims).toEqual([3, 2]);
+    expect(t.handled).toEqual([1, 2, 3, 4, 5]);
+    expect(t.peak()).toBe(1);
+  });
+
+  it("runOnce ends when nothing more is due", async () => {
+    const t = loopOver([1, 2, 3]);
+    expect(await t.loop.runOnce(10)).toBe(3);
+    expect(await t.loop.runOnce(10)).toBe(0);
+  });
+
+  it("runs in the background, skips queued items whose lease ran out, and drains on stop", async () => {
+    const t = loopOver([], {
+      clock: systemClock,
+      concurrency: 2,
+      pollIntervalMs: 60_000,
+      expired: (n) => n < 0,
+    });
+    t.loop.start();
+    expect(t.loop.accepting).toBe(true);
+    for (const n of [1, -1, 2, 3, 4]) t.loop.submit(n);
+    expect(await t.loop.stop(5_000)).toBe(true);
+    expect(t.handled.sort()).toEqual([1, 2, 3, 4]);
+    expect(t.peak()).toBeLessThanOrEqual(2);
+    expect(t.loop.accepting).toBe(false);
+    expect(await t.loop.stop()).toBe(false);
+  });
+
+  it("logs an item that fails and goes on with the next", async () => {
+    const logger = captureLogger();
+    const done: number[] = [];
+    const t = loopOver([], {
+      clock: systemClock,
+      logger,
+      concurrency: 1,
+      pollIntervalMs: 60_000,
+      handle: async (n) => {
+        if (n === 1) throw new Error("boom");
+        done.push(n);
+      },
+    });
+    t.loop.start();
+    t.loop.submit(1);
+    t.loop.submit(2);
+    await t.loop.stop(5_000);
+    expect(done).toEqual([2]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: "error", fields: { error: "boom" } }),
+    );
+  });
+});

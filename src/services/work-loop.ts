@@ -1,0 +1,191 @@
+import type { Clock } from "../ports/clock.js";
+import type { Logger } from "../ports/logger.js";
+
+export interface WorkLoopOptions<T> {
+  /** Names the loop in its logs ("forwarder", "mail outbox"). */
+  name: string;
+  clock: Clock;
+  logger: Logger;
+  /** At most this many items handled at the same time. */
+  concurrency: number;
+  /** At most this many items claimed and held at once (queued + in flight); default `concurrency`. */
+  window?: number;
+  /** How often to look for work nobody kicked us about (retries, other replicas' expired leases). */
+  pollIntervalMs: number;
+  /** Claims up to `limit` due items with a lease. */
+  claim(limit: number): Promise<T[]>;
+  /** When the next item comes due (undefined: nothing waits). */
+  nextDueAt(): Promise<number | undefined>;
+  /** Handles one claimed item; `signal` aborts when a stop's grace runs out. */
+  handle(item: T, signal: AbortSignal): Promise<void>;
+  /** Whether a queued item's lease ran out before its turn: it then belongs to the next claim. */
+  expired?(item: T, now: number): boolean;
+  /** Asks for more work when the queue ran dry after an item; default: wake the loop at once. */
+  onDrained?(): void;
+  /** Runs before each pass (housekeeping); `force` on a one-shot pass. */
+  beforePass?(force: boolean): Promise<void>;
+}
+
+/**
+ * The claim → handle loop the forwarder and the mail outbox share: claims due items with a
+ * lease, handles them with bounded concurrency, and sleeps until the next one is due, the poll
+ * interval, a kick, or a freed slot. Items can also be handed in already leased (`submit`).
+ * Where nothing runs for long (a Workers cron), `runOnce` does one pass instead.
+ */
+export class WorkLoop<T> {
+  private readonly queue: T[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly window: number;
+  private running = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: WorkLoopOptions<T>) {
+    this.window = o.window ?? o.concurrency;
+  }
+
+  /** Aborted when a stop gives up waiting: handlers cut their calls short. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Items queued or in flight in this process. */
+  get held(): number {
+    return this.queue.length + this.inflight.size;
+  }
+
+  /** Whether the loop runs and is not stopping: only then may items be handed to it. */
+  get accepting(): boolean {
+    return this.running && !this.stopping;
+  }
+
+  /** Hands over an item this process already leased; it is handled as soon as a slot frees. */
+  submit(item: T): void {
+    this.queue.push(item);
+    this.pump();
+  }
+
+  /** Wakes the loop at once (e.g. after a replay). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /**
+   * Stops claiming, finishes what is in flight and queued, then resolves. Returns false when the
+   * loop was not running, and logs what was left when the grace ran out.
+   */
+  async stop(graceMs = 10_000): Promise<boolean> {
+    if (!this.running) return false;
+    this.stopping = true;
+    this.kick();
+    const drained = (async () => {
+      await this.loop;
+      while (this.queue.length > 0 || this.inflight.size > 0) {
+        this.pump();
+        await Promise.race(this.inflight);
+      }
+    })();
+    const timer = this.o.clock.sleep(graceMs, this.abort.signal).then(() => "timeout" as const);
+    const result = await Promise.race([drained.then(() => "drained" as const), timer]);
+    this.abort.abort();
+    this.running = false;
+    if (result === "timeout") {
+      this.o.logger.warn(
+        `${this.o.name} stopped with work in flight; leases will expire and it will be resumed`,
+        {
+          inflight: this.inflight.size,
+          queued: this.queue.length,
+        },
+      );
+    }
+    return true;
+  }
+
+  /**
+   * One pass for runtimes without a long-lived loop (a Workers cron): claim what is due and
+   * handle it, up to `limit` items. Resolves when the pass is done; returns how many it handled.
+   */
+  async runOnce(limit: number): Promise<number> {
+    await this.o.beforePass?.(true);
+    let done = 0;
+    while (done < limit) {
+      const batch = await this.o.claim(Math.min(this.window, limit - done));
+      if (batch.length === 0) break;
+      for (let i = 0; i < batch.length; i += this.o.concurrency) {
+        await Promise.all(
+          batch.slice(i, i + this.o.concurrency).map((item) => this.o.handle(item, this.signal)),
+        );
+      }
+      done += batch.length;
+    }
+    return done;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.o.beforePass?.(false);
+        const free = this.window - this.inflight.size - this.queue.length;
+        const claimed = free > 0 ? await this.o.claim(free) : [];
+        for (const item of claimed) this.queue.push(item);
+        this.pump();
+        if (claimed.length > 0 && claimed.length === free) continue;
+        await this.idle();
+      } catch (err) {
+        this.o.logger.error(`${this.o.name} loop failed; retrying`, { error: describe(err) });
+        await this.idle();
+      }
+    }
+  }
+
+  /** Sleeps until the next due item, the poll interval, a kick, or a freed slot. */
+  private async idle(): Promise<void> {
+    const next = await this.o.nextDueAt().catch(() => undefined);
+    if (this.stopping) return;
+    const now = this.o.clock.now();
+    const poll = this.o.pollIntervalMs;
+    const wait = Math.max(0, Math.min(poll, next === undefined ? Infinity : next - now));
+    const controller = new AbortController();
+    this.wake = () => controller.abort();
+    const stopWaiting = () => controller.abort();
+    this.abort.signal.addEventListener("abort", stopWaiting, { once: true });
+    await this.o.clock.sleep(wait === 0 ? Math.min(50, poll) : wait, controller.signal);
+    this.abort.signal.removeEventListener("abort", stopWaiting);
+    this.wake = undefined;
+  }
+
+  private pump(): void {
+    while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      if (this.o.expired?.(item, this.o.clock.now())) continue;
+      const task: Promise<void> = this.o
+        .handle(item, this.signal)
+        .catch((err: unknown) => {
+          // The lease runs out and the item is claimed again: log it, do not stop the loop.
+          this.o.logger.error(`${this.o.name} could not finish an item; it is retried after its lease`, {
+            error: describe(err),
+          });
+        })
+        .finally(() => {
+          this.inflight.delete(task);
+          this.pump();
+          // Only an empty queue needs the store: under load the queue refills from submits, and
+          // a claim per finished item would cost more than the item itself.
+          if (this.queue.length === 0) (this.o.onDrained ?? (() => this.kick()))();
+        });
+      this.inflight.add(task);
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
