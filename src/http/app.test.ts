@@ -20,14 +20,25 @@ describe("the app's edges", () => {
 
   it("answers liveness and readiness", async () => {
     expect(await json(await t.app.request("/healthz"))).toEqual({ status: "ok", version: "test" });
-    expect((await t.app.request("/readyz")).status).toBe(200);
+    const ready = await t.app.request("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await json(ready)).toEqual({ status: "ready" });
   });
 
   it("reports not ready (503) when the store is gone", async () => {
     await store.close();
     const res = await t.app.request("/readyz");
     expect(res.status).toBe(503);
-    expect((await json(res)).error.code).toBe("store_unavailable");
+    expect(await json(res)).toEqual({
+      error: {
+        code: "store_unavailable",
+        message: "not ready: the store does not answer",
+        requestId: res.headers.get("x-request-id"),
+      },
+    });
+    expect(t.logger.entries).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: "readiness check failed: store unreachable" }),
+    );
     store = await openSqliteStore({ path: ":memory:" }); // for afterEach
   });
 
