@@ -360,6 +360,7 @@ async function wholeApp(dir: string): Promise<void> {
     minRetryWindowMs: 3_600_000,
     authenticate: createApiAuthenticator({ keys: [{ name: "b", sha256: "0".repeat(64) }] }, clock),
     bodyLimitBytes: 256 * 1024,
+    clientAddress: () => null,
     version: "bench",
   });
   const paths = async (store: Store, n: number) => {

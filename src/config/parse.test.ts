@@ -56,7 +56,7 @@ function problemsOf(doc: unknown, vars: Record<string, string | undefined> = env
 describe("parseConfig: valid documents", () => {
   it("applies every default and resolves environment references", () => {
     expect(configOf(minimal())).toEqual({
-      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144 },
+      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144, trustProxy: false },
       publicUrl: "https://taskgate.example.com",
       cdf: {
         baseUrl: "https://westeurope-1.cognitedata.com",
@@ -93,7 +93,12 @@ describe("parseConfig: valid documents", () => {
       forwarder: { concurrency: 2 },
       waits: { maxTtl: "30d" },
     });
-    expect(config.server).toEqual({ host: "0.0.0.0", port: 9000, bodyLimitBytes: 262_144 });
+    expect(config.server).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      bodyLimitBytes: 262_144,
+      trustProxy: false,
+    });
     expect(config.forwarder).toMatchObject({ concurrency: 2, lease: 60_000, callRetries: 2 });
     expect(config.waits).toEqual({ defaultTtl: 86_400_000, maxTtl: 30 * 86_400_000 });
   });
