@@ -50,6 +50,27 @@ describe("the app's edges", () => {
     expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
   });
 
+  it("puts Hono's secure headers on API answers, errors included, but not on the approval pages", async () => {
+    for (const [path, status] of [
+      ["/healthz", 200],
+      ["/readyz", 200],
+      ["/v1/waits", 401],
+      ["/hooks/nope", 404],
+      ["/v1/nope", 404],
+    ] as const) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("x-frame-options"), path).toBe("SAMEORIGIN");
+      expect(res.headers.get("strict-transport-security"), path).toContain("max-age=");
+      expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
+    }
+    // The pages keep their own stricter set (DENY, not SAMEORIGIN), with nothing of Hono's mixed in.
+    const page = await t.app.request("/a/not-a-token");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("origin-agent-cluster")).toBeNull();
+  });
+
   it("keeps a caller's plain x-request-id and replaces an unsafe one", async () => {
     expect(
       (await t.app.request("/healthz", { headers: { "x-request-id": "fn-42.a" } })).headers.get(

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import { TaskgateError } from "../core/errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
@@ -31,6 +32,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     await next();
   });
   app.use(requestId);
+  // The API's JSON answers get Hono's secure defaults; the approval pages (/a) set their own,
+  // stricter ones (pages/headers.ts), and the emulator is a local stand-in for CDF.
+  for (const path of ["/v1/*", "/hooks/*", "/healthz", "/readyz"]) app.use(path, secureHeaders());
   app.use(
     "/v1/*",
     bodyLimit({
