@@ -363,6 +363,7 @@ async function wholeApp(dir: string): Promise<void> {
     dispatcher: claimOnlyDispatcher,
     authenticate: createApiAuthenticator({ keys: [{ name: "b", sha256: "0".repeat(64) }] }, clock),
     bodyLimitBytes: 256 * 1024,
+    clientAddress: () => null,
     version: "bench",
   });
   const paths = async (store: Store, n: number) => {

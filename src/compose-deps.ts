@@ -1,3 +1,4 @@
+import type { GetConnInfo } from "hono/conninfo";
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
@@ -7,6 +8,7 @@ import type { MailConfig } from "./config/approvals-schema.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import { TaskgateError } from "./core/errors.js";
 import { TokenSigner } from "./core/signed-token.js";
+import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
 import type { Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
@@ -25,6 +27,8 @@ export interface RuntimeParts {
   fetch: typeof fetch;
   sha256: Sha256Hex;
   logger: Logger;
+  /** The runtime's connection info (Hono's per-runtime `getConnInfo`), for client addresses. */
+  getConnInfo: GetConnInfo;
   /** Where links point; defaults to config.publicUrl. */
   publicUrl?: string;
   /** Builds the mailer for `approvals.mail` (SMTP exists on Node only; the HTTP API everywhere). */
@@ -96,6 +100,7 @@ export function composeDeps(
       sha256,
     ),
     bodyLimitBytes: config.server.bodyLimitBytes,
+    clientAddress: clientAddressFrom(parts.getConnInfo, { trustProxy: config.server.trustProxy }),
     version: VERSION,
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };

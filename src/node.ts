@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
@@ -89,6 +90,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     fetch: cdfFetch,
     sha256: nodeSha256Hex,
     logger,
+    getConnInfo,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
     mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
   });

@@ -185,7 +185,7 @@ describe("parseConfig: secrets never appear in problems", () => {
       expect(result.problems).toEqual([
         {
           path: "(config)",
-          message: "invalid JSON at line 1, column 61: expected ',' or '}' after a property value",
+          message: "invalid JSON at line 1, column 61: unexpected character (is a ',' or a quote missing?)",
           fix: "correct the syntax at line 1, column 61 (comments and trailing commas are allowed)",
         },
       ]);

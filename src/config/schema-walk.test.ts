@@ -24,7 +24,7 @@ describe("knownKeysAt", () => {
         "approvals",
       ],
     ],
-    [["server"], {}, ["host", "port", "bodyLimitBytes"]],
+    [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy"]],
     [["signingKeys", 3], {}, ["kid", "secret"]],
     [["cdf", "auth"], { cdf: { auth: { type: "token" } } }, ["type", "token"]],
     [

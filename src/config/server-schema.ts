@@ -8,6 +8,8 @@ export const ServerSchema = z.strictObject({
   port: int(1, 65_535, 8080),
   /** Bodies above this are refused before they are read whole (DESIGN §5). */
   bodyLimitBytes: int(1, 10 * 1024 * 1024, 256 * 1024),
+  /** Believe the first X-Forwarded-For hop as the client address (only behind a proxy that sets it). */
+  trustProxy: z.boolean().default(false),
 });
 
 /** How much the process logs. */

@@ -20,14 +20,25 @@ describe("the app's edges", () => {
 
   it("answers liveness and readiness", async () => {
     expect(await json(await t.app.request("/healthz"))).toEqual({ status: "ok", version: "test" });
-    expect((await t.app.request("/readyz")).status).toBe(200);
+    const ready = await t.app.request("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await json(ready)).toEqual({ status: "ready" });
   });
 
   it("reports not ready (503) when the store is gone", async () => {
     await store.close();
     const res = await t.app.request("/readyz");
     expect(res.status).toBe(503);
-    expect((await json(res)).error.code).toBe("store_unavailable");
+    expect(await json(res)).toEqual({
+      error: {
+        code: "store_unavailable",
+        message: "not ready: the store does not answer",
+        requestId: res.headers.get("x-request-id"),
+      },
+    });
+    expect(t.logger.entries).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: "readiness check failed: store unreachable" }),
+    );
     store = await openSqliteStore({ path: ":memory:" }); // for afterEach
   });
 
@@ -37,6 +48,27 @@ describe("the app's edges", () => {
     const body = await json(res);
     expect(body.error).toMatchObject({ code: "not_found" });
     expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("puts Hono's secure headers on API answers, errors included, but not on the approval pages", async () => {
+    for (const [path, status] of [
+      ["/healthz", 200],
+      ["/readyz", 200],
+      ["/v1/waits", 401],
+      ["/hooks/nope", 404],
+      ["/v1/nope", 404],
+    ] as const) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("x-frame-options"), path).toBe("SAMEORIGIN");
+      expect(res.headers.get("strict-transport-security"), path).toContain("max-age=");
+      expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
+    }
+    // The pages keep their own stricter set (DENY, not SAMEORIGIN), with nothing of Hono's mixed in.
+    const page = await t.app.request("/a/not-a-token");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("origin-agent-cluster")).toBeNull();
   });
 
   it("keeps a caller's plain x-request-id and replaces an unsafe one", async () => {

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import { TaskgateError } from "../core/errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
@@ -22,42 +23,51 @@ export interface AppOptions {
   requestDeps?: (c: Context<AppEnv>) => AppDeps;
 }
 
-/** The one Hono app, served unchanged by every runtime's entry point. */
-export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+/**
+ * The one Hono app, served unchanged by every runtime's entry point. Built by chaining so its
+ * type carries every route: `AppType` gives `hc` from hono/client a typed API.
+ */
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const { requestDeps } = options;
-  app.use(async (c, next) => {
-    c.set("deps", requestDeps ? requestDeps(c) : deps);
-    await next();
-  });
-  app.use(requestId);
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw new TaskgateError("payload_too_large", `the body exceeds ${deps.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
-
-  app.route("/", healthRoutes);
-  app.route("/v1/callbacks", callbackRoutes);
-  app.route("/hooks", hookRoutes);
-  app.route("/a", approvalPageRoutes);
-
-  app.use("/v1/waits/*", apiAuth);
-  app.use("/v1/deliveries/*", apiAuth);
-  app.use("/v1/approvals/*", apiAuth);
-  app.route("/v1/waits", waitRoutes);
-  app.route("/v1/approvals", approvalRoutes);
-  app.route("/v1/deliveries", deliveryRoutes);
+  // The API's JSON answers get Hono's secure defaults; the approval pages (/a) set their own,
+  // stricter ones (pages/headers.ts), and the emulator is a local stand-in for CDF.
+  const secure = secureHeaders();
+  const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set("deps", requestDeps ? requestDeps(c) : deps);
+      await next();
+    })
+    .use(requestId)
+    .use("/v1/*", secure)
+    .use("/hooks/*", secure)
+    .use("/healthz", secure)
+    .use("/readyz", secure)
+    .use(
+      "/v1/*",
+      bodyLimit({
+        maxSize: deps.bodyLimitBytes,
+        onError: () => {
+          throw new TaskgateError("payload_too_large", `the body exceeds ${deps.bodyLimitBytes} bytes`);
+        },
+      }),
+    )
+    .route("/", healthRoutes)
+    .route("/v1/callbacks", callbackRoutes)
+    .route("/hooks", hookRoutes)
+    .route("/a", approvalPageRoutes)
+    .use("/v1/waits/*", apiAuth)
+    .use("/v1/deliveries/*", apiAuth)
+    .use("/v1/approvals/*", apiAuth)
+    .route("/v1/waits", waitRoutes)
+    .route("/v1/approvals", approvalRoutes)
+    .route("/v1/deliveries", deliveryRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);
 
-  app.notFound((c) =>
-    onError(new TaskgateError("not_found", `no route for ${c.req.method} ${c.req.path}`), c),
-  );
-  app.onError(onError);
-  return app;
+  return app
+    .notFound((c) => onError(new TaskgateError("not_found", `no route for ${c.req.method} ${c.req.path}`), c))
+    .onError(onError);
 }
+
+/** The API's type, for a typed client: `hc<AppType>(url)` from hono/client. */
+export type AppType = ReturnType<typeof createApp>;

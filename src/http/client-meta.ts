@@ -1,17 +1,32 @@
 import type { Context } from "hono";
+import type { GetConnInfo } from "hono/conninfo";
+
+/** Where a request came from, as far as this runtime knows; `null` when it cannot say. */
+export type ClientAddress = (c: Context) => string | null;
 
 /**
- * Where a request came from, for the decision's audit record. Behind Cloudflare the edge says
- * (`cf-connecting-ip`); behind another proxy the first `x-forwarded-for` hop; on Node without a
- * proxy the socket. Recorded for people to read, never used to authorise anything.
+ * The client address for the decision's audit record, from the runtime's own connection info
+ * (Hono's `getConnInfo`: the socket on Node, `CF-Connecting-IP` on Workers, which the platform
+ * sets). `X-Forwarded-For` is a header any client can write, so its first hop is believed only
+ * when the operator says a proxy in front sets it (`server.trustProxy`). Recorded for people to
+ * read, never used to authorise anything.
  */
-export function clientIp(c: Context): string | null {
-  const cf = c.req.header("cf-connecting-ip");
-  if (cf) return cf.slice(0, 64);
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded.slice(0, 64);
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? null;
+export function clientAddressFrom(
+  getConnInfo: GetConnInfo,
+  options: { trustProxy?: boolean } = {},
+): ClientAddress {
+  return (c) => {
+    if (options.trustProxy) {
+      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+      if (forwarded) return forwarded.slice(0, 64);
+    }
+    try {
+      return getConnInfo(c).remote.address?.slice(0, 64) || null;
+    } catch {
+      // No connection to ask (a request handed to app.fetch in-process, say).
+      return null;
+    }
+  };
 }
 
 export function userAgent(c: Context): string | null {

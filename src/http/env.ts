@@ -2,11 +2,14 @@ import type { Hono } from "hono";
 import type { EmulatorEnv } from "../emulator/context.js";
 import type { Authenticate, Principal } from "../ports/authenticate.js";
 import type { ServiceDeps } from "../services/deps.js";
+import type { ClientAddress } from "./client-meta.js";
 
 /** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */
 export interface AppDeps extends ServiceDeps {
   authenticate: Authenticate;
   bodyLimitBytes: number;
+  /** The runtime's reading of the client address (decisions record it); see client-meta.ts. */
+  clientAddress: ClientAddress;
   /** Local mode mounts the CDF emulator at /emulator in the same server. */
   emulator?: Hono<EmulatorEnv>;
   version: string;

@@ -1,8 +1,10 @@
+import { getConnInfo } from "hono/cloudflare-workers";
 import { createApiAuthenticator } from "../adapters/auth/api-auth.js";
 import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
 import { sha256Hex } from "../core/canonical-json.js";
 import { TokenSigner } from "../core/signed-token.js";
 import { createApp } from "../http/app.js";
+import { clientAddressFrom } from "../http/client-meta.js";
 import type { AppDeps } from "../http/env.js";
 import type { CdfClient } from "../ports/cdf-client.js";
 import type { Ids } from "../ports/ids.js";
@@ -56,6 +58,8 @@ export function testApp(o: TestAppOptions) {
       clock,
     ),
     bodyLimitBytes: 256 * 1024,
+    // What Workers reports; tests that need another reading override it.
+    clientAddress: clientAddressFrom(getConnInfo),
     version: "test",
     ...o.overrides,
   };

@@ -1,4 +1,5 @@
 import type { ExecutionContext, Hono } from "hono";
+import { getConnInfo } from "hono/cloudflare-workers";
 import { jsonLogger, type LogLevel } from "../adapters/runtime/json-logger.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
 import { openD1Store } from "../adapters/sql/d1.js";
@@ -94,6 +95,7 @@ function build(
     fetch: (input, init) => fetch(input, init),
     sha256: sha256Hex,
     logger,
+    getConnInfo,
   });
 
   const background = (work: Promise<unknown>, what: string) =>

@@ -179,6 +179,7 @@ export async function runSmoke(): Promise<SmokeReport> {
           sha256Hex,
         ),
         bodyLimitBytes: 256 * 1024,
+        clientAddress: () => null,
         version: "smoke",
         emulator: emulator.app,
       };

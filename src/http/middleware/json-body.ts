@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type * as z from "zod";
 import { TaskgateError } from "../../core/errors.js";
 import type { AppEnv } from "../env.js";
@@ -34,4 +35,17 @@ export async function readJson<S extends z.ZodType>(
     });
   }
   return parsed.data;
+}
+
+/**
+ * `readJson` as a validator middleware: the handler reads `c.req.valid("json")`, and the
+ * schema's input type reaches typed clients (`hc`) the way Hono's own validators do.
+ */
+export function jsonBody<S extends z.ZodType>(schema: S, options: { emptyAsObject?: boolean } = {}) {
+  return createMiddleware<AppEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }>(
+    async (c, next) => {
+      c.req.addValidatedData("json", (await readJson(c, schema, options)) as object);
+      await next();
+    },
+  );
 }

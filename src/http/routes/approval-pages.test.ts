@@ -57,14 +57,23 @@ describe("/a/:token approval pages", () => {
     const res = await h.submit(
       paths[1]!,
       { decision: "approve", comment: "Looks good" },
-      { "user-agent": "UA/1" },
+      // Workers' reading (what the test app uses): the platform's header, not X-Forwarded-For.
+      { "user-agent": "UA/1", "cf-connecting-ip": "203.0.113.9", "x-forwarded-for": "198.51.100.1" },
     );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Approved");
     const read = await h.read(id);
     expect(read).toMatchObject({
       status: "approved",
-      decisions: [{ email: "bo@example.com", decision: "approve", comment: "Looks good", userAgent: "UA/1" }],
+      decisions: [
+        {
+          email: "bo@example.com",
+          decision: "approve",
+          comment: "Looks good",
+          userAgent: "UA/1",
+          ip: "203.0.113.9",
+        },
+      ],
     });
     // The other approver's link now shows the outcome, read-only; a late POST is refused.
     const other = await h.app.request(paths[0]!);

@@ -5,7 +5,7 @@ import { isTaskgateError } from "../../core/errors.js";
 import type { ApprovalRecord } from "../../ports/approval-store.js";
 import { decide, type OpenedLink, openLink } from "../../services/approval-decisions.js";
 import { approvalPageView } from "../approval-views.js";
-import { clientIp, userAgent } from "../client-meta.js";
+import { userAgent } from "../client-meta.js";
 import type { AppEnv } from "../env.js";
 import { PAGE_CSS_HEADERS, PAGE_HEADERS } from "../pages/headers.js";
 import { MAX_COMMENT_LENGTH, type PageState } from "../pages/model.js";
@@ -108,7 +108,11 @@ export const approvalPageRoutes = new Hono<AppEnv>()
         if (state.kind !== "open") return page(c, state);
         return page(c, { ...state, kind: "bad_form", message: form.problem, comment: form.comment });
       }
-      const result = await decide(c.var.deps, opened, { ...form, ip: clientIp(c), userAgent: userAgent(c) });
+      const result = await decide(c.var.deps, opened, {
+        ...form,
+        ip: c.var.deps.clientAddress(c),
+        userAgent: userAgent(c),
+      });
       return page(c, {
         kind: result.kind,
         approval: approvalPageView(result.approval),

@@ -4,12 +4,12 @@ import { cancelApproval, createApproval, getApproval, listApprovals } from "../.
 import { ApprovalQuerySchema, CreateApprovalSchema } from "../approval-schemas.js";
 import { approvalApiView } from "../approval-views.js";
 import type { AppEnv } from "../env.js";
-import { readJson } from "../middleware/json-body.js";
+import { jsonBody } from "../middleware/json-body.js";
 import { queryHook } from "./waits.js";
 
 export const approvalRoutes = new Hono<AppEnv>()
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateApprovalSchema);
+  .post("/", jsonBody(CreateApprovalSchema), async (c) => {
+    const input = c.req.valid("json");
     const { approval, links } = await createApproval(c.var.deps, { ...input, ttlMs: input.ttl });
     return c.json({ ...approvalApiView(approval), links }, 201);
   })

@@ -1,15 +1,20 @@
 import { Hono } from "hono";
+import { TaskgateError } from "../../core/errors.js";
 import type { AppEnv } from "../env.js";
+import { errorResponse } from "../on-error.js";
 
-/** Liveness says the process serves; readiness says the store answers. */
+/**
+ * Liveness says the process serves; readiness says the store answers. A failed probe is answered
+ * in the API's error envelope, and logged as a warning: an orchestrator polls it.
+ */
 export const healthRoutes = new Hono<AppEnv>()
   .get("/healthz", (c) => c.json({ status: "ok", version: c.var.deps.version }))
   .get("/readyz", async (c) => {
     try {
       await c.var.deps.store.ping();
-      return c.json({ status: "ready" });
     } catch {
       c.var.deps.logger.warn("readiness check failed: store unreachable");
-      return c.json({ status: "unavailable", error: { code: "store_unavailable" } }, 503);
+      return errorResponse(c, new TaskgateError("store_unavailable", "not ready: the store does not answer"));
     }
+    return c.json({ status: "ready" });
   });

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
 import { cancelWait, createWait, getWait, listWaits } from "../../services/waits.js";
 import type { AppEnv } from "../env.js";
-import { readJson } from "../middleware/json-body.js";
+import { jsonBody } from "../middleware/json-body.js";
 import { CreateWaitSchema, WaitQuerySchema } from "../schemas.js";
 import { waitView } from "../views.js";
 import { zodProblems } from "../zod-problems.js";
@@ -18,8 +18,8 @@ export const queryHook = (result: { success: boolean; error?: unknown }) => {
 };
 
 export const waitRoutes = new Hono<AppEnv>()
-  .post("/", async (c) => {
-    const input = await readJson(c, CreateWaitSchema);
+  .post("/", jsonBody(CreateWaitSchema), async (c) => {
+    const input = c.req.valid("json");
     const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl });
     return c.json({ ...waitView(wait), callbackUrl }, 201);
   })
