@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -53,6 +53,8 @@ for (const name of only) {
 // Ratios need the baseline of the same run.
 only.add("echo");
 
+const profileDir = (root: string, scenario: string) => resolve(root, scenario.replace(/\W+/g, "-"));
+
 const progress = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
@@ -71,9 +73,16 @@ async function main(): Promise<void> {
     postgresUrl: opts["pg-url"],
     nodeFlags: (name) => {
       if (!profDir) return [];
-      const dir = resolve(profDir, name.replace(/\W+/g, "-"));
-      mkdirSync(dir, { recursive: true });
-      return ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+      mkdirSync(profileDir(profDir, name), { recursive: true });
+      return ["--cpu-prof", `--cpu-prof-dir=${profileDir(profDir, name)}`];
+    },
+    measured: (name, window) => {
+      if (profDir) {
+        writeFileSync(
+          resolve(profileDir(profDir, name), "phases.json"),
+          `${JSON.stringify({ load: window })}\n`,
+        );
+      }
     },
     log: progress,
   };

@@ -17,6 +17,8 @@ export interface Settings {
   drainTimeoutMs: number;
   postgresUrl: string;
   nodeFlags: (name: string) => string[];
+  /** The measured run's window (monotonic µs, the clock of V8 CPU profiles), for profile-summary.ts. */
+  measured?: (name: string, window: [number, number]) => void;
   log: (s: string) => void;
 }
 
@@ -56,6 +58,16 @@ function figures(scenario: string, load: LoadResult): Figures {
     failed: load.total - load.ok + load.errors + load.timeouts,
     ranOutOfWaits: load.overflow > 0,
   };
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Runs the measured load and reports its window. */
+async function measured(s: Settings, name: string, f: () => Promise<LoadResult>): Promise<LoadResult> {
+  const start = monotonicUs();
+  const result = await f();
+  s.measured?.(name, [start, monotonicUs()]);
+  return result;
 }
 
 const cpuMs = (pid: number | undefined, from: number | undefined, per: number): number | undefined => {
@@ -150,7 +162,7 @@ export async function callbackScenario(s: Settings, emu: EmulatorChild, forward:
     const pid = gw.proc.child.pid;
     const before = await emu.count();
     const cpu0 = cpuSeconds(pid);
-    const run = await runLoad({ ...load, durationSec: s.durationSec, title: name });
+    const run = await measured(s, name, () => runLoad({ ...load, durationSec: s.durationSec, title: name }));
     const after = await emu.count();
     const out = figures(name, run);
     if (!forward) {
@@ -253,7 +265,9 @@ export async function webhookScenario(
     await runLoad({ ...load, durationSec: s.warmupSec, title: "webhook warm-up" });
     const pid = gw.proc.child.pid;
     const cpu0 = cpuSeconds(pid);
-    const run = await runLoad({ ...load, durationSec: s.durationSec, title: "webhook" });
+    const run = await measured(s, "webhook", () =>
+      runLoad({ ...load, durationSec: s.durationSec, title: "webhook" }),
+    );
     return {
       ...figures("webhook", run),
       cpuMsPerRequest: cpuMs(pid, cpu0, run.ok),
