@@ -296,6 +296,13 @@ export async function postgresScenario(
   const admin = new pg.Client({ connectionString: s.postgresUrl });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
+  // The migrator decides whether its bookkeeping tables exist by looking in every schema, so a
+  // concurrent test's schema can make it skip creating them here and then fail to find them.
+  // Creating them (empty, as it would) up front takes that race out of the figures.
+  await admin.query(
+    `create table ${schema}.taskgate_migrations (name varchar(255) primary key, timestamp varchar(255) not null);` +
+      `create table ${schema}.kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`,
+  );
   const url = new URL(s.postgresUrl);
   url.searchParams.set("options", `-c search_path=${schema}`);
   const secrets = newGatewaySecrets();
