@@ -68,14 +68,17 @@ export async function startChild(o: {
   name: string;
   isReady: (line: Record<string, unknown>) => boolean;
   timeoutMs?: number;
+  /** Open an IPC channel to the child (for `ipcCall`). */
+  ipc?: boolean;
+  env?: Record<string, string>;
 }): Promise<Started> {
   const logFile = join(o.logDir, `${o.name}.stdout.log`);
   const errFile = join(o.logDir, `${o.name}.stderr.log`);
   const child = spawn(process.execPath, o.args, {
     cwd: o.cwd,
     detached: true,
-    stdio: ["ignore", openSync(logFile, "w"), openSync(errFile, "w")],
-    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", openSync(logFile, "w"), openSync(errFile, "w"), ...(o.ipc ? ["ipc" as const] : [])],
+    env: { ...process.env, NODE_ENV: "production", ...o.env },
   });
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -121,6 +124,42 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Peak resident set size of a process so far (VmHWM), in MB; undefined off Linux. */
+export function peakRssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let nextCallId = 0;
+
+/** Sends `msg` (plus an id) over a child's IPC channel and resolves with the reply bearing that id. */
+export function ipcCall<T extends { id: number }>(
+  child: ChildProcess,
+  msg: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const id = ++nextCallId;
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (reply: unknown) => {
+      if ((reply as { id?: unknown }).id !== id) return;
+      child.off("message", onMessage);
+      clearTimeout(timer);
+      resolve(reply as T);
+    };
+    const timer = setTimeout(() => {
+      child.off("message", onMessage);
+      reject(new Error(`no IPC reply to ${JSON.stringify(msg)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on("message", onMessage);
+    child.send({ ...msg, id });
+  });
 }
 
 /** USER_HZ; 100 on every mainstream Linux build. */

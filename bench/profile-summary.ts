@@ -8,8 +8,8 @@ import { parseArgs } from "node:util";
  *
  *   node --import tsx bench/profile-summary.ts DIR [--top 25] [--phase load]
  *
- * `--phase` keeps only the samples inside that phase's window from `phases.json` (written next
- * to the profiles by run.ts; both use the monotonic clock in µs).
+ * `--phase load` keeps only the samples of the measured run, from `phases.json` (written next to
+ * the profiles by run.ts; both use the monotonic clock in µs).
  */
 
 interface CallFrame {

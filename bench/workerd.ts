@@ -9,6 +9,7 @@ import type { Emulator } from "../src/emulator/emulator.js";
 import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../src/emulator/emulator.js";
 import { startEmulatorServer } from "../src/emulator/serve-node.js";
 import { callbackBody } from "./body.js";
+import { ensureBuilt } from "./build.js";
 import { startGatewayProcess } from "./gateway.js";
 import { type LatencyResult, measureLatency } from "./latency.js";
 import { type LoadResult, runLoad } from "./load.js";
@@ -245,6 +246,8 @@ async function startWorkerdGateway(cdfUrl: string, logDir: string) {
 
 async function main(): Promise<void> {
   installCleanup();
+  // The Node gateway runs from dist/, as in `npm run bench`.
+  ensureBuilt(REPO);
   const started = Date.now();
   const cpu = cpus();
   line("taskgate bench: workerd beside Node");
