@@ -1,12 +1,14 @@
 import { fullJitterDelay } from "../core/backoff.js";
 import { isTaskgateError } from "../core/errors.js";
+import type { RenderApprovalMail } from "../ports/approval-mail-view.js";
 import type { MailRecord } from "../ports/approval-store.js";
 import type { Mailer } from "../ports/mailer.js";
-import { approvalMessage } from "./approval-mail.js";
 import { approvalLink } from "./approvals.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface MailOutboxOptions {
+  /** How a mail looks (the view lives with the pages); the outbox decides only what is sent. */
+  render: RenderApprovalMail;
   leaseMs?: number;
   pollIntervalMs?: number;
   /** Mails sent per pass. */
@@ -30,12 +32,14 @@ export class MailOutbox {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly owner: string;
+  private readonly render: RenderApprovalMail;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly mailer: Mailer,
-    o: MailOutboxOptions = {},
+    o: MailOutboxOptions,
   ) {
+    this.render = o.render;
     this.leaseMs = o.leaseMs ?? 60_000;
     this.pollIntervalMs = o.pollIntervalMs ?? 5_000;
     this.batch = o.batch ?? 10;
@@ -118,7 +122,9 @@ export class MailOutbox {
     }
     try {
       const link = await approvalLink(deps, approval, mail.approverIndex);
-      const receipt = await this.mailer.send(await approvalMessage(approval, mail.approverIndex, link, now));
+      const receipt = await this.mailer.send(
+        await this.render({ approval, approverIndex: mail.approverIndex, link, now }),
+      );
       await deps.store.approvals.recordMail(mail.id, this.owner, deps.clock.now(), {
         kind: "sent",
         messageId: receipt.messageId,

@@ -9,7 +9,7 @@
 
 import type { FC } from "hono/jsx";
 import { approverLabel, Decisions, TaskFacts, TimeLeft } from "./approval-parts.js";
-import { Markdown } from "./markdown.js";
+import { Markdown } from "./markdown/render.js";
 import { type ApprovalView, type ApproverView, MAX_COMMENT_LENGTH } from "./model.js";
 
 export interface OpenViewProps {

@@ -17,7 +17,7 @@ import {
   Time,
   TimeLeft,
 } from "./approval-parts.js";
-import { Markdown } from "./markdown.js";
+import { Markdown } from "./markdown/render.js";
 import type { ApprovalView, ApproverView, PageState } from "./model.js";
 
 export type SummaryKind = Extract<

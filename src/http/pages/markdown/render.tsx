@@ -1,13 +1,13 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 /**
- * Renders a markdown-lite tree (src/core/markdown-lite.ts) as JSX. Every string goes through
+ * Renders a markdown-lite tree (parse.ts beside this file) as JSX. Every string goes through
  * hono/jsx's escaping; links carry only the http(s) hrefs the parser let through, and tell the
  * browser not to send a Referer or give the target page a handle on ours.
  */
 
 import type { Child, FC } from "hono/jsx";
-import { type Block, type Inline, parseMarkdownLite } from "../../core/markdown-lite.js";
+import { type Block, type Inline, parseMarkdownLite } from "./parse.js";
 
 export const Markdown: FC<{ source: string }> = ({ source }) => (
   <>{parseMarkdownLite(source).map(renderBlock)}</>

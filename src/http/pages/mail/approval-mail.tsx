@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { describePolicy } from "../core/approval-policy.js";
-import type { ApprovalRecord } from "../ports/approval-store.js";
-import type { MailMessage } from "../ports/mailer.js";
+import { describePolicy } from "../../../core/approval-policy.js";
+import type { ApprovalMailInput } from "../../../ports/approval-mail-view.js";
+import type { MailMessage } from "../../../ports/mailer.js";
 
 const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
@@ -14,12 +14,12 @@ const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, " ").trim();
  * The HTML part is built with hono/jsx, which escapes every value; the description is shown as
  * plain text (the page renders its Markdown), so nothing in a mail is interpreted as markup.
  */
-export async function approvalMessage(
-  approval: ApprovalRecord,
-  approverIndex: number,
-  link: string,
-  now: number,
-): Promise<MailMessage> {
+export async function approvalMessage({
+  approval,
+  approverIndex,
+  link,
+  now,
+}: ApprovalMailInput): Promise<MailMessage> {
   const approver = approval.approvers[approverIndex];
   if (!approver) throw new Error(`approval ${approval.id} has no approver ${approverIndex}`);
   const policy = describePolicy(approval.policy, approval.approvers.length);
