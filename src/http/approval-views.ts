@@ -10,6 +10,7 @@ export function approvalApiView(a: ApprovalRecord, mails?: MailRecord[]) {
     taskExternalId: a.taskExternalId,
     title: a.title,
     description: a.description,
+    requestedBy: a.requestedBy,
     policy: a.policy,
     status: a.status,
     onReject: a.onReject,

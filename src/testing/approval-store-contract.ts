@@ -16,6 +16,7 @@ export function anApproval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
     taskExternalId: null,
     title: "Release 4.2 to production",
     description: null,
+    requestedBy: null,
     policy: { kind: "any" },
     approvers: [
       { email: "ada@example.com", name: "Ada", tokenId: newId() },
@@ -115,6 +116,7 @@ export function describeApprovalStoreContract(name: string, open: () => Promise<
         executionId: crypto.randomUUID(),
         taskExternalId: "await-approval",
         description: "Ship **it**",
+        requestedBy: { name: "Release bot", email: null },
         policy: { kind: "quorum", count: 2 },
         onReject: "complete",
         onExpire: "complete",

@@ -168,6 +168,12 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("mails_approval").on("mails").columns(["approval_id"]).execute();
     },
   },
+  "0003_approval_requester": {
+    async up(db: Kysely<unknown>) {
+      // Nullable, so approvals created before it read back with no requester.
+      await db.schema.alterTable("approvals").addColumn("requested_by_json", "text").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,7 @@ function approval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
     taskExternalId: "approve_restart",
     title: "Restart pump P-101",
     description: null,
+    requestedBy: null,
     policy: { kind: "any" },
     approvers: [{ email: "ada@example.com", name: "Ada", tokenId: "t1" }],
     onReject: "fail",
