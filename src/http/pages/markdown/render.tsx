@@ -9,27 +9,33 @@
 import type { Child, FC } from "hono/jsx";
 import { type Block, type Inline, parseMarkdownLite } from "./parse.js";
 
-export const Markdown: FC<{ source: string }> = ({ source }) => (
-  <>{parseMarkdownLite(source).map(renderBlock)}</>
+/**
+ * Inline CSS per element, for mail: mail clients drop or ignore stylesheets, so the mail passes
+ * these; the pages pass none (their CSP forbids inline styles; the stylesheet does the work).
+ */
+export type MarkdownStyles = Partial<Record<"p" | "ul" | "ol" | "li" | "code" | "a", string>>;
+
+export const Markdown: FC<{ source: string; styles?: MarkdownStyles }> = ({ source, styles = {} }) => (
+  <>{parseMarkdownLite(source).map((block) => renderBlock(block, styles))}</>
 );
 
-function renderBlock(block: Block): Child {
+function renderBlock(block: Block, s: MarkdownStyles): Child {
   switch (block.type) {
     case "paragraph":
-      return <p>{renderInlines(block.children)}</p>;
+      return <p style={s.p}>{renderInlines(block.children, s)}</p>;
     case "bullet_list":
       return (
-        <ul>
+        <ul style={s.ul}>
           {block.items.map((item) => (
-            <li>{renderInlines(item)}</li>
+            <li style={s.li}>{renderInlines(item, s)}</li>
           ))}
         </ul>
       );
     case "ordered_list":
       return (
-        <ol start={block.start === 1 ? undefined : block.start}>
+        <ol style={s.ol} start={block.start === 1 ? undefined : block.start}>
           {block.items.map((item) => (
-            <li>{renderInlines(item)}</li>
+            <li style={s.li}>{renderInlines(item, s)}</li>
           ))}
         </ol>
       );
@@ -37,26 +43,26 @@ function renderBlock(block: Block): Child {
 }
 
 /** Depth is bounded by the parser (MAX_INLINE_DEPTH), so this recursion stays shallow. */
-function renderInlines(nodes: readonly Inline[]): Child[] {
-  return nodes.map(renderInline);
+function renderInlines(nodes: readonly Inline[], s: MarkdownStyles): Child[] {
+  return nodes.map((node) => renderInline(node, s));
 }
 
-function renderInline(node: Inline): Child {
+function renderInline(node: Inline, s: MarkdownStyles): Child {
   switch (node.type) {
     case "text":
       return node.text;
     case "break":
       return <br />;
     case "code":
-      return <code>{node.text}</code>;
+      return <code style={s.code}>{node.text}</code>;
     case "strong":
-      return <strong>{renderInlines(node.children)}</strong>;
+      return <strong>{renderInlines(node.children, s)}</strong>;
     case "em":
-      return <em>{renderInlines(node.children)}</em>;
+      return <em>{renderInlines(node.children, s)}</em>;
     case "link":
       return (
-        <a href={node.href} rel="noopener noreferrer nofollow">
-          {renderInlines(node.children)}
+        <a href={node.href} rel="noopener noreferrer nofollow" style={s.a}>
+          {renderInlines(node.children, s)}
         </a>
       );
   }
