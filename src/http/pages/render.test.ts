@@ -460,3 +460,59 @@ describe("renderPage: escaping hostile data", () => {
     expect(html).toContain("<title>&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; – taskgate</title>");
   });
 });
+
+describe("renderPage: state colours, expiry from the clock, what CDF did", () => {
+  const mine = (decision: "approve" | "reject") =>
+    approval().approvers.map((a, i) => (i === 1 ? { ...a, decision, decidedAt: NOW - MIN } : a));
+  const tone = (html: string) => html.match(/class="notice notice-(\w+)"/)?.[1];
+
+  it("colours the banner by the decision: approved green, rejected red, expired amber, closed grey", () => {
+    expect(tone(renderPage(stateOf("recorded", { approvers: mine("approve") })).html)).toBe("approved");
+    expect(tone(renderPage(stateOf("recorded", { approvers: mine("reject") })).html)).toBe("rejected");
+    expect(tone(renderPage(stateOf("already_decided", { approvers: mine("reject") })).html)).toBe("rejected");
+    expect(tone(renderPage(stateOf("expired", { status: "expired" })).html)).toBe("expired");
+    expect(tone(renderPage(stateOf("closed", { status: "rejected", closedAt: NOW })).html)).toBe("closed");
+    expect(tone(renderPage(stateOf("too_late", { status: "approved", closedAt: NOW })).html)).toBe("warning");
+  });
+
+  it("reads a pending approval past its expiry as expired, before the sweep closes it", () => {
+    const text = textOf(
+      renderPage(stateOf("already_decided", { approvers: mine("approve"), expiresAt: NOW - MIN })).html,
+    );
+    expect(text).toContain("Outcome: Expired without an outcome (2026-11-28 16:27 UTC)");
+    expect(text).not.toContain("Waiting");
+  });
+
+  it.each([
+    [
+      { status: "delivered", deliveredAt: NOW, lastError: null },
+      "Outcome: Approved — CDF accepted the update at 2026-11-28 16:28 UTC",
+    ],
+    [
+      { status: "pending", deliveredAt: null, lastError: "503" },
+      "Outcome: Approved (2026-11-28 16:27 UTC) — delivering to CDF…",
+    ],
+    [
+      { status: "dead", deliveredAt: null, lastError: "403 Forbidden" },
+      "Outcome: Approved (2026-11-28 16:27 UTC), but CDF refused the update: 403 Forbidden",
+    ],
+  ] as const)("says what CDF did with the update (%o)", (delivery, words) => {
+    const { html } = renderPage(
+      stateOf("already_decided", {
+        approvers: mine("approve"),
+        status: "approved",
+        closedAt: NOW - MIN,
+        delivery: { ...delivery },
+      }),
+    );
+    expect(textOf(html)).toContain(words);
+  });
+
+  it("shows who asked, by name, and their address in the facts", () => {
+    const text = textOf(renderPage(stateOf("open")).html);
+    expect(text).toContain("Grace Hopper asks for your decision on a workflow in Cognite Data Fusion.");
+    expect(renderPage(stateOf("open")).html).toContain('href="mailto:grace@example.com"');
+    const anonymous = textOf(renderPage(stateOf("open", { requestedBy: null })).html);
+    expect(anonymous).toContain("A workflow in Cognite Data Fusion is waiting for your decision.");
+  });
+});

@@ -52,7 +52,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 time{white-space:nowrap}
 .description-open{max-height:min(30vh,20rem);overflow:auto}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-@media (max-width:30rem){.site{padding-top:.625rem;padding-bottom:.375rem}main{padding-top:1rem}h1{font-size:1.375rem}textarea{min-height:3.75rem}}
+@media (max-width:30rem){.site{padding-top:.625rem;padding-bottom:.375rem}main{padding-top:1rem}h1{font-size:1.375rem}textarea{min-height:3.75rem}.description-open{max-height:25vh}}
 .facts dd.plain{font-family:inherit;font-size:inherit}
 .outcome{font-weight:600}
 form{margin:1rem 0}

@@ -19,6 +19,13 @@ import type { MailMessage } from "../../../ports/mailer.js";
 import { formatRelative, formatUtc } from "../format-time.js";
 import { Markdown, type MarkdownStyles } from "../markdown/render.js";
 
+/** Keeps each "2026-11-28 19:40 UTC" in a text on one line, so a phone does not split a date. */
+function keepDates(text: string): Child[] {
+  return text
+    .split(/(\d{4}-\d\d-\d\d \d\d:\d\d UTC)/)
+    .map((part, i) => (i % 2 === 1 ? <span style="white-space:nowrap;">{part}</span> : part));
+}
+
 /** Subjects are one line: a title with line breaks must not inject headers or look odd. */
 const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, " ").trim();
 
@@ -296,7 +303,7 @@ const Card: FC<{ facts: Facts; description: string | null; link: string }> = ({
                 class="tg-box tg-text"
                 style={`${text}background-color:${C.box};border:1px solid ${C.border};border-radius:6px;padding:12px 14px;font-size:15px;line-height:22px;font-weight:600;`}
               >
-                {f.deadline}.
+                {keepDates(f.deadline)}.
               </td>
             </tr>
           </table>
@@ -398,7 +405,7 @@ const Details: FC<{ facts: Facts }> = ({ facts: f }) => {
               {label}
             </td>
             <td class="tg-text" style={`${cell}color:${C.text};word-break:break-word;`}>
-              {value}
+              {keepDates(value)}
             </td>
           </tr>
         ))}
