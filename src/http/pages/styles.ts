@@ -44,7 +44,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .notice{border:2px solid #4b5563;border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem;background:#eef0f3}
 .notice p:last-child{margin-bottom:0}
 .notice-error{border-color:#a50e0e;background:#fdecea;color:#8c1d18}
-.notice-ok,.notice-approved{border-color:#146c2e;background:#e6f4ea;color:#0d4f20}
+.notice-approved{border-color:#146c2e;background:#e6f4ea;color:#0d4f20}
 .notice-rejected{border-color:#b3261e;background:#fce8e6;color:#8c1d18}
 .notice-expired,.notice-warning{border-color:#b45309;background:#fef3c7;color:#78350f}
 .notice-closed{border-color:#6b7280;background:#eef0f3;color:#1b1f24}
