@@ -10,6 +10,7 @@ import { TaskgateError } from "./core/errors.js";
 import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
+import { approvalMessage } from "./http/pages/mail/approval-mail.js";
 import type { Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
 import type { Mailer } from "./ports/mailer.js";
@@ -117,7 +118,7 @@ export function composeDeps(
       `approvals.mail: "${mail.kind}" is not available on this runtime`,
     );
   }
-  const mailOutbox = new MailOutbox(deps, mailer);
+  const mailOutbox = new MailOutbox(deps, mailer, { render: approvalMessage });
   deps.mailOutbox = mailOutbox;
   return { deps, forwarder, mailOutbox };
 }

@@ -16,6 +16,12 @@ import { Resources } from "./support/resources.js";
 import type { TaskgateApi } from "./support/taskgate-api.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../test-results/artifacts/", import.meta.url));
+/** The README links these; `npm run screenshots` writes every page state there too. */
+const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+const SIZES = [
+  { suffix: "", width: 1280, height: 800 },
+  { suffix: "-phone", width: 390, height: 844 },
+] as const;
 const FROM = "Taskgate <taskgate@example.test>";
 const ADA = { email: "ada@example.test", name: "Ada Lovelace" };
 const BO = { email: "bo@example.test" };
@@ -389,12 +395,248 @@ describe.skipIf(skipReason !== null)(
       expect(await approval(created.id)).toMatchObject({ status: "pending", decisions: [] });
       expect(await taskUpdates(taskId)).toHaveLength(0);
     });
+
+    /** Presses a button without a browser (the page's form does the same POST). */
+    async function decideByForm(link: string, decision: "approve" | "reject"): Promise<void> {
+      const res = await fetch(link, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+        body: new URLSearchParams({ decision }).toString(),
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(res.status).toBe(200);
+    }
+
+    /** A page at one size in its own context (a phone is a different viewport, not a resized desktop). */
+    async function at(size: (typeof SIZES)[number], url: string): Promise<Page> {
+      const ctx = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+      ctx.setDefaultTimeout(5_000);
+      resources.defer(() => ctx.close());
+      const page = await ctx.newPage();
+      const res = await page.goto(url);
+      expect(res?.status()).toBeLessThan(500);
+      return page;
+    }
+
+    it("the mail, rendered in Chromium: one visible button to the approver's own page, Markdown rendered, a text part with the same facts", async () => {
+      const { taskId } = await cdf.newTask();
+      const mailsBefore = sink.messages.length;
+      const created = await createApproval({
+        taskId,
+        title: "Restart pump P-101 after maintenance",
+        description: DESCRIPTION,
+        requestedBy: { name: "Grace Hopper", email: "grace@example.test" },
+        approvers: [ADA, BO],
+        ttl: "24h",
+      });
+      const mails = (await sink.waitFor(mailsBefore + 2, 10_000)).slice(mailsBefore);
+      const mail = mails.find((m) => m.to.includes(ADA.email))!;
+      const link = created.links[0]!.url;
+
+      // The text part: the same facts and the link.
+      for (const fact of [
+        "Hello Ada Lovelace,",
+        "Grace Hopper asks for your decision.",
+        "Restart pump P-101 after maintenance",
+        "Decide within 23 hours, by ",
+        "Requested by: Grace Hopper <grace@example.test>",
+        `Workflow task: task id ${taskId}`,
+        "The first approver to answer decides.",
+        "- check the `vibration` trend first",
+        link,
+      ])
+        expect(mail.text).toContain(fact);
+      expect(mail.text).toMatch(/Expires: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 23 hours\)/);
+      expect(mail.html).not.toMatch(/<link |<img |@import|url\(/i);
+
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      for (const size of SIZES) {
+        const ctx = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+        resources.defer(() => ctx.close());
+        const page = await ctx.newPage();
+        // Mail clients load nothing from elsewhere; neither may the mail.
+        const requests: string[] = [];
+        page.on("request", (r) => {
+          if (!r.url().startsWith("data:")) requests.push(r.url());
+        });
+        await page.setContent(mail.html);
+        const button = page.getByRole("link", { name: "Review and decide" });
+        expect(await button.isVisible()).toBe(true);
+        expect(await button.getAttribute("href")).toBe(link);
+        const box = await button.boundingBox();
+        if (!box) throw new Error("the button is not laid out");
+        expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+        expect(box.height).toBeGreaterThanOrEqual(44);
+        expect(await inPage<number>(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+          size.width,
+        );
+        expect(await page.locator("strong", { hasText: "P-101" }).count()).toBe(1);
+        expect(await page.locator("code", { hasText: "vibration" }).count()).toBe(1);
+        expect(await page.locator("text=**").count()).toBe(0);
+        await page.screenshot({ path: `${SCREENSHOTS}approval-email${size.suffix}.png`, fullPage: true });
+        expect(requests).toEqual([]);
+      }
+
+      // Dark mode: the card goes dark and its text light, so it stays readable.
+      const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+      resources.defer(() => dark.close());
+      const darkPage = await dark.newPage();
+      await darkPage.setContent(mail.html);
+      const [bg, fg] = await Promise.all([
+        inPage<string>(darkPage, "getComputedStyle(document.querySelector('.tg-card')).backgroundColor"),
+        inPage<string>(darkPage, "getComputedStyle(document.querySelector('h1')).color"),
+      ]);
+      expect(luminance(fg) - luminance(bg)).toBeGreaterThan(0.5);
+    }, 90_000);
+
+    it("the buttons are above the fold at 1280×800 and 390×844, and dates stay on one line on a phone", async () => {
+      const { taskId } = await cdf.newTask();
+      const created = await createApproval({
+        taskId,
+        title: "Restart pump P-101 after maintenance and recalibrate the flow meter",
+        description: `${DESCRIPTION}\n\n${"A long paragraph of background that the approver may want to read. ".repeat(20)}`,
+        requestedBy: { name: "Grace Hopper", email: "grace@example.test" },
+        approvers: [ADA, BO, { email: "cy@example.test" }],
+        policy: { kind: "quorum", count: 2 },
+        notify: false,
+      });
+      await decideByForm(created.links[1]!.url, "approve");
+      for (const size of SIZES) {
+        const page = await at(size, created.links[0]!.url);
+        expect(await page.getByText("Grace Hopper asks for your decision").isVisible()).toBe(true);
+        for (const name of ["Approve", "Reject"]) {
+          const box = await page.getByRole("button", { name }).boundingBox();
+          if (!box) throw new Error(`${name} is not laid out`);
+          expect(box.y, `${name} at ${size.width}`).toBeGreaterThanOrEqual(0);
+          expect(box.y + box.height, `${name} at ${size.width}`).toBeLessThanOrEqual(size.height);
+          expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+        }
+        if (size.width < 400) {
+          const lineHeights = await inPage<{ height: number; line: number }[]>(
+            page,
+            "[...document.querySelectorAll('time')].map((t) => ({ height: t.getBoundingClientRect().height, line: parseFloat(getComputedStyle(t).lineHeight) }))",
+          );
+          expect(lineHeights.length).toBeGreaterThan(2);
+          for (const { height, line } of lineHeights) expect(height).toBeLessThanOrEqual(line + 1);
+          expect(await inPage<number>(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(
+            size.width,
+          );
+        }
+      }
+    }, 90_000);
+
+    it("the state banner's colour follows the decision: green approved, red rejected, amber expired, grey closed", async () => {
+      const banner = async (url: string) => {
+        const page = await at(SIZES[0], url);
+        return {
+          text: (await page.locator(".notice").textContent()) ?? "",
+          border: await inPage<string>(
+            page,
+            "getComputedStyle(document.querySelector('.notice')).borderColor",
+          ),
+          background: await inPage<string>(
+            page,
+            "getComputedStyle(document.querySelector('.notice')).backgroundColor",
+          ),
+        };
+      };
+      const single = async (title: string) => {
+        const { taskId } = await cdf.newTask();
+        return createApproval({
+          taskId,
+          title,
+          approvers: [ADA, BO],
+          policy: { kind: "any" },
+          notify: false,
+        });
+      };
+      const approved = await single("Approve me");
+      await decideByForm(approved.links[0]!.url, "approve");
+      const rejected = await single("Reject me");
+      await decideByForm(rejected.links[0]!.url, "reject");
+
+      const green = await banner(approved.links[0]!.url);
+      const red = await banner(rejected.links[0]!.url);
+      const closed = await banner(rejected.links[1]!.url);
+      expect(green.text).toContain("You approved");
+      expect(hue(green.border)).toBe("green");
+      expect(hue(green.background)).toBe("green");
+      expect(red.text).toContain("You rejected");
+      expect(hue(red.border)).toBe("red");
+      expect(hue(red.background)).toBe("red");
+      expect(closed.text).toContain("already rejected before you answered");
+      expect(hue(closed.border)).toBe("grey");
+
+      // Expired: right after expiresAt, whether or not the sweep has closed it yet.
+      const { taskId } = await cdf.newTask();
+      const expiring = await createApproval({
+        taskId,
+        title: "Expire me",
+        approvers: [ADA],
+        ttl: "1500ms",
+        notify: false,
+      });
+      await delay(1_600);
+      const page = await at(SIZES[1], expiring.links[0]!.url);
+      expect(await h1(page).textContent()).toBe("This request has expired");
+      expect(await page.locator(".outcome").textContent()).toContain("Expired");
+      const amber = await inPage<string>(
+        page,
+        "getComputedStyle(document.querySelector('.notice')).borderColor",
+      );
+      expect(hue(amber)).toBe("amber");
+    }, 90_000);
+
+    it("the result page and the API say what CDF did with the outcome", async () => {
+      const { taskId } = await cdf.newTask();
+      const created = await createApproval({
+        taskId,
+        title: "Tell me about CDF",
+        approvers: [ADA],
+        notify: false,
+      });
+      await decideByForm(created.links[0]!.url, "approve");
+      await theOnlyUpdate(taskId);
+      const read = await eventually(
+        async () => {
+          const r = await api.request<{ summary: string; delivery: { status: string } }>(
+            "GET",
+            `/v1/approvals/${created.id}`,
+          );
+          expect(r.body.delivery.status).toBe("delivered");
+          return r.body;
+        },
+        { timeoutMs: 10_000, what: "the outcome delivered" },
+      );
+      expect(read.summary).toMatch(/^Approved — CDF accepted the update at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+      const page = await at(SIZES[0], created.links[0]!.url);
+      expect(await page.locator(".outcome").textContent()).toBe(`Outcome: ${read.summary}`);
+    }, 90_000);
   },
 );
 
 /** Evaluates an expression in the page (the test is compiled without the DOM's types). */
 function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate<T>(expression);
+}
+
+/** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Which family a computed `rgb(…)` colour belongs to, roughly, for the state banners. */
+function hue(rgb: string): "green" | "red" | "amber" | "grey" | "other" {
+  const [r, g, b] = (rgb.match(/\d+/g) ?? []).slice(0, 3).map(Number) as [number, number, number];
+  if (r > g && g > b && g - b > 40) return "amber";
+  if (g > r && g > b) return "green";
+  if (r > g && r > b) return "red";
+  // Our greys lean slightly blue (#6b7280, #eef0f3).
+  return Math.max(r, g, b) - Math.min(r, g, b) < 30 ? "grey" : "other";
 }
 
 /** Adds `approvals.mail` (SMTP to the sink, no TLS on loopback) to a test config file. */

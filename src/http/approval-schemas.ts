@@ -22,6 +22,15 @@ const ApproverSchema = z
   })
   .strict();
 
+/** Who asks: shown in the mail and on the page, so an approver knows whom to ask about it. */
+const RequesterSchema = z
+  .object({
+    name: oneLine(200).optional(),
+    email: z.email().max(320).optional(),
+  })
+  .strict()
+  .refine((r) => r.name !== undefined || r.email !== undefined, "give a name, an email or both");
+
 const PolicySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("any") }).strict(),
   z.object({ kind: z.literal("all") }).strict(),
@@ -36,6 +45,7 @@ export const CreateApprovalSchema = z
     taskExternalId: z.string().min(1).max(255).optional(),
     title: oneLine(200),
     description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+    requestedBy: RequesterSchema.optional(),
     approvers: z.array(ApproverSchema).min(1).max(MAX_APPROVERS),
     policy: PolicySchema.default({ kind: "any" }),
     expiresAt: z.number().int().positive().optional(),

@@ -1,8 +1,24 @@
 import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
-import type { ApprovalView } from "./pages/model.js";
+import type { DeliveryRecord } from "../ports/store.js";
+import type { ApprovalView, DeliveryView } from "./pages/model.js";
+import { effectiveStatus, outcomeSentence } from "./pages/outcome-words.js";
 
-/** The API's view of an approval: each approver with their decision; token ids stay inside. */
-export function approvalApiView(a: ApprovalRecord, mails?: MailRecord[]) {
+/** The outcome's delivery as approvers and callers see it; parked/ignored never carry an approval. */
+export function deliveryView(d: DeliveryRecord | undefined): DeliveryView | null {
+  if (d === undefined) return null;
+  const status = d.status === "delivered" || d.status === "dead" ? d.status : "pending";
+  return { status, deliveredAt: d.deliveredAt, lastError: d.lastError };
+}
+
+/**
+ * The API's view of an approval: each approver with their decision; token ids stay inside. With
+ * `detail` (GET /v1/approvals/:id) also the mails, and what became of the outcome in CDF.
+ */
+export function approvalApiView(
+  a: ApprovalRecord,
+  detail?: { mails: MailRecord[]; delivery: DeliveryRecord | undefined; now: number },
+) {
+  const mails = detail?.mails;
   return {
     id: a.id,
     taskId: a.taskId,
@@ -10,6 +26,7 @@ export function approvalApiView(a: ApprovalRecord, mails?: MailRecord[]) {
     taskExternalId: a.taskExternalId,
     title: a.title,
     description: a.description,
+    requestedBy: a.requestedBy,
     policy: a.policy,
     status: a.status,
     onReject: a.onReject,
@@ -41,15 +58,22 @@ export function approvalApiView(a: ApprovalRecord, mails?: MailRecord[]) {
           })),
         }
       : {}),
+    ...(detail
+      ? {
+          delivery: detail.delivery ? { id: detail.delivery.id, ...deliveryView(detail.delivery) } : null,
+          summary: outcomeSentence(effectiveStatus(a, detail.now), deliveryView(detail.delivery)),
+        }
+      : {}),
   };
 }
 
 /** What the pages may show: names, decisions and comments, never IPs or user agents. */
-export function approvalPageView(a: ApprovalRecord): ApprovalView {
+export function approvalPageView(a: ApprovalRecord, delivery?: DeliveryRecord): ApprovalView {
   return {
     id: a.id,
     title: a.title,
     description: a.description,
+    requestedBy: a.requestedBy,
     status: a.status,
     policy: a.policy,
     task: { taskId: a.taskId, taskExternalId: a.taskExternalId, executionId: a.executionId },
@@ -66,5 +90,6 @@ export function approvalPageView(a: ApprovalRecord): ApprovalView {
     createdAt: a.createdAt,
     expiresAt: a.expiresAt,
     closedAt: a.closedAt,
+    delivery: deliveryView(delivery),
   };
 }

@@ -9,6 +9,12 @@ export interface ApproverRecord {
   tokenId: string;
 }
 
+/** Who asked for an approval, as the caller said; shown to approvers so they know whom to ask. */
+export interface RequesterRecord {
+  name: string | null;
+  email: string | null;
+}
+
 /** A decision as recorded: who, when, what, and from where (for the audit trail). */
 export interface DecisionRecord {
   approverIndex: number;
@@ -30,6 +36,8 @@ export interface ApprovalRecord {
   taskExternalId: string | null;
   title: string;
   description: string | null;
+  /** Who asked, when the request said (optional in the API). */
+  requestedBy: RequesterRecord | null;
   policy: ApprovalPolicy;
   approvers: ApproverRecord[];
   onReject: EndingMode;

@@ -11,6 +11,7 @@ export interface CreateApprovalInput {
   taskExternalId?: string | undefined;
   title: string;
   description?: string | undefined;
+  requestedBy?: { name?: string | undefined; email?: string | undefined } | undefined;
   approvers: { email: string; name?: string | undefined }[];
   policy: ApprovalPolicy;
   expiresAt?: number | undefined;
@@ -74,6 +75,9 @@ export async function createApproval(
     taskExternalId,
     title: input.title,
     description: input.description ?? null,
+    requestedBy: input.requestedBy
+      ? { name: input.requestedBy.name ?? null, email: input.requestedBy.email ?? null }
+      : null,
     policy: input.policy,
     approvers: input.approvers.map((a) => ({
       email: a.email,

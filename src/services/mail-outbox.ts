@@ -1,13 +1,15 @@
 import { fullJitterDelay } from "../core/backoff.js";
 import { isTaskgateError } from "../core/errors.js";
+import type { RenderApprovalMail } from "../ports/approval-mail-view.js";
 import type { MailRecord } from "../ports/approval-store.js";
 import type { Mailer } from "../ports/mailer.js";
-import { approvalMessage } from "./approval-mail.js";
 import { approvalLink } from "./approvals.js";
 import type { ServiceDeps } from "./deps.js";
 import { WorkLoop } from "./work-loop.js";
 
 export interface MailOutboxOptions {
+  /** How a mail looks (the view lives with the pages); the outbox decides only what is sent. */
+  render: RenderApprovalMail;
   leaseMs?: number;
   pollIntervalMs?: number;
   /** Mails sent per pass. */
@@ -26,12 +28,14 @@ export class MailOutbox {
   private readonly retry: { baseDelayMs: number; maxDelayMs: number };
   private readonly loop: WorkLoop<MailRecord>;
   private readonly owner: string;
+  private readonly render: RenderApprovalMail;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly mailer: Mailer,
-    o: MailOutboxOptions = {},
+    o: MailOutboxOptions,
   ) {
+    this.render = o.render;
     const leaseMs = o.leaseMs ?? 60_000;
     this.batch = o.batch ?? 10;
     this.retry = o.retry ?? { baseDelayMs: 5_000, maxDelayMs: 300_000 };
@@ -86,7 +90,9 @@ export class MailOutbox {
     }
     try {
       const link = await approvalLink(deps, approval, mail.approverIndex);
-      const receipt = await this.mailer.send(await approvalMessage(approval, mail.approverIndex, link, now));
+      const receipt = await this.mailer.send(
+        await this.render({ approval, approverIndex: mail.approverIndex, link, now }),
+      );
       await deps.store.approvals.recordMail(mail.id, this.owner, deps.clock.now(), {
         kind: "sent",
         messageId: receipt.messageId,

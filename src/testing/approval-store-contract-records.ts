@@ -14,6 +14,7 @@ export function approvalRecordCases(current: () => Store): void {
       executionId: crypto.randomUUID(),
       taskExternalId: "await-approval",
       description: "Ship **it**",
+      requestedBy: { name: "Release bot", email: null },
       policy: { kind: "quorum", count: 2 },
       onReject: "complete",
       onExpire: "complete",

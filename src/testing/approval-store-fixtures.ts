@@ -15,6 +15,7 @@ export function anApproval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
     taskExternalId: null,
     title: "Release 4.2 to production",
     description: null,
+    requestedBy: null,
     policy: { kind: "any" },
     approvers: [
       { email: "ada@example.com", name: "Ada", tokenId: newId() },

@@ -7,6 +7,7 @@ import type {
   EndingMode,
   MailRecord,
   MailStatus,
+  RequesterRecord,
 } from "../../ports/approval-store.js";
 import type { ApprovalsTable, DecisionsTable, MailsTable } from "./schema.js";
 
@@ -26,6 +27,7 @@ export function approvalFromRow(r: Selectable<ApprovalsTable>, decisions: Decisi
     taskExternalId: r.task_external_id,
     title: r.title,
     description: r.description,
+    requestedBy: r.requested_by_json === null ? null : (JSON.parse(r.requested_by_json) as RequesterRecord),
     policy,
     approvers: JSON.parse(r.approvers_json) as ApproverRecord[],
     onReject: r.on_reject as EndingMode,
@@ -50,6 +52,7 @@ export function approvalToRow(a: ApprovalRecord): Insertable<ApprovalsTable> {
     task_external_id: a.taskExternalId,
     title: a.title,
     description: a.description,
+    requested_by_json: a.requestedBy === null ? null : JSON.stringify(a.requestedBy),
     policy_kind: a.policy.kind,
     policy_count: a.policy.kind === "quorum" ? a.policy.count : null,
     approvers_json: JSON.stringify(a.approvers),

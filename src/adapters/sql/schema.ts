@@ -65,6 +65,8 @@ export interface ApprovalsTable {
   task_external_id: string | null;
   title: string;
   description: string | null;
+  /** `{name, email}` of who asked, JSON; added by 0003_approval_requester. */
+  requested_by_json: string | null;
   policy_kind: string;
   policy_count: number | null;
   approvers_json: string;

@@ -9,7 +9,8 @@
 import type { FC } from "hono/jsx";
 import { approvalsNeeded, describePolicy } from "../../core/approval-policy.js";
 import { formatTimeLeft, formatUtc, isoTime } from "./format-time.js";
-import type { ApprovalStatus, ApprovalView, ApproverView, Decision } from "./model.js";
+import type { ApprovalStatus, ApprovalView, ApproverView, Decision, RequesterView } from "./model.js";
+import { effectiveStatus } from "./outcome-words.js";
 
 /** How an approver is named on the page: their name when the request gave one. */
 export function approverLabel(approver: ApproverView): string {
@@ -21,27 +22,48 @@ export function decisionWord(decision: Decision): "Approved" | "Rejected" {
   return decision === "approve" ? "Approved" : "Rejected";
 }
 
-/** The approval's state in a few words, for "Outcome:" lines. */
-export function statusWords(status: ApprovalStatus): string {
-  switch (status) {
-    case "pending":
-      return "Waiting for decisions";
-    case "approved":
-      return "Approved";
-    case "rejected":
-      return "Rejected";
-    case "expired":
-      return "Expired without an outcome";
-    case "cancelled":
-      return "Cancelled";
-  }
+/** Who asked, by name (their address when no name was given), for a sentence. */
+export function requesterName(requester: RequesterView): string {
+  return requester.name?.trim() || requester.email || "Someone";
 }
+
+/** "Grace Hopper (grace@example.com)", with the address as a mail link; null when not given. */
+export const Requester: FC<{ requester: RequesterView | null; stacked?: boolean }> = ({
+  requester,
+  stacked,
+}) => {
+  if (requester === null) return null;
+  const name = requester.name?.trim() || null;
+  const mail = requester.email ? <a href={`mailto:${requester.email}`}>{requester.email}</a> : null;
+  if (name && mail && stacked)
+    return (
+      <>
+        <strong>{name}</strong>
+        <br />
+        {mail}
+      </>
+    );
+  if (name && mail)
+    return (
+      <>
+        <strong>{name}</strong> ({mail})
+      </>
+    );
+  return name ? <strong>{name}</strong> : mail;
+};
 
 export const Time: FC<{ at: number }> = ({ at }) => <time datetime={isoTime(at)}>{formatUtc(at)}</time>;
 
-export const TimeLeft: FC<{ now: number; expiresAt: number }> = ({ now, expiresAt }) => (
-  <time datetime={isoTime(expiresAt)}>{formatTimeLeft(now, expiresAt)}</time>
-);
+/** "Expires in 3 h 12 min (<time>…</time>)": only the date itself is kept on one line. */
+export const TimeLeft: FC<{ now: number; expiresAt: number }> = ({ now, expiresAt }) => {
+  const words = formatTimeLeft(now, expiresAt);
+  const at = words.lastIndexOf(" (");
+  return (
+    <>
+      {words.slice(0, at)} (<Time at={expiresAt} />)
+    </>
+  );
+};
 
 /** Which workflow task the decision completes: the ids an operator would look up in CDF. */
 export const TaskFacts: FC<{ approval: ApprovalView }> = ({ approval }) => {
@@ -62,6 +84,14 @@ export const TaskFacts: FC<{ approval: ApprovalView }> = ({ approval }) => {
           <dd>{task.executionId}</dd>
         </>
       )}
+      {approval.requestedBy !== null && (
+        <>
+          <dt>Requested by</dt>
+          <dd class="plain">
+            <Requester requester={approval.requestedBy} stacked />
+          </dd>
+        </>
+      )}
       <dt>Requested</dt>
       <dd>
         <Time at={approval.createdAt} />
@@ -71,11 +101,13 @@ export const TaskFacts: FC<{ approval: ApprovalView }> = ({ approval }) => {
 };
 
 /** The policy in words, progress while it is open, then one line per approver. */
-export const Decisions: FC<{ approval: ApprovalView; approverIndex: number }> = ({
+export const Decisions: FC<{ approval: ApprovalView; approverIndex: number; now: number }> = ({
   approval,
   approverIndex,
+  now,
 }) => {
-  const { approvers, policy, status } = approval;
+  const { approvers, policy } = approval;
+  const status = effectiveStatus(approval, now);
   const approvals = approvers.filter((a) => a.decision === "approve").length;
   const needed = approvalsNeeded(policy, approvers.length);
   // Progress means something only while open and when more than one approval is needed.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatTimeLeft, formatUtc, isoTime } from "./format-time.js";
+import { formatDuration, formatRelative, formatTimeLeft, formatUtc, isoTime } from "./format-time.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -47,5 +47,23 @@ describe("formatTimeLeft", () => {
   it("says expired at and after the deadline", () => {
     expect(formatTimeLeft(expiresAt, expiresAt)).toBe("Expired (2026-11-28 19:40 UTC)");
     expect(formatTimeLeft(expiresAt + DAY, expiresAt)).toBe("Expired (2026-11-28 19:40 UTC)");
+  });
+});
+
+describe("formatRelative", () => {
+  const now = Date.UTC(2026, 10, 28, 12, 0);
+  it.each([
+    [23 * HOUR, "in 23 hours"],
+    [23 * HOUR + 59 * MIN, "in 23 hours"],
+    [HOUR, "in 1 hour"],
+    [47 * HOUR, "in 47 hours"],
+    [2 * DAY + 5 * HOUR, "in 2 days"],
+    [59 * MIN, "in 59 minutes"],
+    [MIN, "in 1 minute"],
+    [30_000, "in less than a minute"],
+    [0, "already passed"],
+    [-HOUR, "already passed"],
+  ])("%d ms ahead is %s", (ahead, words) => {
+    expect(formatRelative(now, now + ahead)).toBe(words);
   });
 });

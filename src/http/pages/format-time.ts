@@ -42,3 +42,19 @@ export function formatTimeLeft(now: number, expiresAt: number): string {
   if (!(left > 0)) return `Expired (${formatUtc(expiresAt)})`;
   return `Expires in ${formatDuration(left)} (${formatUtc(expiresAt)})`;
 }
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+
+/**
+ * "in 23 hours", "in 3 days", "in 40 minutes": one unit, rounded down, for a mail read some time
+ * after it was sent (the UTC time stands beside it). "already passed" once the time is over.
+ */
+export function formatRelative(now: number, at: number): string {
+  const left = at - now;
+  if (!Number.isFinite(left)) return "at an unknown time";
+  if (left <= 0) return "already passed";
+  if (left < MINUTE) return "in less than a minute";
+  if (left >= 2 * DAY) return `in ${plural(Math.floor(left / DAY), "day")}`;
+  if (left >= HOUR) return `in ${plural(Math.floor(left / HOUR), "hour")}`;
+  return `in ${plural(Math.floor(left / MINUTE), "minute")}`;
+}

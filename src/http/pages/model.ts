@@ -16,11 +16,30 @@ export interface ApproverView {
   comment: string | null;
 }
 
+/** Who asked, as the request said. */
+export interface RequesterView {
+  name: string | null;
+  email: string | null;
+}
+
+/** How the outcome's task update is doing on its way to CDF (the approval's delivery). */
+export interface DeliveryView {
+  status: "pending" | "delivered" | "dead";
+  deliveredAt: number | null;
+  /** Why CDF refused it (dead), or the last transient error while still pending. */
+  lastError: string | null;
+}
+
 export interface ApprovalView {
   id: string;
   title: string;
   /** Plain text or the small Markdown subset (paragraphs, lists, emphasis, code, http(s) links). */
   description: string | null;
+  requestedBy: RequesterView | null;
+  /**
+   * As stored: a pending approval past `expiresAt` is expired even before the sweep closes it;
+   * views read `effectiveStatus` (approval-parts.tsx), never this directly.
+   */
   status: ApprovalStatus;
   policy: ApprovalPolicy;
   task: { taskId: string; taskExternalId: string | null; executionId: string | null };
@@ -28,6 +47,8 @@ export interface ApprovalView {
   createdAt: number;
   expiresAt: number;
   closedAt: number | null;
+  /** Present once an outcome was stored (approved, rejected, expired). */
+  delivery: DeliveryView | null;
 }
 
 /** Every state a link can be in; each maps to one page and one HTTP status (see `PAGE_STATUS`). */

@@ -51,6 +51,8 @@ function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
     createdAt: NOW - 5 * HOUR,
     expiresAt: EXPIRES,
     closedAt: null,
+    requestedBy: { name: "Grace Hopper", email: "grace@example.com" },
+    delivery: null,
     ...overrides,
   };
 }
@@ -219,7 +221,7 @@ describe("renderPage: the open form", () => {
     expect(html).toMatch(new RegExp(`<form method="post" action="${FORM_ACTION}"`));
     expect(html).toContain('<label for="comment">Comment (optional)</label>');
     expect(html).toMatch(
-      new RegExp(`<textarea id="comment" name="comment" rows="4" maxlength="${MAX_COMMENT_LENGTH}"`),
+      new RegExp(`<textarea id="comment" name="comment" rows="3" maxlength="${MAX_COMMENT_LENGTH}"`),
     );
     const approve = html.indexOf('type="submit" name="decision" value="approve">Approve</button>');
     const reject = html.indexOf('type="submit" name="decision" value="reject">Reject</button>');
@@ -268,7 +270,7 @@ describe("renderPage: bad_form", () => {
     const state = Object.assign(stateOf("bad_form"), { comment: `\nfirst line\n</textarea>${HOSTILE}` });
     const { html } = renderPage(state);
     expect(html).toContain(
-      '<textarea id="comment" name="comment" rows="4" maxlength="2000" aria-describedby="comment-hint form-error">\n\nfirst line\n&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;&#39;</textarea>',
+      '<textarea id="comment" name="comment" rows="3" maxlength="2000" aria-describedby="comment-hint form-error">\n\nfirst line\n&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;&#39;</textarea>',
     );
   });
 });
@@ -394,6 +396,7 @@ describe("renderPage: escaping hostile data", () => {
     title: `Title ${HOSTILE}`,
     description: `Desc ${HOSTILE}\n- item ${HOSTILE}\n\n[click](javascript:alert(3)) [data](data:text/html,x) [ok](https://ok.example/?q="><script>)`,
     task: { taskId: `t${HOSTILE}`, taskExternalId: `x${HOSTILE}`, executionId: `e${HOSTILE}` },
+    requestedBy: { name: `r${HOSTILE}`, email: `q${HOSTILE}@x` },
     approvers: [
       approver({
         email: `e${HOSTILE}@x`,
@@ -423,8 +426,14 @@ describe("renderPage: escaping hostile data", () => {
     expect(attributeNames(html).filter((name) => name.startsWith("on"))).toEqual([]);
     expect(html).not.toContain('javascript:alert(3)"');
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? "");
+    // The requester's address is a mail link (the API accepts only valid addresses).
     for (const href of hrefs)
-      expect(href === PAGE_CSS_PATH || href === "data:," || /^https?:\/\//.test(href)).toBe(true);
+      expect(
+        href === PAGE_CSS_PATH ||
+          href === "data:," ||
+          /^https?:\/\//.test(href) ||
+          /^mailto:q&lt;/.test(href),
+      ).toBe(true);
     if (!LINK_KINDS.includes(kind)) expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
   });
 
@@ -443,11 +452,67 @@ describe("renderPage: escaping hostile data", () => {
     );
     expect(html).toContain("[click](javascript:alert(3))");
     expect(html).toContain("[data](data:text/html,x)");
-    expect(count(html, /<a /)).toBe(1);
+    expect(count(html, /<a href="(?!mailto:)/)).toBe(1);
   });
 
   it("keeps a hostile title out of the document title's markup", () => {
     const { html } = renderPage(stateOf("open", { title: "</title><script>x</script>" }));
     expect(html).toContain("<title>&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; – taskgate</title>");
+  });
+});
+
+describe("renderPage: state colours, expiry from the clock, what CDF did", () => {
+  const mine = (decision: "approve" | "reject") =>
+    approval().approvers.map((a, i) => (i === 1 ? { ...a, decision, decidedAt: NOW - MIN } : a));
+  const tone = (html: string) => html.match(/class="notice notice-(\w+)"/)?.[1];
+
+  it("colours the banner by the decision: approved green, rejected red, expired amber, closed grey", () => {
+    expect(tone(renderPage(stateOf("recorded", { approvers: mine("approve") })).html)).toBe("approved");
+    expect(tone(renderPage(stateOf("recorded", { approvers: mine("reject") })).html)).toBe("rejected");
+    expect(tone(renderPage(stateOf("already_decided", { approvers: mine("reject") })).html)).toBe("rejected");
+    expect(tone(renderPage(stateOf("expired", { status: "expired" })).html)).toBe("expired");
+    expect(tone(renderPage(stateOf("closed", { status: "rejected", closedAt: NOW })).html)).toBe("closed");
+    expect(tone(renderPage(stateOf("too_late", { status: "approved", closedAt: NOW })).html)).toBe("warning");
+  });
+
+  it("reads a pending approval past its expiry as expired, before the sweep closes it", () => {
+    const text = textOf(
+      renderPage(stateOf("already_decided", { approvers: mine("approve"), expiresAt: NOW - MIN })).html,
+    );
+    expect(text).toContain("Outcome: Expired without an outcome (2026-11-28 16:27 UTC)");
+    expect(text).not.toContain("Waiting");
+  });
+
+  it.each([
+    [
+      { status: "delivered", deliveredAt: NOW, lastError: null },
+      "Outcome: Approved — CDF accepted the update at 2026-11-28 16:28 UTC",
+    ],
+    [
+      { status: "pending", deliveredAt: null, lastError: "503" },
+      "Outcome: Approved (2026-11-28 16:27 UTC) — delivering to CDF…",
+    ],
+    [
+      { status: "dead", deliveredAt: null, lastError: "403 Forbidden" },
+      "Outcome: Approved (2026-11-28 16:27 UTC), but CDF refused the update: 403 Forbidden",
+    ],
+  ] as const)("says what CDF did with the update (%o)", (delivery, words) => {
+    const { html } = renderPage(
+      stateOf("already_decided", {
+        approvers: mine("approve"),
+        status: "approved",
+        closedAt: NOW - MIN,
+        delivery: { ...delivery },
+      }),
+    );
+    expect(textOf(html)).toContain(words);
+  });
+
+  it("shows who asked, by name, and their address in the facts", () => {
+    const text = textOf(renderPage(stateOf("open")).html);
+    expect(text).toContain("Grace Hopper asks for your decision on a workflow in Cognite Data Fusion.");
+    expect(renderPage(stateOf("open")).html).toContain('href="mailto:grace@example.com"');
+    const anonymous = textOf(renderPage(stateOf("open", { requestedBy: null })).html);
+    expect(anonymous).toContain("A workflow in Cognite Data Fusion is waiting for your decision.");
   });
 });

@@ -17,7 +17,7 @@ main{background:#fff;border:1px solid #d5d9df;border-radius:.5rem;padding:1.25re
 @media (min-width:30rem){main{padding:1.5rem 1.75rem 2rem}}
 .foot{padding-top:1rem;padding-bottom:2rem;color:#4b5563;font-size:.875rem}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
-h2{font-size:1.125rem;line-height:1.3;margin:1.75rem 0 .5rem}
+h2{font-size:1.125rem;line-height:1.3;margin:1.5rem 0 .5rem}
 p,ul,ol,dl,blockquote{margin:0 0 .75rem}
 ul,ol{padding-left:1.5rem}
 a{color:#0b57d0;text-decoration:underline}
@@ -44,14 +44,24 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .notice{border:2px solid #4b5563;border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem;background:#eef0f3}
 .notice p:last-child{margin-bottom:0}
 .notice-error{border-color:#a50e0e;background:#fdecea;color:#8c1d18}
-.notice-ok{border-color:#146c2e;background:#e6f4ea}
+.notice-approved{border-color:#146c2e;background:#e6f4ea;color:#0d4f20}
+.notice-rejected{border-color:#b3261e;background:#fce8e6;color:#8c1d18}
+.notice-expired,.notice-warning{border-color:#b45309;background:#fef3c7;color:#78350f}
+.notice-closed{border-color:#6b7280;background:#eef0f3;color:#1b1f24}
+.outcome-refused{color:#8c1d18}
+time{white-space:nowrap}
+.description-open{max-height:min(30vh,20rem);overflow:auto}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+@media (max-width:30rem){.site{padding-top:.625rem;padding-bottom:.375rem}main{padding-top:1rem}h1{font-size:1.375rem}textarea{min-height:3.75rem}.description-open{max-height:25vh}}
+.facts dd.plain{font-family:inherit;font-size:inherit}
 .outcome{font-weight:600}
-form{margin:1.75rem 0 1.25rem}
-label{display:block;font-weight:600;margin:1rem 0 .25rem}
+form{margin:1rem 0}
+form h2{margin-top:0}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 .hint{color:#4b5563;font-size:.875rem;margin:0 0 .375rem}
-textarea{display:block;width:100%;min-height:6.5rem;padding:.5rem .625rem;font:inherit;color:#1b1f24;background:#fff;border:2px solid #6b7280;border-radius:.375rem;resize:vertical}
+textarea{display:block;width:100%;min-height:5rem;padding:.5rem .625rem;font:inherit;color:#1b1f24;background:#fff;border:2px solid #6b7280;border-radius:.375rem;resize:vertical}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
-.button{flex:1 1 10rem;min-height:2.75rem;padding:.625rem 1.25rem;font:inherit;font-weight:600;font-size:1.0625rem;color:#fff;border:2px solid transparent;border-radius:.375rem;cursor:pointer}
+.button{flex:1 1 8rem;min-height:2.75rem;padding:.625rem 1.25rem;font:inherit;font-weight:600;font-size:1.0625rem;color:#fff;border:2px solid transparent;border-radius:.375rem;cursor:pointer}
 .button-approve{background:#146c2e}
 .button-reject{background:#b3261e}
 .button:hover{filter:brightness(.9)}

@@ -8,17 +8,10 @@
  */
 
 import type { Child, FC } from "hono/jsx";
-import {
-  approverLabel,
-  Decisions,
-  decisionWord,
-  statusWords,
-  TaskFacts,
-  Time,
-  TimeLeft,
-} from "./approval-parts.js";
-import { Markdown } from "./markdown.js";
-import type { ApprovalView, ApproverView, PageState } from "./model.js";
+import { approverLabel, Decisions, decisionWord, TaskFacts, Time, TimeLeft } from "./approval-parts.js";
+import { Markdown } from "./markdown/render.js";
+import type { ApprovalStatus, ApprovalView, ApproverView, PageState } from "./model.js";
+import { deliveryTail, effectiveStatus, statusWords } from "./outcome-words.js";
 
 export type SummaryKind = Extract<
   PageState["kind"],
@@ -33,9 +26,15 @@ export interface SummaryViewProps {
   now: number;
 }
 
+/**
+ * The banner's colour says the state, with the words: green for an approval, red for a
+ * rejection, amber for an expiry or a refused or late answer, grey for a request closed without you.
+ */
+type Tone = "approved" | "rejected" | "expired" | "warning" | "closed";
+
 interface Message {
   headline: string;
-  tone: "ok" | "info" | "error";
+  tone: Tone;
   body: Child;
 }
 
@@ -46,11 +45,14 @@ export function summaryHeadline(kind: SummaryKind, approval: ApprovalView): stri
 
 export const SummaryView: FC<SummaryViewProps> = ({ kind, approval, approver, approverIndex, now }) => {
   const { headline, tone, body } = message(kind, approval, approver);
+  const status = effectiveStatus(approval, now);
   return (
     <>
       <p class="eyebrow">Approval request</p>
       <h1>{headline}</h1>
-      <div class={`notice notice-${tone}`}>{body}</div>
+      <div class={`notice notice-${tone}`} data-tone={tone}>
+        {body}
+      </div>
 
       <section aria-labelledby="request-heading">
         <h2 id="request-heading">{approval.title}</h2>
@@ -70,18 +72,8 @@ export const SummaryView: FC<SummaryViewProps> = ({ kind, approval, approver, ap
             <strong>none recorded</strong>
           )}
         </p>
-        <p class="outcome">
-          {approval.status === "pending" ? "Status: " : "Outcome: "}
-          {statusWords(approval.status)}
-          {approval.status !== "pending" && approval.closedAt !== null && (
-            <>
-              {" ("}
-              <Time at={approval.closedAt} />
-              {")"}
-            </>
-          )}
-        </p>
-        {approval.status === "pending" && (
+        <Outcome approval={approval} status={status} />
+        {status === "pending" && (
           <p>
             <TimeLeft now={now} expiresAt={approval.expiresAt} />
           </p>
@@ -99,9 +91,47 @@ export const SummaryView: FC<SummaryViewProps> = ({ kind, approval, approver, ap
 
       <section aria-labelledby="decisions-heading">
         <h2 id="decisions-heading">Decisions</h2>
-        <Decisions approval={approval} approverIndex={approverIndex} />
+        <Decisions approval={approval} approverIndex={approverIndex} now={now} />
       </section>
     </>
+  );
+};
+
+/**
+ * "Outcome: Approved — CDF accepted the update at …", "… (time) — delivering to CDF…", "… (time),
+ * but CDF refused the update: …" (outcome-words.ts says the same in the API).
+ */
+const Outcome: FC<{ approval: ApprovalView; status: ApprovalStatus }> = ({ approval, status }) => {
+  const tail = deliveryTail(status, approval.delivery);
+  const closedAt = approval.closedAt ?? (status === "expired" ? approval.expiresAt : null);
+  const when =
+    status !== "pending" && closedAt !== null && tail?.kind !== "accepted" ? (
+      <>
+        {" ("}
+        <Time at={closedAt} />
+        {")"}
+      </>
+    ) : null;
+  return (
+    <p class={`outcome outcome-${tail?.kind ?? "none"}`}>
+      {status === "pending" ? "Status: " : "Outcome: "}
+      {statusWords(status)}
+      {when}
+      {status === "cancelled" && "; CDF was not told"}
+      {tail?.kind === "accepted" && (
+        <>
+          {" — CDF accepted the update"}
+          {tail.at !== null && (
+            <>
+              {" at "}
+              <Time at={tail.at} />
+            </>
+          )}
+        </>
+      )}
+      {tail?.kind === "delivering" && " — delivering to CDF…"}
+      {tail?.kind === "refused" && `, but CDF refused the update: ${tail.error}`}
+    </p>
   );
 };
 
@@ -119,6 +149,12 @@ function endedWords(approval: ApprovalView): string {
     case "pending":
       return "already decided";
   }
+}
+
+function decisionTone(approver: ApproverView | null): Tone {
+  if (approver?.decision === "approve") return "approved";
+  if (approver?.decision === "reject") return "rejected";
+  return "closed";
 }
 
 function yourDecision(approver: ApproverView | null): string {
@@ -139,7 +175,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
     case "recorded":
       return {
         headline: "Your decision is recorded",
-        tone: "ok",
+        tone: decisionTone(approver),
         body: (
           <p>
             Thank you, {you}. You {yourDecision(approver)} this request{when}.{" "}
@@ -152,7 +188,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
     case "already_decided":
       return {
         headline: "You have already answered",
-        tone: "info",
+        tone: decisionTone(approver),
         body: (
           <p>
             You {yourDecision(approver)} this request{when}. Nothing more is needed from you and nothing was
@@ -163,7 +199,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
     case "decision_conflict":
       return {
         headline: "Your earlier decision stands",
-        tone: "error",
+        tone: "warning",
         body: (
           <>
             <p>
@@ -178,7 +214,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
       return {
         headline:
           approval.status === "cancelled" ? "This request was cancelled" : "This request is already decided",
-        tone: "info",
+        tone: "closed",
         body: (
           <p>
             The request was {endedWords(approval)} before you answered, so no decision is needed from you.
@@ -188,7 +224,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
     case "too_late":
       return {
         headline: "Your decision was not recorded",
-        tone: "error",
+        tone: "warning",
         body: (
           <p>
             The request was {endedWords(approval)} by the time your answer arrived, so nothing was changed.
@@ -198,7 +234,7 @@ function message(kind: SummaryKind, approval: ApprovalView, approver: ApproverVi
     case "expired":
       return {
         headline: "This request has expired",
-        tone: "info",
+        tone: "expired",
         body: (
           <p>
             It expired (<Time at={approval.expiresAt} />) before reaching an outcome. No more decisions can be

@@ -8,7 +8,7 @@ import { approvalPageView } from "../approval-views.js";
 import { userAgent } from "../client-meta.js";
 import type { AppEnv } from "../env.js";
 import { PAGE_CSS_HEADERS, PAGE_HEADERS } from "../pages/headers.js";
-import { MAX_COMMENT_LENGTH, type PageState } from "../pages/model.js";
+import { type ApprovalView, MAX_COMMENT_LENGTH, type PageState } from "../pages/model.js";
 import { renderPage } from "../pages/render.js";
 import { PAGE_CSS, PAGE_CSS_PATH } from "../pages/styles.js";
 
@@ -31,14 +31,23 @@ async function link(c: Context<AppEnv>): Promise<OpenedLink | PageState> {
   }
 }
 
-/** What a link shows now, for an approver who is not submitting anything. */
+/** The approval as a page shows it, with what became of its outcome in CDF. */
+async function pageView(c: Context<AppEnv>, approval: ApprovalRecord): Promise<ApprovalView> {
+  const delivery = approval.deliveryId ? await c.var.deps.store.getDelivery(approval.deliveryId) : undefined;
+  return approvalPageView(approval, delivery);
+}
+
+/**
+ * What a link shows now, for an approver who is not submitting anything. Expiry is read from the
+ * clock, not only from the stored status: the sweep closes expired approvals some seconds later.
+ */
 function viewState(
+  view: ApprovalView,
   approval: ApprovalRecord,
   approverIndex: number,
   now: number,
   formAction: string,
 ): PageState {
-  const view = approvalPageView(approval);
   const base = { approval: view, approverIndex, now };
   if (approval.decisions.some((d) => d.approverIndex === approverIndex))
     return { kind: "already_decided", ...base };
@@ -88,7 +97,9 @@ export const approvalPageRoutes = new Hono<AppEnv>()
   .get("/:token", async (c) => {
     const opened = await link(c);
     if ("kind" in opened) return page(c, opened);
-    return page(c, viewState(opened.approval, opened.approverIndex, c.var.deps.clock.now(), c.req.path));
+    const { approval, approverIndex } = opened;
+    const view = await pageView(c, approval);
+    return page(c, viewState(view, approval, approverIndex, c.var.deps.clock.now(), c.req.path));
   })
   .post(
     "/:token",
@@ -104,7 +115,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
       const form = await readForm(c);
       const now = c.var.deps.clock.now();
       if ("problem" in form) {
-        const state = viewState(approval, approverIndex, now, c.req.path);
+        const state = viewState(await pageView(c, approval), approval, approverIndex, now, c.req.path);
         if (state.kind !== "open") return page(c, state);
         return page(c, { ...state, kind: "bad_form", message: form.problem, comment: form.comment });
       }
@@ -115,7 +126,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
       });
       return page(c, {
         kind: result.kind,
-        approval: approvalPageView(result.approval),
+        approval: await pageView(c, result.approval),
         approverIndex,
         now: c.var.deps.clock.now(),
       });

@@ -50,6 +50,21 @@ describe("/v1/approvals", () => {
     expect(read.links).toBeUndefined();
   });
 
+  it("keeps who asked (requestedBy), and answers null when the request did not say", async () => {
+    const { created } = await h.approvalFor({
+      requestedBy: { name: "Grace Hopper", email: "grace@example.com" },
+    });
+    expect(created.requestedBy).toEqual({ name: "Grace Hopper", email: "grace@example.com" });
+    expect((await h.read(created.id)).requestedBy).toEqual({
+      name: "Grace Hopper",
+      email: "grace@example.com",
+    });
+    const { created: bare } = await h.approvalFor({ requestedBy: { name: "Release bot" } });
+    expect((await h.read(bare.id)).requestedBy).toEqual({ name: "Release bot", email: null });
+    const { created: none } = await h.approvalFor();
+    expect((await h.read(none.id)).requestedBy).toBeNull();
+  });
+
   it("resolves executionId + taskExternalId through CDF", async () => {
     const exec = h.emulator.createExecution({ tasks: [{ externalId: "sign-off" }] });
     const { res, body } = await h.create({
@@ -131,6 +146,13 @@ describe("/v1/approvals", () => {
     ["both ttl and expiresAt", { ttl: "1h", expiresAt: 9_999_999_999_999 }, "invalid_request", "ttl"],
     ["an unknown field", { colour: "red" }, "invalid_request", "(body)"],
     ["an unknown onReject", { onReject: "ignore" }, "invalid_request", "onReject"],
+    ["an empty requestedBy", { requestedBy: {} }, "invalid_request", "requestedBy"],
+    [
+      "a requester name with a line break",
+      { requestedBy: { name: "A\nBcc: x@y.z" } },
+      "invalid_request",
+      "requestedBy.name",
+    ],
   ])("refuses %s (400, nothing stored)", async (_, over, code, path) => {
     const taskId = h.emulator.createExecution().executedTasks[0]!.id;
     const { res, body } = await h.create({ taskId, ...taskless, ...over });

@@ -19,7 +19,9 @@ export const approvalRoutes = new Hono<AppEnv>()
   })
   .get("/:id", async (c) => {
     const approval = await getApproval(c.var.deps, c.req.param("id"));
-    const mails = await c.var.deps.store.approvals.listMails(approval.id);
-    return c.json(approvalApiView(approval, mails));
+    const { store, clock } = c.var.deps;
+    const mails = await store.approvals.listMails(approval.id);
+    const delivery = approval.deliveryId ? await store.getDelivery(approval.deliveryId) : undefined;
+    return c.json(approvalApiView(approval, { mails, delivery, now: clock.now() }));
   })
   .delete("/:id", async (c) => c.json(approvalApiView(await cancelApproval(c.var.deps, c.req.param("id")))));

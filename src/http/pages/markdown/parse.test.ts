@@ -6,7 +6,7 @@ import {
   MAX_MARKDOWN_LENGTH,
   parseMarkdownLite,
   safeHref,
-} from "./markdown-lite.js";
+} from "./parse.js";
 
 const text = (t: string): Inline => ({ type: "text", text: t });
 
