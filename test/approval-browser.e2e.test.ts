@@ -6,13 +6,13 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, ConsoleMessage, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_CSP } from "../src/http/pages/headers.js";
-import { type ReceivedMail, type SmtpSink, startSmtpSink } from "../src/testing/smtp-sink.js";
 import { type CdfEmulator, type RequestLogEntry, updatesOf } from "./support/cdf.js";
 import { chromiumSkipReason, launchChromium } from "./support/chromium.js";
 import { eventually } from "./support/eventually.js";
 import type { GatewayConfigFile } from "./support/gateway-config.js";
 import type { InProcessGateway } from "./support/gateways.js";
 import { Resources } from "./support/resources.js";
+import { type ReceivedMail, type SmtpSink, startSmtpSink } from "./support/smtp-sink.js";
 import type { TaskgateApi } from "./support/taskgate-api.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../test-results/artifacts/", import.meta.url));

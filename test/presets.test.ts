@@ -12,10 +12,10 @@ import type { Emulator } from "../src/emulator/emulator.js";
 import type { CdfClient } from "../src/ports/cdf-client.js";
 import { Forwarder } from "../src/services/forwarder.js";
 import { compileSources } from "../src/services/sources.js";
-import { emulatedCdf } from "../src/testing/emulated-cdf.js";
-import { json } from "../src/testing/json.js";
-import { TestClock } from "../src/testing/test-clock.js";
-import { TEST_API_KEY, testApp } from "../src/testing/test-deps.js";
+import { emulatedCdf } from "./support/emulated-cdf.js";
+import { json } from "./support/json.js";
+import { TestClock } from "./support/test-clock.js";
+import { TEST_API_KEY, testApp } from "./support/test-deps.js";
 import { ROOT } from "./support/tsx.js";
 
 /** The presets in docs/presets.json, as a user copies them: each one verified, mapped and forwarded. */

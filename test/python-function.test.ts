@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_API_KEY, localConfig } from "../src/cli/local-mode.js";
 import { createEmulator, type Emulator } from "../src/emulator/emulator.js";
 import { type RunningGateway, startGateway } from "../src/node.js";
-import { captureLogger } from "../src/testing/capture-logger.js";
+import { captureLogger } from "./support/capture-logger.js";
 
 const run = promisify(execFile);
 

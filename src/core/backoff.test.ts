@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sequenceRandom } from "../testing/test-clock.js";
+import { sequenceRandom } from "../../test/support/test-clock.js";
 import { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, retryDelay } from "./backoff.js";
 
 const policy = DEFAULT_BACKOFF;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import { describe, expect, it, vi } from "vitest";
-import { TestClock } from "../testing/test-clock.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { createEmulator } from "./emulator.js";
 import type { RequestLogEntry } from "./request-log.js";
 import type { WorkflowExecutionDetail } from "./workflow-types.js";

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { TestClock } from "../testing/test-clock.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import type { TaskExecution, WorkflowExecution, WorkflowExecutionDetail } from "./workflow-types.js";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { beforeEach, describe, expect, it } from "vitest";
-import { TestClock } from "../testing/test-clock.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { CDF_MESSAGES, EmulatorConnectionDropped } from "./cdf-errors.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
-import { TestClock } from "../testing/test-clock.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 
 const BASE = "http://localhost";

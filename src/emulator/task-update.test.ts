@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { TestClock } from "../testing/test-clock.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { CDF_MESSAGES, CdfHttpError } from "./cdf-errors.js";
 import { createEmulator, type Emulator } from "./emulator.js";
 import { MAX_OUTPUT_BYTES } from "./task-update.js";

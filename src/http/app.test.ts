@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emulatedCdf } from "../../test/support/emulated-cdf.js";
+import { json } from "../../test/support/json.js";
+import { TestClock } from "../../test/support/test-clock.js";
+import { testApp } from "../../test/support/test-deps.js";
 import type { KyselyStore } from "../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
-import { emulatedCdf } from "../testing/emulated-cdf.js";
-import { json } from "../testing/json.js";
-import { TestClock } from "../testing/test-clock.js";
-import { testApp } from "../testing/test-deps.js";
 import { onError } from "./on-error.js";
 
 describe("the app's edges", () => {

@@ -3,8 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono/validator";
 import { describe, expect, it } from "vitest";
+import { captureLogger } from "../../test/support/capture-logger.js";
 import { TaskgateError } from "../core/errors.js";
-import { captureLogger } from "../testing/capture-logger.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { loggablePath, onError, redactMessage } from "./on-error.js";
 

@@ -1,11 +1,11 @@
 import { hc } from "hono/client";
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
+import { emulatedCdf } from "../../test/support/emulated-cdf.js";
+import { TestClock } from "../../test/support/test-clock.js";
+import { TEST_API_KEY, testApp } from "../../test/support/test-deps.js";
 import type { KyselyStore } from "../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import type { Emulator } from "../emulator/emulator.js";
-import { emulatedCdf } from "../testing/emulated-cdf.js";
-import { TestClock } from "../testing/test-clock.js";
-import { TEST_API_KEY, testApp } from "../testing/test-deps.js";
 import type { AppType } from "./app.js";
 
 /**

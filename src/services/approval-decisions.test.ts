@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { emulatedCdf } from "../../test/support/emulated-cdf.js";
+import { TestClock } from "../../test/support/test-clock.js";
+import { testApp } from "../../test/support/test-deps.js";
 import { MemoryStore } from "../adapters/memory/memory-store.js";
 import { type ApprovalPolicy, type Decision, outcomeOf } from "../core/approval-policy.js";
 import type { ApprovalStore } from "../ports/approval-store.js";
-import { emulatedCdf } from "../testing/emulated-cdf.js";
-import { TestClock } from "../testing/test-clock.js";
-import { testApp } from "../testing/test-deps.js";
 import { decide, openLink } from "./approval-decisions.js";
 import { createApproval } from "./approvals.js";
 

@@ -1,4 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { aDelivery, aWait } from "../../test/contract/store-contract.js";
+import { captureLogger } from "../../test/support/capture-logger.js";
+import { TestClock } from "../../test/support/test-clock.js";
+import { testIds } from "../../test/support/test-deps.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
 import { uuid7Ids } from "../adapters/runtime/uuid7-ids.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
@@ -6,10 +10,6 @@ import { CdfError, type CdfFailure } from "../core/cdf-error.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { CdfClient, WorkflowExecutionDetail } from "../ports/cdf-client.js";
 import type { DeliveryRecord, Store } from "../ports/store.js";
-import { captureLogger } from "../testing/capture-logger.js";
-import { aDelivery, aWait } from "../testing/store-contract.js";
-import { TestClock } from "../testing/test-clock.js";
-import { testIds } from "../testing/test-deps.js";
 import { Forwarder } from "./forwarder.js";
 
 type Script = (taskId: string, update: TaskUpdate) => Promise<void> | void;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approvalHarness } from "../../test/support/approval-harness.js";
+import { startSmtpSink } from "../../test/support/smtp-sink.js";
 import { createSmtpMailer } from "../adapters/mail/smtp-mailer.js";
 import { TaskgateError } from "../core/errors.js";
 import type { RenderApprovalMail } from "../ports/approval-mail-view.js";
 import type { Mailer, MailMessage } from "../ports/mailer.js";
-import { approvalHarness } from "../testing/approval-harness.js";
-import { startSmtpSink } from "../testing/smtp-sink.js";
 import { MailOutbox } from "./mail-outbox.js";
 
 /** A Mailer that answers from a script: each call takes the next outcome (default: accepted). */

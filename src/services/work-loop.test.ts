@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { captureLogger } from "../../test/support/capture-logger.js";
+import { TestClock } from "../../test/support/test-clock.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
-import { captureLogger } from "../testing/capture-logger.js";
-import { TestClock } from "../testing/test-clock.js";
 import { WorkLoop, type WorkLoopOptions } from "./work-loop.js";
 
 /** A loop over a list of due numbers: claims take from the front, handling records the order. */

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { loadConfigFile } from "../../src/config/load-file.js";
 import { formatProblems } from "../../src/config/parse.js";
 import { type RunningGateway, startGateway } from "../../src/node.js";
-import { captureLogger, type LogEntry } from "../../src/testing/capture-logger.js";
+import { captureLogger, type LogEntry } from "./capture-logger.js";
 import type { GatewayConfigFile } from "./gateway-config.js";
 import { TaskgateApi } from "./taskgate-api.js";
 import { tsxArgs } from "./tsx.js";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { openD1Store } from "../../src/adapters/sql/d1.js";
-import { describeStoreContract } from "../../src/testing/store-contract.js";
+import { describeStoreContract } from "../contract/store-contract.js";
 
 describeStoreContract("D1 (workerd)", async () => {
   await env.CONTRACT_DB.batch([

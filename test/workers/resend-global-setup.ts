@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { type ResendApiFake, startResendApiFake } from "../../src/testing/resend-api-fake.js";
+import { type ResendApiFake, startResendApiFake } from "../support/resend-api-fake.js";
 
 /**
  * The Resend API key the worker under test sends with (vitest.workers.config.ts passes it as the

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClock } from "../../../test/support/test-clock.js";
 import { TaskgateError } from "../../core/errors.js";
 import { type EmulatorServer, startEmulatorServer } from "../../emulator/serve-node.js";
 import type { Authenticate } from "../../ports/authenticate.js";
-import { TestClock } from "../../testing/test-clock.js";
 import { createApiAuthenticator } from "./api-auth.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");

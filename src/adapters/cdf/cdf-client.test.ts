@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { captureLogger } from "../../../test/support/capture-logger.js";
+import { sequenceRandom, TestClock } from "../../../test/support/test-clock.js";
 import { CdfError } from "../../core/cdf-error.js";
 import { findTaskExecution } from "../../core/find-task-execution.js";
 import type { CdfClient } from "../../ports/cdf-client.js";
-import { captureLogger } from "../../testing/capture-logger.js";
-import { sequenceRandom, TestClock } from "../../testing/test-clock.js";
 import { type CdfClientOptions, createCdfClient } from "./cdf-client.js";
 
 const SECRET = "very-secret-client-value";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { captureLogger } from "../../../test/support/capture-logger.js";
+import { TestClock } from "../../../test/support/test-clock.js";
 import { CdfError } from "../../core/cdf-error.js";
-import { captureLogger } from "../../testing/capture-logger.js";
-import { TestClock } from "../../testing/test-clock.js";
 import {
   type ClientCredentials,
   clientCredentialsTokenProvider,

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ResendApiFake, startResendApiFake } from "../../../test/support/resend-api-fake.js";
 import { TaskgateError } from "../../core/errors.js";
 import type { MailMessage } from "../../ports/mailer.js";
-import { type ResendApiFake, startResendApiFake } from "../../testing/resend-api-fake.js";
 import { createResendMailer, formatRecipient, type ResendMailConfig } from "./resend-mailer.js";
 
 const API_KEY = "re_TEST_0123456789_secret";

@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "../../../test/support/smtp-sink.js";
 import { TaskgateError } from "../../core/errors.js";
 import type { Mailer, MailMessage } from "../../ports/mailer.js";
-import { type SmtpSink, type SmtpSinkOptions, startSmtpSink } from "../../testing/smtp-sink.js";
 import { createSmtpMailer, type SmtpMailConfig } from "./smtp-mailer.js";
 
 const SECRET_LINK = "https://taskgate.test/a/tok_SECRET-BEARER-LINK";

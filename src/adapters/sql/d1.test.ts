@@ -1,6 +1,6 @@
 import { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { aDelivery, aWait } from "../../testing/store-fixtures.js";
+import { aDelivery, aWait } from "../../../test/contract/store-fixtures.js";
 import {
   D1Dialect,
   type D1Like,

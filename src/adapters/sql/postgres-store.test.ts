@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, it } from "vitest";
-import { describeStoreContract } from "../../testing/store-contract.js";
+import { describeStoreContract } from "../../../test/contract/store-contract.js";
 import { openPostgresStore } from "./postgres.js";
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aDelivery, aWait, describeStoreContract } from "../../testing/store-contract.js";
+import { aDelivery, aWait, describeStoreContract } from "../../../test/contract/store-contract.js";
 import { openSqliteStore } from "./sqlite.js";
 
 describeStoreContract("SQLite file (better-sqlite3, WAL)", async () => {

@@ -2,8 +2,8 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approvalHarness } from "../../../test/support/approval-harness.js";
 import { expireApprovals } from "../../services/approval-decisions.js";
-import { approvalHarness } from "../../testing/approval-harness.js";
 import { PAGE_HEADERS } from "../pages/headers.js";
 
 const HOUR = 3_600_000;

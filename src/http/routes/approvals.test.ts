@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { apiHeaders, approvalHarness } from "../../testing/approval-harness.js";
-import { json } from "../../testing/json.js";
+import { apiHeaders, approvalHarness } from "../../../test/support/approval-harness.js";
+import { json } from "../../../test/support/json.js";
 
 describe("/v1/approvals", () => {
   let h: Awaited<ReturnType<typeof approvalHarness>>;

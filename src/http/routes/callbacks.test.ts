@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emulatedCdf } from "../../../test/support/emulated-cdf.js";
+import { json } from "../../../test/support/json.js";
+import { TestClock } from "../../../test/support/test-clock.js";
+import { forwardOnce, TEST_API_KEY, testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
 import { TokenSigner } from "../../core/signed-token.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { CdfClient } from "../../ports/cdf-client.js";
-import { emulatedCdf } from "../../testing/emulated-cdf.js";
-import { json } from "../../testing/json.js";
-import { TestClock } from "../../testing/test-clock.js";
-import { forwardOnce, TEST_API_KEY, testApp } from "../../testing/test-deps.js";
 
 const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 

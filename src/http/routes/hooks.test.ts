@@ -1,5 +1,9 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emulatedCdf } from "../../../test/support/emulated-cdf.js";
+import { json } from "../../../test/support/json.js";
+import { TestClock } from "../../../test/support/test-clock.js";
+import { forwardOnce, TEST_API_KEY, testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
 import { sha256Hex } from "../../core/canonical-json.js";
@@ -7,10 +11,6 @@ import { signStandardWebhooks } from "../../core/signatures/schemes/standard-web
 import type { Emulator } from "../../emulator/emulator.js";
 import type { CdfClient } from "../../ports/cdf-client.js";
 import { compileSources } from "../../services/sources.js";
-import { emulatedCdf } from "../../testing/emulated-cdf.js";
-import { json } from "../../testing/json.js";
-import { TestClock } from "../../testing/test-clock.js";
-import { forwardOnce, TEST_API_KEY, testApp } from "../../testing/test-deps.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const auth = { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json" };

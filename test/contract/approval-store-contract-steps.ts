@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { aDecision, anApproval, newId, outcomeDelivery, T0 } from "./approval-store-fixtures.js";
 
 /** Approval contract cases: decisions, closing, expiry and cancel, each one atomic step. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
-import type { DeliveryRecord } from "../ports/store-records.js";
+import type { Store } from "../../src/ports/store.js";
+import type { DeliveryRecord } from "../../src/ports/store-records.js";
 import { aDelivery, aWait, T0 } from "./store-fixtures.js";
 
 /** The store contract for webhooks: matched, parked, ignored, deduplicated, released. */

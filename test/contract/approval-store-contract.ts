@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { approvalMailCases } from "./approval-store-contract-mails.js";
 import { approvalRecordCases } from "./approval-store-contract-records.js";
 import { approvalStepCases } from "./approval-store-contract-steps.js";

@@ -1,6 +1,6 @@
-import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
-import type { ApprovalRecord, DecisionRecord, MailRecord } from "../ports/approval-store.js";
-import type { DeliveryRecord } from "../ports/store-records.js";
+import { uuid7 } from "../../src/adapters/runtime/uuid7-ids.js";
+import type { ApprovalRecord, DecisionRecord, MailRecord } from "../../src/ports/approval-store.js";
+import type { DeliveryRecord } from "../../src/ports/store-records.js";
 
 /** Records for the approval store contract: an approval, its mails, decisions and outcome. */
 export const T0 = 1_760_000_000_000;

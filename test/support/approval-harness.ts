@@ -1,7 +1,7 @@
-import type { KyselyStore } from "../adapters/sql/kysely-store.js";
-import { openSqliteStore } from "../adapters/sql/sqlite.js";
-import type { Emulator } from "../emulator/emulator.js";
-import type { AppDeps } from "../http/env.js";
+import type { KyselyStore } from "../../src/adapters/sql/kysely-store.js";
+import { openSqliteStore } from "../../src/adapters/sql/sqlite.js";
+import type { Emulator } from "../../src/emulator/emulator.js";
+import type { AppDeps } from "../../src/http/env.js";
 import { emulatedCdf } from "./emulated-cdf.js";
 import { json, type LooseJson } from "./json.js";
 import { TestClock } from "./test-clock.js";

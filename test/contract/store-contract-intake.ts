@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { accepted, aDelivery, aWait, T0 } from "./store-fixtures.js";
 
 /** The store contract for accepting a callback: one atomic close-and-insert. */

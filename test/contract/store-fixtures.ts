@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { uuid7 } from "../adapters/runtime/uuid7-ids.js";
-import type { Store } from "../ports/store.js";
-import type { AttemptRecord, DeliveryRecord, WaitRecord } from "../ports/store-records.js";
+import { uuid7 } from "../../src/adapters/runtime/uuid7-ids.js";
+import type { Store } from "../../src/ports/store.js";
+import type { AttemptRecord, DeliveryRecord, WaitRecord } from "../../src/ports/store-records.js";
 
 /** What each dialect's runner hands the store contract: a fresh store, and how to drop it. */
 export interface StoreHarness {

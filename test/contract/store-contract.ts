@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
 import { describeIntakeContract } from "./store-contract-intake.js";

@@ -1,7 +1,7 @@
-import { createCdfClient } from "../adapters/cdf/cdf-client.js";
-import { createEmulator, DEFAULT_CLIENT, type Emulator } from "../emulator/emulator.js";
-import type { CdfClient } from "../ports/cdf-client.js";
-import type { Clock } from "../ports/clock.js";
+import { createCdfClient } from "../../src/adapters/cdf/cdf-client.js";
+import { createEmulator, DEFAULT_CLIENT, type Emulator } from "../../src/emulator/emulator.js";
+import type { CdfClient } from "../../src/ports/cdf-client.js";
+import type { Clock } from "../../src/ports/clock.js";
 
 const BASE = "http://cdf.emulator.test";
 

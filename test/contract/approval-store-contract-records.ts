@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { aDecision, aMail, anApproval, newId, T0 } from "./approval-store-fixtures.js";
 
 /** Approval contract cases: storing and listing approvals. */

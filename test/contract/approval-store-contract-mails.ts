@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../../src/ports/store.js";
 import { aMail, anApproval, T0 } from "./approval-store-fixtures.js";
 
 /** Approval contract cases: the mail outbox and its lease. */

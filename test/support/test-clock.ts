@@ -1,4 +1,4 @@
-import type { Clock } from "../ports/clock.js";
+import type { Clock } from "../../src/ports/clock.js";
 
 /**
  * A clock for tests: time moves only when told, and `sleep` advances it at once and records the

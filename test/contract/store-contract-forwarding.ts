@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
-import type { DeliveryRecord } from "../ports/store-records.js";
+import type { Store } from "../../src/ports/store.js";
+import type { DeliveryRecord } from "../../src/ports/store-records.js";
 import { accepted, anAttempt, aWait, T0 } from "./store-fixtures.js";
 
 /** The store contract for forwarding: claims under a lease, attempts, replays. */

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "../ports/logger.js";
+import type { LogFields, Logger } from "../../src/ports/logger.js";
 
 export interface LogEntry {
   level: "debug" | "info" | "warn" | "error";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../ports/store.js";
-import type { WaitRecord } from "../ports/store-records.js";
+import type { Store } from "../../src/ports/store.js";
+import type { WaitRecord } from "../../src/ports/store-records.js";
 import { accepted, aWait, T0 } from "./store-fixtures.js";
 
 /** The store contract for waits: registration, conflicts, listing, cancel and sweep. */
