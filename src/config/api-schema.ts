@@ -8,7 +8,7 @@ const API_KEY_FIX =
   '"openssl rand -base64 32" and hash it with: printf %s "$KEY" | sha256sum (or configure "oidc")';
 
 /** An API caller's key, stored as its SHA-256 so the config never holds the key itself. */
-export const ApiKeySchema = z.strictObject({
+const ApiKeySchema = z.strictObject({
   name: nonEmpty('"cdf-functions"'),
   sha256: hint(
     z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex characters (a SHA-256 digest)"),
@@ -20,7 +20,7 @@ export const ApiKeySchema = z.strictObject({
 });
 
 /** Asymmetric algorithms only: a shared-secret or "none" algorithm is never accepted from an IdP. */
-export const OIDC_ALGORITHMS = [
+const OIDC_ALGORITHMS = [
   "RS256",
   "RS384",
   "RS512",
@@ -37,7 +37,7 @@ export type OidcAlgorithm = (typeof OIDC_ALGORITHMS)[number];
 const CLAIM_FIX =
   'map claim names to a string, number, boolean or list of strings, e.g. {"roles": ["taskgate"]}';
 
-export const OidcSchema = z.strictObject({
+const OidcSchema = z.strictObject({
   issuer: nonEmpty('"https://login.microsoftonline.com/<tenant>/v2.0"'),
   audience: hint(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]), {
     example: '"api://taskgate"',

@@ -4,7 +4,7 @@ import { hint } from "./hints.js";
 import { envRef } from "./interpolate.js";
 
 /** How taskgate authenticates to CDF: OAuth client credentials or a fixed token. */
-export const CdfAuthSchema = hint(
+const CdfAuthSchema = hint(
   z.discriminatedUnion("type", [
     z.strictObject({
       type: z.literal("client_credentials"),

@@ -6,7 +6,7 @@ import { envRef } from "./interpolate.js";
 const SECRET_FIX = 'use a random secret of at least 32 characters, e.g. from "openssl rand -base64 48"';
 
 /** One key that signs callback and approval links; `kid` names it in the token. */
-export const SigningKeySchema = z.strictObject({
+const SigningKeySchema = z.strictObject({
   kid: nonEmpty('"2026-01"', 'name the key, e.g. "2026-01"'),
   secret: hint(z.string().min(32), { example: `"${envRef("TASKGATE_SIGNING_SECRET")}"`, fix: SECRET_FIX }),
 });

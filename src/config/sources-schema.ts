@@ -11,7 +11,7 @@ const expression = (example: string) =>
  * One webhook source (DESIGN §2): how to verify it, and JSONata expressions, compiled here once
  * so that `taskgate check` names a broken expression by its source and field.
  */
-export const SourceSchema = z
+const SourceSchema = z
   .strictObject({
     verify: VerifySchema,
     correlationKey: expression('"data.envelopeId"'),

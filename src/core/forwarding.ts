@@ -5,7 +5,7 @@ import type { UpdateStatus } from "./task-status.js";
 /** How the forwarder spaces its attempts at one delivery (longer than one call's own retries). */
 export type RetrySchedule = BackoffPolicy;
 
-export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
+const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   baseDelayMs: 1_000,
   maxDelayMs: 5 * 60_000,
   maxRetryAfterMs: 10 * 60_000,

@@ -2,7 +2,7 @@ import { jsonByteLength } from "./canonical-json.js";
 import { TaskgateError } from "./errors.js";
 
 /** CDF refuses task outputs above 100 KB; taskgate refuses them at the door instead of truncating. */
-export const MAX_OUTPUT_BYTES = 100 * 1024;
+const MAX_OUTPUT_BYTES = 100 * 1024;
 
 export type JsonObject = Record<string, unknown>;
 

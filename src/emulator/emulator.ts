@@ -61,7 +61,7 @@ export interface Emulator {
 
 export const DEFAULT_PROJECT = "emulator";
 export const DEFAULT_CLIENT: ClientCredentials = { clientId: "taskgate-local", clientSecret: "local-secret" };
-export const DEFAULT_WORKFLOW = "emulator-workflow";
+const DEFAULT_WORKFLOW = "emulator-workflow";
 
 /**
  * A local CDF (the Data Workflows slice taskgate uses) plus an OAuth identity provider, faithful

@@ -165,7 +165,7 @@ export function parseJsonBody(
 }
 
 /** True when `null` appears anywhere in a parsed JSON value. */
-export function containsNull(value: unknown): boolean {
+function containsNull(value: unknown): boolean {
   if (value === null) return true;
   if (Array.isArray(value)) return value.some(containsNull);
   if (typeof value === "object") return Object.values(value).some(containsNull);

@@ -6,7 +6,7 @@ import { notFoundExecution } from "./engine.js";
 import { FaultSpecSchema } from "./faults.js";
 import { ConfigSchema, parseJsonBody, parseWith, TokenMintSchema } from "./request-schemas.js";
 
-export const ADMIN = "/_emulator";
+const ADMIN = "/_emulator";
 
 /**
  * The test and walkthrough surface, without authentication: shortcuts that skip sessions,

@@ -1,7 +1,7 @@
 import { CdfHttpError } from "./cdf-errors.js";
 import { parseJsonBody } from "./request-schemas.js";
 
-export const TASK_UPDATE_STATUSES = ["COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR"] as const;
+const TASK_UPDATE_STATUSES = ["COMPLETED", "FAILED", "FAILED_WITH_TERMINAL_ERROR"] as const;
 export type TaskUpdateStatus = (typeof TASK_UPDATE_STATUSES)[number];
 
 export interface TaskUpdateBody {

@@ -3,10 +3,10 @@ import type { AdminTaskInput, TaskDefinitionInput } from "./request-schemas.js";
 import type { TaskDefinition, WorkflowDefinition } from "./workflow-types.js";
 
 /** CDF's documented defaults for a task definition. */
-export const TASK_DEFAULTS = { retries: 3, timeout: 3600, onFailure: "abortWorkflow" } as const;
+const TASK_DEFAULTS = { retries: 3, timeout: 3600, onFailure: "abortWorkflow" } as const;
 
 /** The function the admin shortcut's tasks call when none is named. */
-export const ADMIN_DEFAULT_FUNCTION = "emulator-function";
+const ADMIN_DEFAULT_FUNCTION = "emulator-function";
 
 /**
  * Checks a workflow definition the way CDF would refuse it (unsupported task type, duplicate

@@ -3,8 +3,8 @@ import { TaskIdSchema } from "../core/task-status.js";
 import { refineTaskAndLifetime, TtlSchema } from "./schemas.js";
 
 /** Most approvers on one approval: every decision travels in the task output (≤ 100 KB). */
-export const MAX_APPROVERS = 25;
-export const MAX_DESCRIPTION_LENGTH = 10_000;
+const MAX_APPROVERS = 25;
+const MAX_DESCRIPTION_LENGTH = 10_000;
 
 /** Names and titles end up in mail headers and pages: one line, no control characters. */
 const oneLine = (max: number) =>

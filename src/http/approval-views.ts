@@ -4,7 +4,7 @@ import type { ApprovalView, DeliveryView } from "./pages/model.js";
 import { effectiveStatus, outcomeSentence } from "./pages/outcome-words.js";
 
 /** The outcome's delivery as approvers and callers see it; parked/ignored never carry an approval. */
-export function deliveryView(d: DeliveryRecord | undefined): DeliveryView | null {
+function deliveryView(d: DeliveryRecord | undefined): DeliveryView | null {
   if (d === undefined) return null;
   const status = d.status === "delivered" || d.status === "dead" ? d.status : "pending";
   return { status, deliveredAt: d.deliveredAt, lastError: d.lastError };

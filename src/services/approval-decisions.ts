@@ -146,7 +146,7 @@ async function expireApproval(deps: ServiceDeps, approval: ApprovalRecord): Prom
 }
 
 /** What an outcome sends to CDF, following the approval's onReject / onExpire. */
-export function updateForOutcome(
+function updateForOutcome(
   approval: ApprovalRecord,
   outcome: ApprovalOutcome,
   meta: { deliveryId: string; receivedAt: number },

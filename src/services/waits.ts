@@ -60,7 +60,7 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
   return { wait: await releaseParkedFor(deps, wait), callbackUrl: url };
 }
 
-export async function callbackUrl(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<string> {
+async function callbackUrl(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<string> {
   const token = await deps.tokens.sign(
     { purpose: "callback", subject: wait.id, expiresAt: wait.expiresAt + CALLBACK_TOKEN_GRACE_MS },
     now,

@@ -45,7 +45,7 @@ export interface CdfClientOptions {
   timeoutMs?: number;
 }
 
-export const CDF_API_VERSION = "20230101";
+const CDF_API_VERSION = "20230101";
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_TIMEOUT_MS = 30_000;
 

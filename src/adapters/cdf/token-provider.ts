@@ -33,7 +33,7 @@ export interface TokenProviderDeps {
 }
 
 /** The SDKs refresh this long before expiry, so a token never expires in flight. */
-export const REFRESH_MARGIN_MS = 30_000;
+const REFRESH_MARGIN_MS = 30_000;
 /** Used when the identity provider omits `expires_in`; a wrong guess is cured by the 401 path. */
 const DEFAULT_LIFETIME_MS = 3_600_000;
 

@@ -110,7 +110,7 @@ export async function nextDueAt(db: Kysely<Database>, table: LeasedTable): Promi
 }
 
 /** Lists fetch one row past the page, to know whether there is a next one. */
-export const rowsForPage = (limit: number): number => limit + 1;
+const rowsForPage = (limit: number): number => limit + 1;
 
 /**
  * Cuts the `limit + 1` rows of a newest-first list into a page. The cursor is the last item's id

@@ -53,7 +53,7 @@ export function secretBytes(
   return encoding === "base64" ? fromBase64Lenient(secret) : fromHexAnyCase(secret);
 }
 
-export function importGenericKeys(config: HmacConfig): Promise<CryptoKey[]> {
+function importGenericKeys(config: HmacConfig): Promise<CryptoKey[]> {
   return Promise.all(
     config.secrets.map(async (secret) => {
       const bytes = secretBytes(secret, config.secretEncoding);

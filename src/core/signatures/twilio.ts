@@ -16,7 +16,7 @@ import type { Verifier } from "./types.js";
  * with the default port added and with the port removed. `req.url` must be the public URL.
  */
 export const TWILIO_SIGNATURE_HEADER = "x-twilio-signature";
-export const TWILIO_IDEMPOTENCY_HEADER = "i-twilio-idempotency-token";
+const TWILIO_IDEMPOTENCY_HEADER = "i-twilio-idempotency-token";
 
 export function createTwilioVerifier(config: TwilioConfig): Verifier {
   const keys = once(() => importTextKeys(config.secrets, "SHA-1"));

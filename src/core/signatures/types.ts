@@ -19,7 +19,7 @@ export interface WebhookRequest {
 export interface VerifyContext {
   /** Epoch milliseconds, from the Clock port: the schemes never read the time themselves. */
   readonly now: number;
-  /** Overrides the source's configured tolerance (which defaults to {@link DEFAULT_TOLERANCE_MS}). */
+  /** Overrides the source's configured tolerance (five minutes unless configured). */
   readonly toleranceMs?: number;
 }
 
@@ -51,6 +51,3 @@ export type Verifier = (req: WebhookRequest, ctx: VerifyContext) => Promise<Veri
 
 /** A header carrying more signatures than this is refused rather than checked at length. */
 export const MAX_SIGNATURES = 16;
-
-/** Five minutes, the window Standard Webhooks, Stripe and Slack all use. */
-export const DEFAULT_TOLERANCE_MS = 300_000;

@@ -28,10 +28,7 @@ export function requesterName(requester: RequesterView): string {
 }
 
 /** "Grace Hopper (grace@example.com)", with the address as a mail link; null when not given. */
-export const Requester: FC<{ requester: RequesterView | null; stacked?: boolean }> = ({
-  requester,
-  stacked,
-}) => {
+const Requester: FC<{ requester: RequesterView | null; stacked?: boolean }> = ({ requester, stacked }) => {
   if (requester === null) return null;
   const name = requester.name?.trim() || null;
   const mail = requester.email ? <a href={`mailto:${requester.email}`}>{requester.email}</a> : null;

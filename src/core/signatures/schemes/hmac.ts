@@ -5,7 +5,7 @@ import { fix, headerName, secretList, tolerance } from "../schema-parts.js";
 import { defineScheme } from "../scheme.js";
 import { cannotSign, firstSecret, hmacBytes } from "../sign-support.js";
 
-export const HMAC_PLACEHOLDERS = ["body", "timestamp", "id"] as const;
+const HMAC_PLACEHOLDERS = ["body", "timestamp", "id"] as const;
 
 export const HmacSchema = z
   .strictObject({
