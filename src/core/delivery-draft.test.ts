@@ -17,7 +17,7 @@ const wait: WaitRecord = {
   expiresAt: 10_000,
   closedAt: null,
   deliveryId: null,
-  resultHash: null,
+  closedWithHash: null,
 };
 
 describe("drafting a delivery", () => {
@@ -32,7 +32,7 @@ describe("drafting a delivery", () => {
     const d = draftDelivery(
       60_000,
       2_000,
-      { id: "d1", status: "pending", update, resultHash: "h", source: null },
+      { id: "d1", status: "pending", update, contentHash: "h", source: null },
       wait,
     );
     expect(d).toMatchObject({
@@ -49,7 +49,7 @@ describe("drafting a delivery", () => {
 });
 
 describe("a callback for a wait that takes none", () => {
-  const closed = { ...wait, status: "closed" as const, resultHash: "h1", deliveryId: "d1" };
+  const closed = { ...wait, status: "closed" as const, closedWithHash: "h1", deliveryId: "d1" };
 
   it("is a duplicate when it repeats the result that closed the wait", () => {
     expect(settledCallback(closed, "h1")).toEqual({ outcome: "duplicate", deliveryId: "d1", waitId: "w1" });

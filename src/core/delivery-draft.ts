@@ -28,7 +28,7 @@ export function deliverUntil(now: number, minRetryWindowMs: number, waitExpiresA
 export function draftDelivery(
   minRetryWindowMs: number,
   now: number,
-  d: Pick<DeliveryRecord, "id" | "status" | "update" | "resultHash" | "source"> &
+  d: Pick<DeliveryRecord, "id" | "status" | "update" | "contentHash" | "source"> &
     Partial<Pick<DeliveryRecord, "correlationKey" | "dedupeKey" | "parkUntil" | "reason">>,
   wait?: WaitRecord,
 ): DeliveryRecord {
@@ -68,10 +68,10 @@ export interface SettledCallback {
  * duplicate (the sender retried); anything else is refused with `wait_closed`, never forwarded.
  */
 export function settledCallback(
-  wait: Pick<WaitRecord, "id" | "status" | "resultHash" | "deliveryId">,
-  resultHash: string,
+  wait: Pick<WaitRecord, "id" | "status" | "closedWithHash" | "deliveryId">,
+  bodyHash: string,
 ): SettledCallback {
-  if (wait.status === "closed" && wait.resultHash === resultHash && wait.deliveryId) {
+  if (wait.status === "closed" && wait.closedWithHash === bodyHash && wait.deliveryId) {
     return { outcome: "duplicate", deliveryId: wait.deliveryId, waitId: wait.id };
   }
   const state = wait.status === "open" ? "expired" : wait.status;

@@ -20,8 +20,8 @@ export interface WaitRecord {
   closedAt: number | null;
   /** The delivery that closed the wait. */
   deliveryId: string | null;
-  /** Hash of the result that closed the wait, to tell a duplicate from a conflicting callback. */
-  resultHash: string | null;
+  /** Fingerprint of the content that closed the wait (its delivery's contentHash): a retried callback with the same one is a duplicate, another one a conflict. */
+  closedWithHash: string | null;
 }
 
 /**
@@ -49,7 +49,8 @@ export interface DeliveryRecord {
   reason: string | null;
   status: DeliveryStatus;
   update: TaskUpdate;
-  resultHash: string;
+  /** Fingerprint of what the sender sent (a callback's body, a webhook's mapped update), to tell a retry from a conflict. */
+  contentHash: string;
   attempts: number;
   /**
    * How many times a worker has leased it (accepting with a lease counts). More leases than

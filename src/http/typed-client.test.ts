@@ -39,7 +39,7 @@ describe("a typed client (hc<AppType>)", () => {
     expectTypeOf(wait.callbackUrl).toEqualTypeOf<string>();
     expectTypeOf(wait.expiresAt).toEqualTypeOf<number>();
     // @ts-expect-error the view keeps stored hashes inside; no such field reaches a client
-    expect(wait.resultHash).toBeUndefined();
+    expect(wait.closedWithHash).toBeUndefined();
     expect(wait).toMatchObject({ taskId, status: "open", metadata: { by: "fn" } });
 
     const read = await client.v1.waits[":id"].$get({ param: { id: wait.id } });

@@ -122,7 +122,7 @@ export interface Store {
     deliveryId: string;
     wait: WaitRecord;
     update: TaskUpdate;
-    resultHash: string;
+    contentHash: string;
     deliverUntil: number;
     now: number;
   }): Promise<boolean>;

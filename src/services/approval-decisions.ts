@@ -189,12 +189,12 @@ async function endingDelivery(
 ): Promise<{ delivery: DeliveryRecord }> {
   const id = deps.ids.newId();
   const update = updateForOutcome(approval, outcome, { deliveryId: id, receivedAt: now });
-  const resultHash = await deps.sha256(canonicalJson(update));
+  const contentHash = await deps.sha256(canonicalJson(update));
   const delivery = draftDelivery(deps.minRetryWindowMs, now, {
     id,
     status: "pending",
     update,
-    resultHash,
+    contentHash,
     source: null,
   });
   delivery.taskId = approval.taskId;

@@ -36,8 +36,8 @@ export async function acceptCallback(
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
 
   const status = body.status ?? "COMPLETED";
-  const resultHash = await deps.sha256(canonicalJson({ status, output: body.output ?? null }));
-  if (wait.status !== "open" || wait.expiresAt <= now) return settledCallback(wait, resultHash);
+  const bodyHash = await deps.sha256(canonicalJson({ status, output: body.output ?? null }));
+  if (wait.status !== "open" || wait.expiresAt <= now) return settledCallback(wait, bodyHash);
 
   const deliveryId = deps.ids.newId();
   const update = updateForWait({ status, output: body.output }, wait, {
@@ -48,7 +48,7 @@ export async function acceptCallback(
   const delivery = draftDelivery(
     deps.minRetryWindowMs,
     now,
-    { id: deliveryId, status: "pending", update, resultHash, source: wait.source },
+    { id: deliveryId, status: "pending", update, contentHash: bodyHash, source: wait.source },
     wait,
   );
   deps.dispatcher.prepare(delivery, now);
@@ -61,6 +61,6 @@ export async function acceptCallback(
     case "not_found":
       throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
     default:
-      return settledCallback(result.wait, resultHash);
+      return settledCallback(result.wait, bodyHash);
   }
 }

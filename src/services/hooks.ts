@@ -103,7 +103,7 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
     deliveryId: parked.id,
     wait,
     update,
-    resultHash: parked.resultHash,
+    contentHash: parked.contentHash,
     deliverUntil: deliverUntil(now, deps.minRetryWindowMs, wait.expiresAt),
     now,
   });
@@ -113,7 +113,7 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
   return (await deps.store.getWait(wait.id)) ?? wait;
 }
 
-/** A webhook's delivery record, its result hash taken over the update it will send. */
+/** A webhook's delivery record, its content hash taken over its mapped update. */
 async function draft(
   deps: ServiceDeps,
   base: { id: string; source: string; correlationKey: string | null; dedupeKey: string | null; now: number },
@@ -124,7 +124,7 @@ async function draft(
   return draftDelivery(
     deps.minRetryWindowMs,
     now,
-    { ...ids, ...what, resultHash: await deps.sha256(canonicalJson(what.update)) },
+    { ...ids, ...what, contentHash: await deps.sha256(canonicalJson(what.update)) },
     wait,
   );
 }

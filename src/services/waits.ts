@@ -46,7 +46,7 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
     expiresAt,
     closedAt: null,
     deliveryId: null,
-    resultHash: null,
+    closedWithHash: null,
   };
   if (!(await deps.store.createWait(wait))) {
     throw new TaskgateError(

@@ -81,7 +81,7 @@ export function outcomeDelivery(a: ApprovalRecord): DeliveryRecord {
     reason: null,
     status: "pending",
     update: { status: "COMPLETED", output: { approval: { id: a.id, outcome: "approved" } } },
-    resultHash: "h",
+    contentHash: "h",
     attempts: 0,
     claims: 0,
     nextAttemptAt: T0 + 100,

@@ -23,7 +23,7 @@ export function describeIntakeContract(current: () => Store): void {
         status: "closed",
         closedAt: T0 + 10,
         deliveryId: delivery.id,
-        resultHash: "hash-a",
+        closedWithHash: "hash-a",
       });
     });
 
@@ -34,7 +34,7 @@ export function describeIntakeContract(current: () => Store): void {
       expect((await store.acceptCallback({ waitId: wait.id, now: T0 + 20, delivery: dup })).kind).toBe(
         "duplicate",
       );
-      const other = aDelivery(wait, { resultHash: "hash-b" });
+      const other = aDelivery(wait, { contentHash: "hash-b" });
       expect((await store.acceptCallback({ waitId: wait.id, now: T0 + 20, delivery: other })).kind).toBe(
         "closed",
       );
@@ -74,7 +74,7 @@ export function describeIntakeContract(current: () => Store): void {
           store.acceptCallback({
             waitId: wait.id,
             now: T0 + 10,
-            delivery: aDelivery(wait, { resultHash: `h${i % 2}` }),
+            delivery: aDelivery(wait, { contentHash: `h${i % 2}` }),
           }),
         ),
       );

@@ -81,7 +81,7 @@ export function describeWebhooksContract(current: () => Store): void {
         deliveryId: p1.id,
         wait,
         update,
-        resultHash: "h",
+        contentHash: "h",
         deliverUntil: T0 + 9000,
         now: T0 + 20,
       };

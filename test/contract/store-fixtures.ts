@@ -28,7 +28,7 @@ export function aWait(over: Partial<WaitRecord> = {}): WaitRecord {
     expiresAt: T0 + 3_600_000,
     closedAt: null,
     deliveryId: null,
-    resultHash: null,
+    closedWithHash: null,
     ...over,
   };
 }
@@ -46,7 +46,7 @@ export function aDelivery(wait: WaitRecord, over: Partial<DeliveryRecord> = {}):
     reason: null,
     status: "pending",
     update: { status: "COMPLETED", output: { ok: true, nested: { n: 1 } } },
-    resultHash: "hash-a",
+    contentHash: "hash-a",
     attempts: 0,
     claims: 0,
     nextAttemptAt: T0,

@@ -92,12 +92,12 @@ export class MemoryStore implements Store {
         status: "closed",
         closedAt: now,
         deliveryId: delivery.id,
-        resultHash: delivery.resultHash,
+        closedWithHash: delivery.contentHash,
       });
       this.deliveries.set(delivery.id, clone(delivery));
       return { kind: "accepted", delivery };
     }
-    if (w.status === "closed" && w.resultHash === delivery.resultHash)
+    if (w.status === "closed" && w.closedWithHash === delivery.contentHash)
       return { kind: "duplicate", wait: clone(w) };
     return { kind: "closed", wait: clone(w.status === "open" ? { ...w, status: "expired" } : w) };
   }
@@ -125,7 +125,7 @@ export class MemoryStore implements Store {
         status: "closed",
         closedAt: now,
         deliveryId: delivery.id,
-        resultHash: delivery.resultHash,
+        closedWithHash: delivery.contentHash,
       });
     }
     this.deliveries.set(delivery.id, clone(delivery));
@@ -163,7 +163,7 @@ export class MemoryStore implements Store {
     deliveryId: string;
     wait: WaitRecord;
     update: TaskUpdate;
-    resultHash: string;
+    contentHash: string;
     deliverUntil: number;
     now: number;
   }): Promise<boolean> {
@@ -172,7 +172,13 @@ export class MemoryStore implements Store {
     const w = this.waits.get(wait.id);
     if (d?.status !== "parked" || (d.parkUntil ?? 0) <= now) return false;
     if (w?.status !== "open" || w.expiresAt <= now) return false;
-    this.waits.set(w.id, { ...w, status: "closed", closedAt: now, deliveryId, resultHash: input.resultHash });
+    this.waits.set(w.id, {
+      ...w,
+      status: "closed",
+      closedAt: now,
+      deliveryId,
+      closedWithHash: input.contentHash,
+    });
     this.deliveries.set(deliveryId, {
       ...d,
       status: "pending",
@@ -180,7 +186,7 @@ export class MemoryStore implements Store {
       taskId: w.taskId,
       executionId: w.executionId,
       update: clone(input.update),
-      resultHash: input.resultHash,
+      contentHash: input.contentHash,
       nextAttemptAt: now,
       deliverUntil: input.deliverUntil,
       updatedAt: now,

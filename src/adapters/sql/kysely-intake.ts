@@ -21,7 +21,8 @@ export async function acceptCallback(
 
   const wait = await getWait(ctx, waitId);
   if (!wait) return { kind: "not_found" };
-  if (wait.status === "closed" && wait.resultHash === delivery.resultHash) return { kind: "duplicate", wait };
+  if (wait.status === "closed" && wait.closedWithHash === delivery.contentHash)
+    return { kind: "duplicate", wait };
   if (wait.status === "open") return { kind: "closed", wait: { ...wait, status: "expired" } };
   return { kind: "closed", wait };
 }
@@ -64,7 +65,7 @@ function closeWaitFor(
 ): CompiledQuery {
   let q = db
     .updateTable("waits")
-    .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.resultHash })
+    .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.contentHash })
     .where("id", "=", waitId)
     .where("status", "=", "open")
     .where("expires_at", ">", now);

@@ -32,7 +32,7 @@ export async function releaseParked(
     deliveryId: string;
     wait: WaitRecord;
     update: TaskUpdate;
-    resultHash: string;
+    contentHash: string;
     deliverUntil: number;
     now: number;
   },
@@ -46,7 +46,7 @@ export async function releaseParked(
     .where("park_until", ">", now);
   const close = db
     .updateTable("waits")
-    .set({ status: "closed", closed_at: now, delivery_id: deliveryId, result_hash: input.resultHash })
+    .set({ status: "closed", closed_at: now, delivery_id: deliveryId, result_hash: input.contentHash })
     .where("id", "=", wait.id)
     .where("status", "=", "open")
     .where("expires_at", ">", now)
@@ -60,7 +60,7 @@ export async function releaseParked(
       task_id: wait.taskId,
       execution_id: wait.executionId,
       update_json: JSON.stringify(input.update),
-      result_hash: input.resultHash,
+      result_hash: input.contentHash,
       next_attempt_at: now,
       due_at: now,
       deliver_until: input.deliverUntil,

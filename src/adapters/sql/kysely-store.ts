@@ -83,7 +83,7 @@ export class KyselyStore implements Store {
     deliveryId: string;
     wait: WaitRecord;
     update: TaskUpdate;
-    resultHash: string;
+    contentHash: string;
     deliverUntil: number;
     now: number;
   }): Promise<boolean> {

@@ -29,7 +29,7 @@ export function waitFromRow(r: Selectable<WaitsTable>): WaitRecord {
     expiresAt: num(r.expires_at),
     closedAt: numOrNull(r.closed_at),
     deliveryId: r.delivery_id,
-    resultHash: r.result_hash,
+    closedWithHash: r.result_hash,
   };
 }
 
@@ -48,7 +48,7 @@ export function waitToRow(w: WaitRecord): Insertable<WaitsTable> {
     expires_at: w.expiresAt,
     closed_at: w.closedAt,
     delivery_id: w.deliveryId,
-    result_hash: w.resultHash,
+    result_hash: w.closedWithHash,
   };
 }
 
@@ -66,7 +66,7 @@ export function deliveryFromRow(r: Selectable<DeliveriesTable>): DeliveryRecord 
     reason: r.reason,
     status: r.status as DeliveryStatus,
     update,
-    resultHash: r.result_hash,
+    contentHash: r.result_hash,
     attempts: num(r.attempts),
     claims: num(r.claims),
     nextAttemptAt: num(r.next_attempt_at),
@@ -95,7 +95,7 @@ export function deliveryToRow(d: DeliveryRecord): Insertable<DeliveriesTable> {
     reason: d.reason,
     status: d.status,
     update_json: JSON.stringify(d.update),
-    result_hash: d.resultHash,
+    result_hash: d.contentHash,
     attempts: d.attempts,
     claims: d.claims,
     next_attempt_at: d.nextAttemptAt,
