@@ -1,7 +1,9 @@
 import { SecretMatcher } from "./constant-time.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { ApiKeyConfig } from "./schemes/api-key.js";
+import { defineScheme } from "./scheme.js";
+import { type ApiKeyConfig, ApiKeySchema } from "./schemes/api-key.js";
+import { firstSecret } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -27,3 +29,17 @@ export function createApiKeyVerifier(config: ApiKeyConfig): Verifier {
     return { ok: true };
   };
 }
+
+export const apiKeyScheme = defineScheme({
+  name: "api-key",
+  summary: "a static key in a header (nothing about the body is signed)",
+  schema: ApiKeySchema,
+  createVerifier: (config) => createApiKeyVerifier(config),
+  sign: async (config, { url, body }) => ({
+    url,
+    body,
+    headers: { [config.header]: config.prefix + firstSecret(config.keys) },
+  }),
+  // Nothing is signed: the key proves only who sent the request.
+  messageIdSigned: false,
+});

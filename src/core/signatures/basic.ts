@@ -1,8 +1,9 @@
 import { SecretMatcher } from "./constant-time.js";
-import { decodeUtf8, fromBase64Lenient } from "./encoding.js";
+import { decodeUtf8, fromBase64Lenient, toBase64, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { BasicConfig } from "./schemes/basic.js";
+import { defineScheme } from "./scheme.js";
+import { type BasicConfig, BasicSchema } from "./schemes/basic.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -31,3 +32,16 @@ export function createBasicVerifier(config: BasicConfig): Verifier {
     return { ok: true };
   };
 }
+
+export const basicScheme = defineScheme({
+  name: "basic",
+  summary: "HTTP Basic credentials (nothing about the body is signed)",
+  schema: BasicSchema,
+  createVerifier: (config) => createBasicVerifier(config),
+  sign: async (config, { url, body }) => {
+    const { username, password } = config.credentials[0]!;
+    return { url, body, headers: { authorization: `Basic ${toBase64(utf8(`${username}:${password}`))}` } };
+  },
+  // Nothing is signed: the credentials prove only who sent the request.
+  messageIdSigned: false,
+});

@@ -1,9 +1,11 @@
 import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
-import { fromBase64 } from "./encoding.js";
+import { fromBase64, toBase64, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { headerEntries } from "./headers.js";
 import { once } from "./lazy.js";
-import type { DocusignConfig } from "./schemes/docusign.js";
+import { defineScheme } from "./scheme.js";
+import { type DocusignConfig, DocusignSchema } from "./schemes/docusign.js";
+import { firstSecret, hmacBytes } from "./sign-support.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
 
 /**
@@ -50,3 +52,22 @@ export function createDocusignVerifier(config: DocusignConfig): Verifier {
     return { ok: true };
   };
 }
+
+/** Base64 for X-DocuSign-Signature-<n>. */
+export async function signDocusign(secret: string, body: Uint8Array): Promise<string> {
+  return toBase64(await hmacBytes(utf8(secret), "SHA-256", body));
+}
+
+export const docusignScheme = defineScheme({
+  name: "docusign",
+  summary: "`X-DocuSign-Signature-<n>` (base64 HMAC-SHA256 of the body, one per Connect key)",
+  schema: DocusignSchema,
+  createVerifier: (config) => createDocusignVerifier(config),
+  sign: async (config, { url, body }) => ({
+    url,
+    body,
+    headers: { "x-docusign-signature-1": await signDocusign(firstSecret(config.secrets), body) },
+  }),
+  // Connect sends no delivery id at all (dedupe needs the source's `dedupeKey`), so none is signed.
+  messageIdSigned: false,
+});

@@ -1,5 +1,4 @@
 import { TaskgateError } from "../errors.js";
-import type { SchemeName } from "./registry.js";
 
 /**
  * Why a request was refused, as a stable token in `details.reason` for logs, metrics and tests.
@@ -18,9 +17,9 @@ export type RejectReason =
 
 export type ToleranceReason = "stale" | "future";
 
-/** A 401 `signature_invalid`. */
+/** A 401 `signature_invalid`; `scheme` is the registry name of the scheme that refused. */
 export function reject(
-  scheme: SchemeName,
+  scheme: string,
   reason: RejectReason,
   message: string,
   cause?: unknown,
@@ -29,11 +28,11 @@ export function reject(
 }
 
 /** A 401 `timestamp_out_of_tolerance`: authentic perhaps, but too old (a replay?) or from the future. */
-export function outOfTolerance(scheme: SchemeName, reason: ToleranceReason, message: string): TaskgateError {
+export function outOfTolerance(scheme: string, reason: ToleranceReason, message: string): TaskgateError {
   return new TaskgateError("timestamp_out_of_tolerance", message, { details: { scheme, reason } });
 }
 
 /** A misconfigured source found at first use (the schema normally catches these at start-up). */
-export function misconfigured(scheme: SchemeName, message: string, cause?: unknown): TaskgateError {
+export function misconfigured(scheme: string, message: string, cause?: unknown): TaskgateError {
   return new TaskgateError("config_invalid", `${scheme}: ${message}`, { details: { scheme }, cause });
 }

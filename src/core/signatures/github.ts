@@ -1,9 +1,11 @@
 import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
-import { fromHex } from "./encoding.js";
+import { fromHex, toHex, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { GithubConfig } from "./schemes/github.js";
+import { defineScheme } from "./scheme.js";
+import { type GithubConfig, GithubSchema } from "./schemes/github.js";
+import { firstSecret, hmacBytes } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -46,3 +48,25 @@ export function createGithubVerifier(config: GithubConfig): Verifier {
     return delivery ? { ok: true, messageId: delivery } : { ok: true };
   };
 }
+
+/** `sha256=<hex>` for X-Hub-Signature-256. */
+export async function signGithub(secret: string, body: Uint8Array): Promise<string> {
+  return `sha256=${toHex(await hmacBytes(utf8(secret), "SHA-256", body))}`;
+}
+
+export const githubScheme = defineScheme({
+  name: "github",
+  summary: "`X-Hub-Signature-256` (HMAC-SHA256 of the body); id from `X-GitHub-Delivery`",
+  schema: GithubSchema,
+  createVerifier: (config) => createGithubVerifier(config),
+  sign: async (config, { url, body, messageId }) => ({
+    url,
+    body,
+    headers: {
+      [GITHUB_SIGNATURE_HEADER]: await signGithub(firstSecret(config.secrets), body),
+      ...(messageId ? { [GITHUB_DELIVERY_HEADER]: messageId } : {}),
+    },
+  }),
+  // GitHub signs the body only; X-GitHub-Delivery is a plain header anyone can change.
+  messageIdSigned: false,
+});

@@ -12,12 +12,16 @@ import {
   type JWSHeaderParameters,
   type JWTPayload,
   jwtVerify,
+  SignJWT,
 } from "jose";
 import { TaskgateError } from "../errors.js";
 import { decodeUtf8, fromBase64Url, utf8 } from "./encoding.js";
 import { outOfTolerance, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
-import type { JwsAlgorithm, JwtConfig, JwtKey } from "./schemes/jwt.js";
+import { parseJsonObject } from "./json-field.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
+import { type JwsAlgorithm, type JwtConfig, type JwtKey, JwtSchema } from "./schemes/jwt.js";
+import { cannotSign, type SignedRequest, type SignInput } from "./sign-support.js";
 import type { Verifier, VerifyResult } from "./types.js";
 
 /**
@@ -33,10 +37,8 @@ import type { Verifier, VerifyResult } from "./types.js";
  * scheme) when the content itself must be signed.
  */
 
-export interface JwtVerifierOptions {
-  /** The fetch used for the JWKS (tests, or a runtime's own); defaults to the global fetch. */
-  fetch?: FetchImplementation;
-}
+/** The fetch used for the JWKS (tests, or a runtime's own); defaults to the global fetch. */
+export type JwtVerifierOptions = VerifierOptions;
 
 type Key = CryptoKey | Uint8Array;
 type Candidates = (header: JWSHeaderParameters) => Promise<Key[]>;
@@ -213,3 +215,38 @@ async function importKey(key: JwtKey, alg: JwsAlgorithm): Promise<Key> {
   if ("jwk" in key) return importJWK(key.jwk as JWK, alg);
   return key.pem.includes("BEGIN CERTIFICATE") ? importX509(key.pem, alg) : importSPKI(key.pem, alg);
 }
+
+/** Only a source with a shared secret can be signed for; public keys cannot sign. */
+async function signJwtRequest(config: JwtConfig, input: SignInput): Promise<SignedRequest> {
+  const key = (config.keys ?? []).find((k) => "secret" in k);
+  const alg = config.algorithms.find((a) => a.startsWith("HS"));
+  if (!key || !("secret" in key) || !alg) {
+    throw cannotSign("jwt", "only a source with a shared secret (HS256/384/512) can be signed for");
+  }
+  const seconds = Math.floor(input.now / 1000);
+  const claims = config.token === "body" ? parseJsonObject(input.body) : {};
+  if (!claims) throw cannotSign("jwt", "a JWS body must be a JSON object (it becomes the claims)");
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg, typ: "JWT" })
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + 300);
+  const issuer = Array.isArray(config.issuer) ? config.issuer[0] : config.issuer;
+  const audience = Array.isArray(config.audience) ? config.audience[0] : config.audience;
+  if (issuer) jwt = jwt.setIssuer(issuer);
+  if (audience) jwt = jwt.setAudience(audience);
+  if (input.messageId) jwt = jwt.setJti(input.messageId);
+  const token = await jwt.sign(utf8(key.secret));
+  return config.token === "body"
+    ? { url: input.url, headers: { "content-type": "application/jwt" }, body: utf8(token) }
+    : { url: input.url, headers: { authorization: `Bearer ${token}` }, body: input.body };
+}
+
+export const jwtScheme = defineScheme({
+  name: "jwt",
+  summary: "a bearer or body JWS checked against a JWKS URL or fixed keys, with pinned algorithms",
+  schema: JwtSchema,
+  createVerifier: (config, options) => createJwtVerifier(config, options),
+  sign: (config, input) => signJwtRequest(config, input),
+  // The message id is the token's `jti` claim, which the signature covers.
+  messageIdSigned: true,
+});

@@ -1,5 +1,6 @@
 import { misconfigured } from "./failures.js";
-import type { NoneConfig } from "./schemes/none.js";
+import { defineScheme } from "./scheme.js";
+import { type NoneConfig, NoneSchema } from "./schemes/none.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -12,3 +13,13 @@ export function createNoneVerifier(config: NoneConfig): Verifier {
   }
   return async () => ({ ok: true });
 }
+
+export const noneScheme = defineScheme({
+  name: "none",
+  summary: 'no verification; refused unless `"allowUnsigned": true` is set beside it',
+  schema: NoneSchema,
+  createVerifier: (config) => createNoneVerifier(config),
+  sign: async (_config, { url, body }) => ({ url, body, headers: {} }),
+  // Nothing is signed.
+  messageIdSigned: false,
+});

@@ -1,18 +1,17 @@
 import type * as z from "zod";
+import { apiKeyScheme } from "./api-key.js";
+import { basicScheme } from "./basic.js";
+import { docusignScheme } from "./docusign.js";
+import { githubScheme } from "./github.js";
+import { hmacScheme } from "./hmac-generic.js";
+import { jwtScheme } from "./jwt.js";
+import { noneScheme } from "./none.js";
 import type { Scheme, SchemeSchema } from "./scheme.js";
-import { apiKeyScheme } from "./schemes/api-key.js";
-import { basicScheme } from "./schemes/basic.js";
-import { docusignScheme } from "./schemes/docusign.js";
-import { githubScheme } from "./schemes/github.js";
-import { hmacScheme } from "./schemes/hmac.js";
-import { jwtScheme } from "./schemes/jwt.js";
-import { noneScheme } from "./schemes/none.js";
-import { shopifyScheme } from "./schemes/shopify.js";
-import { slackScheme } from "./schemes/slack.js";
-import { standardWebhooksScheme } from "./schemes/standard-webhooks.js";
-import { stripeScheme } from "./schemes/stripe.js";
-import { svixScheme } from "./schemes/svix.js";
-import { twilioScheme } from "./schemes/twilio.js";
+import { shopifyScheme } from "./shopify.js";
+import { slackScheme } from "./slack.js";
+import { standardWebhooksScheme, svixScheme } from "./standard-webhooks.js";
+import { stripeScheme } from "./stripe.js";
+import { twilioScheme } from "./twilio.js";
 
 /**
  * Every webhook signature scheme, one line each (DESIGN.md §2). The config schema, the verifier,

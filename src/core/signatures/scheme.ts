@@ -1,9 +1,12 @@
+import type { FetchImplementation } from "jose";
 import type * as z from "zod";
-import type { JwtVerifierOptions } from "./jwt.js";
 import type { SignedRequest, SignInput } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
-export type VerifierOptions = JwtVerifierOptions;
+/** What a runtime lends the verifiers: the fetch a JWKS is read with (tests, or the runtime's own). */
+export interface VerifierOptions {
+  fetch?: FetchImplementation;
+}
 
 /** A scheme's `verify` schema: a strict object whose `scheme` literal is the discriminator. */
 export type SchemeSchema = z.ZodObject<{ scheme: z.ZodLiteral<string> } & z.core.$ZodShape, z.core.$strict>;

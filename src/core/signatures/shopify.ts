@@ -1,9 +1,11 @@
 import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
-import { fromBase64 } from "./encoding.js";
+import { fromBase64, toBase64, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { ShopifyConfig } from "./schemes/shopify.js";
+import { defineScheme } from "./scheme.js";
+import { type ShopifyConfig, ShopifySchema } from "./schemes/shopify.js";
+import { firstSecret, hmacBytes } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -33,3 +35,25 @@ export function createShopifyVerifier(config: ShopifyConfig): Verifier {
     return id ? { ok: true, messageId: id } : { ok: true };
   };
 }
+
+/** Base64 for X-Shopify-Hmac-Sha256. */
+export async function signShopify(secret: string, body: Uint8Array): Promise<string> {
+  return toBase64(await hmacBytes(utf8(secret), "SHA-256", body));
+}
+
+export const shopifyScheme = defineScheme({
+  name: "shopify",
+  summary: "`X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body); id from `X-Shopify-Webhook-Id`",
+  schema: ShopifySchema,
+  createVerifier: (config) => createShopifyVerifier(config),
+  sign: async (config, { url, body, messageId }) => ({
+    url,
+    body,
+    headers: {
+      [SHOPIFY_SIGNATURE_HEADER]: await signShopify(firstSecret(config.secrets), body),
+      ...(messageId ? { [SHOPIFY_WEBHOOK_ID_HEADER]: messageId } : {}),
+    },
+  }),
+  // Shopify signs the body only; X-Shopify-Webhook-Id is an unsigned header.
+  messageIdSigned: false,
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { utf8 } from "./encoding.js";
 import { VerifySchema } from "./schema.js";
-import { signSlack } from "./schemes/slack.js";
+import { signSlack } from "./slack.js";
 import { makeRequest, outcome } from "./test-support.js";
 import { createVerifier } from "./verifier.js";
 

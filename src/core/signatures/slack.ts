@@ -1,10 +1,12 @@
 import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
-import { concatBytes, fromHex, utf8 } from "./encoding.js";
+import { concatBytes, fromHex, toHex, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { parseJsonObject } from "./json-field.js";
 import { once } from "./lazy.js";
-import type { SlackConfig } from "./schemes/slack.js";
+import { defineScheme } from "./scheme.js";
+import { type SlackConfig, SlackSchema } from "./schemes/slack.js";
+import { firstSecret, hmacBytes } from "./sign-support.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
 import type { Handshake, Verifier, VerifyResult } from "./types.js";
 
@@ -65,3 +67,30 @@ function slackResult(body: Uint8Array, timestamp: number): VerifyResult {
     ? { ok: true, messageId: eventId, timestamp }
     : { ok: true, timestamp };
 }
+
+/** `v0=<hex>` for X-Slack-Signature; the timestamp exactly as X-Slack-Request-Timestamp carries it. */
+export async function signSlack(
+  secret: string,
+  timestamp: number | string,
+  body: Uint8Array,
+): Promise<string> {
+  return `v0=${toHex(await hmacBytes(utf8(secret), "SHA-256", concatBytes(utf8(`v0:${timestamp}:`), body)))}`;
+}
+
+export const slackScheme = defineScheme({
+  name: "slack",
+  summary: "`X-Slack-Signature` (`v0=…`) over the timestamp and body; id is the body's `event_id`",
+  schema: SlackSchema,
+  createVerifier: (config) => createSlackVerifier(config),
+  sign: async (config, { url, body, now }) => {
+    const seconds = Math.floor(now / 1000);
+    const headers = {
+      [SLACK_TIMESTAMP_HEADER]: String(seconds),
+      [SLACK_SIGNATURE_HEADER]: await signSlack(firstSecret(config.secrets), seconds, body),
+    };
+    return { url, body, headers };
+  },
+  // The message id is the Events API `event_id`, read from the signed body (interactive payloads
+  // carry none, and then there is no id to trust or forge).
+  messageIdSigned: true,
+});

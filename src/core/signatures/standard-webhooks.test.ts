@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toBase64, utf8 } from "./encoding.js";
 import { VerifySchema } from "./schema.js";
-import { signStandardWebhooks } from "./schemes/standard-webhooks.js";
+import { signStandardWebhooks } from "./standard-webhooks.js";
 import { makeRequest, outcome } from "./test-support.js";
 import { createVerifier } from "./verifier.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { utf8 } from "./encoding.js";
 import { VerifySchema } from "./schema.js";
-import { signStripe } from "./schemes/stripe.js";
+import { signStripe } from "./stripe.js";
 import { makeRequest, outcome } from "./test-support.js";
 import { createVerifier } from "./verifier.js";
 

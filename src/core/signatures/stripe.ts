@@ -1,10 +1,12 @@
 import { importTextKeys, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
-import { concatBytes, fromHex, utf8 } from "./encoding.js";
+import { concatBytes, fromHex, toHex, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { jsonStringField } from "./json-field.js";
 import { once } from "./lazy.js";
-import type { StripeConfig } from "./schemes/stripe.js";
+import { defineScheme } from "./scheme.js";
+import { type StripeConfig, StripeSchema } from "./schemes/stripe.js";
+import { firstSecret, hmacBytes } from "./sign-support.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
 
@@ -75,3 +77,29 @@ function parseStripeHeader(header: string): { seconds: number; signatures: Uint8
   }
   return { seconds, signatures };
 }
+
+/** `t=<ts>,v1=<hex>`: the whole `whsec_…` string is the key, as text. */
+export async function signStripe(
+  secret: string,
+  timestampSeconds: number,
+  body: Uint8Array,
+): Promise<string> {
+  const mac = await hmacBytes(utf8(secret), "SHA-256", concatBytes(utf8(`${timestampSeconds}.`), body));
+  return `t=${timestampSeconds},v1=${toHex(mac)}`;
+}
+
+export const stripeScheme = defineScheme({
+  name: "stripe",
+  summary: "`Stripe-Signature` (`t=…,v1=…`); id is the event's `id` in the body",
+  schema: StripeSchema,
+  createVerifier: (config) => createStripeVerifier(config),
+  sign: async (config, { url, body, now }) => ({
+    url,
+    body,
+    headers: {
+      [STRIPE_SIGNATURE_HEADER]: await signStripe(firstSecret(config.secrets), Math.floor(now / 1000), body),
+    },
+  }),
+  // The message id is the event's `id`, read from the signed body.
+  messageIdSigned: true,
+});

@@ -1,5 +1,4 @@
 import { outOfTolerance } from "./failures.js";
-import type { SchemeName } from "./registry.js";
 
 /**
  * Unix seconds as a provider writes them: ASCII digits only (no sign, no fraction, no spaces),
@@ -29,12 +28,7 @@ export function parseIsoTimestamp(raw: string): number | undefined {
  * ever said of an authentic request (a replay or a skewed clock), which helps operators and tells
  * a forger nothing.
  */
-export function checkTolerance(
-  scheme: SchemeName,
-  timestampMs: number,
-  now: number,
-  toleranceMs: number,
-): void {
+export function checkTolerance(scheme: string, timestampMs: number, now: number, toleranceMs: number): void {
   const age = now - timestampMs;
   if (age > toleranceMs) {
     throw outOfTolerance(

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { toHex, utf8 } from "./encoding.js";
 import { VerifySchema } from "./schema.js";
-import { signTwilio } from "./schemes/twilio.js";
 import { signRequest } from "./sign.js";
 import { makeRequest, outcome } from "./test-support.js";
-import { urlVariants } from "./twilio.js";
+import { signTwilio, urlVariants } from "./twilio.js";
 import { createVerifier } from "./verifier.js";
 
 const TOKEN = "12345";

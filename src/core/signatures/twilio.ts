@@ -1,9 +1,20 @@
 import { importTextKeys, MAC_LENGTH, SecretMatcher, verifyAnyHmac } from "./constant-time.js";
-import { decodeUtf8Lenient, fromBase64, owned, toHex, utf8 } from "./encoding.js";
+import {
+  concatBytes,
+  decodeUtf8,
+  decodeUtf8Lenient,
+  fromBase64,
+  owned,
+  toBase64,
+  toHex,
+  utf8,
+} from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import type { TwilioConfig } from "./schemes/twilio.js";
+import { defineScheme } from "./scheme.js";
+import { type TwilioConfig, TwilioSchema } from "./schemes/twilio.js";
+import { firstSecret, hmacBytes, type SignedRequest, type SignInput } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
 /**
@@ -113,3 +124,40 @@ export function urlVariants(url: string): string[] | undefined {
   const base = `${scheme}://${userinfo}`;
   return [...new Set([url, `${base}${host}:${port || defaultPort}${rest}`, `${base}${host}${rest}`])];
 }
+
+/** Base64 for X-Twilio-Signature, over the URL and the sorted form parameters. */
+export async function signTwilio(
+  authToken: string,
+  url: string,
+  params: Iterable<readonly [string, string]> = [],
+): Promise<string> {
+  return toBase64(await hmacBytes(utf8(authToken), "SHA-1", utf8(url + twilioParamSuffix(params))));
+}
+
+/** Form bodies are signed as parameters; anything else goes through `bodySHA256` like Twilio's JSON webhooks. */
+async function signTwilioRequest(authToken: string, input: SignInput): Promise<SignedRequest> {
+  const text = decodeUtf8(input.body) ?? "";
+  const trimmed = text.trimStart();
+  if (input.body.length > 0 && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
+    const hash = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", concatBytes(input.body))));
+    const url = `${input.url}${input.url.includes("?") ? "&" : "?"}bodySHA256=${hash}`;
+    return {
+      url,
+      body: input.body,
+      headers: { [TWILIO_SIGNATURE_HEADER]: await signTwilio(authToken, url) },
+    };
+  }
+  const signature = await signTwilio(authToken, input.url, text === "" ? [] : new URLSearchParams(text));
+  return { url: input.url, body: input.body, headers: { [TWILIO_SIGNATURE_HEADER]: signature } };
+}
+
+export const twilioScheme = defineScheme({
+  name: "twilio",
+  summary:
+    "`X-Twilio-Signature` (HMAC-SHA1 of the URL and form parameters); id from `I-Twilio-Idempotency-Token`",
+  schema: TwilioSchema,
+  createVerifier: (config) => createTwilioVerifier(config),
+  sign: (config, input) => signTwilioRequest(firstSecret(config.secrets), input),
+  // Twilio signs the URL and parameters; I-Twilio-Idempotency-Token is an unsigned header.
+  messageIdSigned: false,
+});

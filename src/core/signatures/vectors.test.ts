@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { signDocusign } from "./docusign.js";
 import { concatBytes, fromHex, toHex, utf8 } from "./encoding.js";
+import { signGithub } from "./github.js";
+import { signHmac } from "./hmac-generic.js";
 import { type SchemeConfigInput, VerifySchema } from "./schema.js";
-import { signDocusign } from "./schemes/docusign.js";
-import { signGithub } from "./schemes/github.js";
-import { signHmac } from "./schemes/hmac.js";
-import { signShopify } from "./schemes/shopify.js";
-import { signSlack } from "./schemes/slack.js";
-import { signStandardWebhooks } from "./schemes/standard-webhooks.js";
-import { signStripe } from "./schemes/stripe.js";
-import { signTwilio } from "./schemes/twilio.js";
+import { signShopify } from "./shopify.js";
+import { signSlack } from "./slack.js";
+import { signStandardWebhooks } from "./standard-webhooks.js";
 import { importEd25519Public } from "./standard-webhooks-secret.js";
+import { signStripe } from "./stripe.js";
 import { flipByte, makeRequest, outcome, replaceChar } from "./test-support.js";
+import { signTwilio } from "./twilio.js";
 import vectorFile from "./vectors.json" with { type: "json" };
 import { createVerifier } from "./verifier.js";
 

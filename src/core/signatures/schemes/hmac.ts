@@ -1,9 +1,6 @@
 import * as z from "zod";
-import { fromBase64Lenient, fromHexAnyCase, toBase64, toHex } from "../encoding.js";
-import { compileTemplate, createHmacVerifier, renderTemplate, secretBytes } from "../hmac-generic.js";
+import { fromBase64Lenient, fromHexAnyCase } from "../encoding.js";
 import { fix, headerName, secretList, tolerance } from "../schema-parts.js";
-import { defineScheme } from "../scheme.js";
-import { cannotSign, firstSecret, hmacBytes } from "../sign-support.js";
 
 const HMAC_PLACEHOLDERS = ["body", "timestamp", "id"] as const;
 
@@ -87,49 +84,3 @@ export const HmacSchema = z
   });
 
 export type HmacConfig = z.output<typeof HmacSchema>;
-
-/** The generic scheme's header value (prefix + MAC), from the same template the verifier uses. */
-export async function signHmac(
-  config: HmacConfig,
-  secret: string,
-  values: { body: Uint8Array; timestamp?: string; id?: string },
-): Promise<string> {
-  const key = secretBytes(secret, config.secretEncoding);
-  if (!key) throw cannotSign("hmac", `the secret is not ${config.secretEncoding}`);
-  const mac = await hmacBytes(
-    key,
-    config.algorithm,
-    renderTemplate(compileTemplate(config.template), values),
-  );
-  return config.prefix + (config.encoding === "hex" ? toHex(mac) : toBase64(mac));
-}
-
-function formatTimestamp(now: number, format: HmacConfig["timestampFormat"]): string {
-  if (format === "unix") return String(Math.floor(now / 1000));
-  if (format === "unix-ms") return String(now);
-  return new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-export const hmacScheme = defineScheme({
-  name: "hmac",
-  summary:
-    "generic: header, SHA-256/512, hex/base64, prefix, and a template of what is signed (`{timestamp}.{body}`)",
-  schema: HmacSchema,
-  createVerifier: (config) => createHmacVerifier(config),
-  sign: async (config, { url, body, now, messageId }) => {
-    const timestamp = config.timestampHeader ? formatTimestamp(now, config.timestampFormat) : undefined;
-    const headers: Record<string, string> = {
-      [config.header]: await signHmac(config, firstSecret(config.secrets), {
-        body,
-        ...(timestamp === undefined ? {} : { timestamp }),
-        ...(messageId ? { id: messageId } : {}),
-      }),
-    };
-    if (config.timestampHeader && timestamp !== undefined) headers[config.timestampHeader] = timestamp;
-    if (config.idHeader && messageId) headers[config.idHeader] = messageId;
-    return { url, body, headers };
-  },
-  // The id comes from `idHeader`, and is signed only when the template contains `{id}`.
-  messageIdSigned: (config) =>
-    compileTemplate(config.template).some((part) => "placeholder" in part && part.placeholder === "id"),
-});

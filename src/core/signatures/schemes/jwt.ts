@@ -1,12 +1,6 @@
-import { SignJWT } from "jose";
 import * as z from "zod";
 import { DurationSchema } from "../../duration.js";
-import { utf8 } from "../encoding.js";
-import { parseJsonObject } from "../json-field.js";
-import { createJwtVerifier } from "../jwt.js";
 import { fix, MAX_SECRETS, secretText, tolerance } from "../schema-parts.js";
-import { defineScheme } from "../scheme.js";
-import { cannotSign, type SignedRequest, type SignInput } from "../sign-support.js";
 
 export const JWS_ALGORITHMS = [
   "HS256",
@@ -146,38 +140,3 @@ export const JwtSchema = z
 
 export type JwtConfig = z.output<typeof JwtSchema>;
 export type JwtKey = z.output<typeof JwtKeySchema>;
-
-/** Only a source with a shared secret can be signed for; public keys cannot sign. */
-async function signJwtRequest(config: JwtConfig, input: SignInput): Promise<SignedRequest> {
-  const key = (config.keys ?? []).find((k) => "secret" in k);
-  const alg = config.algorithms.find((a) => a.startsWith("HS"));
-  if (!key || !("secret" in key) || !alg) {
-    throw cannotSign("jwt", "only a source with a shared secret (HS256/384/512) can be signed for");
-  }
-  const seconds = Math.floor(input.now / 1000);
-  const claims = config.token === "body" ? parseJsonObject(input.body) : {};
-  if (!claims) throw cannotSign("jwt", "a JWS body must be a JSON object (it becomes the claims)");
-  let jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg, typ: "JWT" })
-    .setIssuedAt(seconds)
-    .setExpirationTime(seconds + 300);
-  const issuer = Array.isArray(config.issuer) ? config.issuer[0] : config.issuer;
-  const audience = Array.isArray(config.audience) ? config.audience[0] : config.audience;
-  if (issuer) jwt = jwt.setIssuer(issuer);
-  if (audience) jwt = jwt.setAudience(audience);
-  if (input.messageId) jwt = jwt.setJti(input.messageId);
-  const token = await jwt.sign(utf8(key.secret));
-  return config.token === "body"
-    ? { url: input.url, headers: { "content-type": "application/jwt" }, body: utf8(token) }
-    : { url: input.url, headers: { authorization: `Bearer ${token}` }, body: input.body };
-}
-
-export const jwtScheme = defineScheme({
-  name: "jwt",
-  summary: "a bearer or body JWS checked against a JWKS URL or fixed keys, with pinned algorithms",
-  schema: JwtSchema,
-  createVerifier: (config, options) => createJwtVerifier(config, options),
-  sign: (config, input) => signJwtRequest(config, input),
-  // The message id is the token's `jti` claim, which the signature covers.
-  messageIdSigned: true,
-});

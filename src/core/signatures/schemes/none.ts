@@ -1,7 +1,5 @@
 import * as z from "zod";
-import { createNoneVerifier } from "../none.js";
 import { fix } from "../schema-parts.js";
-import { defineScheme } from "../scheme.js";
 
 export const NoneSchema = z
   .strictObject({
@@ -22,13 +20,3 @@ export const NoneSchema = z
   });
 
 export type NoneConfig = z.output<typeof NoneSchema>;
-
-export const noneScheme = defineScheme({
-  name: "none",
-  summary: 'no verification; refused unless `"allowUnsigned": true` is set beside it',
-  schema: NoneSchema,
-  createVerifier: (config) => createNoneVerifier(config),
-  sign: async (_config, { url, body }) => ({ url, body, headers: {} }),
-  // Nothing is signed.
-  messageIdSigned: false,
-});

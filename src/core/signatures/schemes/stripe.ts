@@ -1,9 +1,5 @@
 import * as z from "zod";
-import { concatBytes, toHex, utf8 } from "../encoding.js";
 import { fix, secretList, secretText, tolerance } from "../schema-parts.js";
-import { defineScheme } from "../scheme.js";
-import { firstSecret, hmacBytes } from "../sign-support.js";
-import { createStripeVerifier, STRIPE_SIGNATURE_HEADER } from "../stripe.js";
 
 const stripeSecret = secretText.superRefine((value, ctx) => {
   if (/^(sk|rk|pk)_/.test(value)) {
@@ -23,29 +19,3 @@ export const StripeSchema = z.strictObject({
 });
 
 export type StripeConfig = z.output<typeof StripeSchema>;
-
-/** `t=<ts>,v1=<hex>`: the whole `whsec_…` string is the key, as text. */
-export async function signStripe(
-  secret: string,
-  timestampSeconds: number,
-  body: Uint8Array,
-): Promise<string> {
-  const mac = await hmacBytes(utf8(secret), "SHA-256", concatBytes(utf8(`${timestampSeconds}.`), body));
-  return `t=${timestampSeconds},v1=${toHex(mac)}`;
-}
-
-export const stripeScheme = defineScheme({
-  name: "stripe",
-  summary: "`Stripe-Signature` (`t=…,v1=…`); id is the event's `id` in the body",
-  schema: StripeSchema,
-  createVerifier: (config) => createStripeVerifier(config),
-  sign: async (config, { url, body, now }) => ({
-    url,
-    body,
-    headers: {
-      [STRIPE_SIGNATURE_HEADER]: await signStripe(firstSecret(config.secrets), Math.floor(now / 1000), body),
-    },
-  }),
-  // The message id is the event's `id`, read from the signed body.
-  messageIdSigned: true,
-});

@@ -1,8 +1,6 @@
 import * as z from "zod";
 import { secretList, tolerance } from "../schema-parts.js";
-import { defineScheme } from "../scheme.js";
-import { createStandardWebhooksVerifier } from "../standard-webhooks.js";
-import { signStandardWebhooksRequest, standardWebhooksSecret } from "./standard-webhooks.js";
+import { standardWebhooksSecret } from "./standard-webhooks.js";
 
 /** Standard Webhooks under Svix's own header names (`svix-id`, …). */
 export const SvixSchema = z.strictObject({
@@ -12,13 +10,3 @@ export const SvixSchema = z.strictObject({
 });
 
 export type SvixConfig = z.output<typeof SvixSchema>;
-
-export const svixScheme = defineScheme({
-  name: "svix",
-  summary: "Standard Webhooks with `svix-` header names",
-  schema: SvixSchema,
-  createVerifier: (config) => createStandardWebhooksVerifier(config),
-  sign: (config, input) => signStandardWebhooksRequest("svix", config.secrets, input),
-  // As Standard Webhooks: `svix-id` is part of the signed content.
-  messageIdSigned: true,
-});
