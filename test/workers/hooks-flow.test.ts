@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { signStandardWebhooks } from "../../src/core/signatures/schemes/standard-webhooks.js";
+import { signStandardWebhooks } from "../../src/core/signatures/standard-webhooks.js";
 import worker from "../../src/worker.js";
 import { emulator, send, updatesOf } from "./support.js";
 

@@ -4,7 +4,6 @@ import {
   customFetch,
   decodeProtectedHeader,
   errors,
-  type FetchImplementation,
   importJWK,
   importSPKI,
   importX509,

@@ -15,8 +15,9 @@ import { twilioScheme } from "./twilio.js";
 
 /**
  * Every webhook signature scheme, one line each (DESIGN.md §2). The config schema, the verifier,
- * `taskgate send` and the README's table all read this list; adding a scheme is one file in
- * schemes/ and one line here. The order is the order config errors list the schemes in.
+ * `taskgate send` and the README's table all read this list. A scheme is its module (verifier,
+ * signer and entry, e.g. github.ts) with its config schema in schemes/ (which imports no verifier,
+ * so nothing imports in a circle), and one line here. The order is the order config errors list them in.
  */
 export const SCHEMES = [
   standardWebhooksScheme,
