@@ -1,5 +1,5 @@
 import pg from "pg";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeStoreContract } from "../../../test/contract/store-contract.js";
 import { openPostgresStore } from "./postgres.js";
 
@@ -40,6 +40,38 @@ if (available) {
         await admin.end();
       },
     };
+  });
+
+  describe("PostgreSQL schemas", () => {
+    it("opens two stores in two schemas of one database, each with its own migration tables", async () => {
+      const schemas = [0, 1].map(() => `tg_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`);
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        // The second store finds the first one's migration tables in another schema; it must
+        // still create (and lock) its own.
+        for (const schema of schemas) {
+          const store = await openPostgresStore({ url, schema, poolSize: 2 });
+          await store.ping();
+          await store.close();
+        }
+        const { rows } = await admin.query<{ table_schema: string; table_name: string }>(
+          `select table_schema, table_name from information_schema.tables
+            where table_schema = any($1) and table_name in ('taskgate_migrations', 'kysely_migration_lock')
+            order by 1, 2`,
+          [schemas],
+        );
+        expect(rows).toEqual(
+          [...schemas].sort().flatMap((s) => [
+            { table_schema: s, table_name: "kysely_migration_lock" },
+            { table_schema: s, table_name: "taskgate_migrations" },
+          ]),
+        );
+      } finally {
+        for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
+        await admin.end();
+      }
+    });
   });
 } else {
   describe("Store contract: PostgreSQL", () => {

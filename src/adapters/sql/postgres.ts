@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { atomicByTransaction } from "./dialect-ops.js";
 import { KyselyStore } from "./kysely-store.js";
@@ -35,6 +35,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db);
+  await migrateToLatest(db, options.schema ?? (await currentSchema(db)));
   return new KyselyStore(db, { atomic: atomicByTransaction, skipLocked: true });
+}
+
+/** The schema unqualified tables land in (the URL's search_path, else `public`). */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? "public";
 }
