@@ -4,17 +4,15 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
-import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
-import { openPostgresStore } from "./adapters/sql/postgres.js";
-import { openSqliteStore } from "./adapters/sql/sqlite.js";
 import { composeDeps } from "./compose-deps.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import type { EmulatorEnv } from "./emulator/context.js";
 import { createApp } from "./http/app.js";
 import type { AppDeps } from "./http/env.js";
+import { openStoreWhenReachable } from "./node-store.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
 import type { Forwarder } from "./services/forwarder.js";
@@ -57,7 +55,6 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       base: { service: "taskgate" },
     });
 
-  const store = await openStore(config);
   let app: Hono | undefined;
   // In local mode CDF is the emulator inside this very app: call it in-process.
   const cdfFetch: typeof fetch =
@@ -67,10 +64,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server = serve(
       {
-        fetch: (req, env) =>
-          app
-            ? app.fetch(req, env)
-            : new Response("starting", { status: 503, headers: { "retry-after": "1" } }),
+        fetch: (req, env) => (app ? app.fetch(req, env) : startingResponse(req)),
         port,
         hostname: config.server.host,
       },
@@ -80,6 +74,14 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   });
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
+  // Served (live, not ready) while the store is awaited.
+  let store: Store;
+  try {
+    store = await openStoreWhenReachable(config, logger);
+  } catch (err) {
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    throw err;
+  }
 
   const {
     deps: shared,
@@ -118,16 +120,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   return { url, publicUrl, app, store, forwarder, logger, close };
 }
 
-async function openStore(config: TaskgateConfig): Promise<Store> {
-  const s = config.storage;
-  if (s.kind === "postgres") return openPostgresStore({ url: s.url, poolSize: s.poolSize });
-  if (s.kind === "memory") return new MemoryStore();
-  if (s.kind === "d1") {
-    throw new Error(
-      'storage kind "d1" runs only on Cloudflare Workers (src/worker.ts); on Node use "sqlite" or "postgres"',
-    );
-  }
-  return openSqliteStore({ path: s.path, synchronous: s.synchronous });
+/** Before the store answers: live for /healthz, not ready for anything else. */
+function startingResponse(req: Request): Response {
+  if (new URL(req.url).pathname === "/healthz") return Response.json({ status: "ok", version: VERSION });
+  const error = { code: "store_unavailable", message: "starting: waiting for the store", requestId: "" };
+  return Response.json({ error }, { status: 503, headers: { "retry-after": "2" } });
 }
 
 /** SIGTERM and SIGINT stop the gateway gracefully; a second signal exits at once. */

@@ -29,6 +29,7 @@ describe("the app's edges", () => {
     await store.close();
     const res = await t.app.request("/readyz");
     expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("2");
     expect(await json(res)).toEqual({
       error: {
         code: "store_unavailable",

@@ -81,6 +81,9 @@ export function redactMessage(message: string): string {
     .slice(0, 500);
 }
 
+/** How long a client should wait before retrying a refusal that is about this side, not its request. */
+const RETRY_AFTER_SECONDS: Partial<Record<string, string>> = { store_unavailable: "2" };
+
 function envelope(
   c: Context<AppEnv>,
   status: number,
@@ -89,8 +92,10 @@ function envelope(
   requestId: string,
   details?: Record<string, unknown>,
 ): Response {
+  const retryAfter = RETRY_AFTER_SECONDS[code];
   return c.json(
     { error: { code, message, requestId, ...(details ? { details } : {}) } },
     status as ContentfulStatusCode,
+    retryAfter ? { "retry-after": retryAfter } : undefined,
   );
 }

@@ -1,32 +1,43 @@
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { type CompiledQuery, Kysely, PostgresDialect, type QueryResult, sql } from "kysely";
 import pg from "pg";
-import { atomicByTransaction } from "./dialect-ops.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
+import { faultTolerantPool, isPostgresFault } from "./postgres-faults.js";
 import type { Database } from "./schema.js";
+import { withStoreFaults } from "./store-faults.js";
 
 export interface PostgresStoreOptions {
   url: string;
   poolSize?: number;
   /** A schema to create and use (tests isolate themselves this way). */
   schema?: string;
+  /**
+   * Told about errors on idle connections (the server restarted, an operator terminated them).
+   * pg emits these on the pool; without a listener Node would crash the process.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 // BIGINT (int8) arrives as a string by default; epoch milliseconds fit a double exactly.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** PostgreSQL for several replicas: the shared Kysely store, claims with SKIP LOCKED. */
+/**
+ * PostgreSQL for several replicas: the shared Kysely store, claims with SKIP LOCKED. A lost
+ * connection never crashes the process: reads and uncommitted transactions are retried once on
+ * a fresh connection, anything else fails with `store_unavailable` (503, Retry-After).
+ */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<KyselyStore> {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
     throw new Error("schema must be a lower-case SQL identifier");
   }
   if (options.schema) {
     const admin = new pg.Client({ connectionString: options.url });
-    await admin.connect();
+    admin.on("error", () => {});
     try {
+      await admin.connect();
       await admin.query(`create schema if not exists ${options.schema}`);
     } finally {
-      await admin.end();
+      await admin.end().catch(() => {});
     }
   }
   const pool = new pg.Pool({
@@ -34,9 +45,40 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db, options.schema ?? (await currentSchema(db)));
-  return new KyselyStore(db, { atomic: atomicByTransaction, skipLocked: true });
+  pool.on("error", (err) => options.onConnectionError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });
+  try {
+    await migrateToLatest(db, options.schema ?? (await currentSchema(db)));
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw err;
+  }
+  const store = new KyselyStore(db, { atomic: atomicRetryingBeforeCommit, skipLocked: true });
+  return withStoreFaults(store, isPostgresFault);
+}
+
+/**
+ * One transaction; when the connection is lost before COMMIT was sent, nothing was committed
+ * (the server rolls an orphaned transaction back), so the same statements run once more on a
+ * fresh connection. A loss during COMMIT leaves the outcome unknown: that one is not repeated.
+ */
+async function atomicRetryingBeforeCommit(
+  db: Kysely<Database>,
+  queries: CompiledQuery[],
+): Promise<QueryResult<unknown>[]> {
+  for (let attempt = 0; ; attempt++) {
+    let commitSent = false;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const results: QueryResult<unknown>[] = [];
+        for (const q of queries) results.push(await trx.executeQuery(q));
+        commitSent = true;
+        return results;
+      });
+    } catch (err) {
+      if (attempt > 0 || commitSent || !isPostgresFault(err)) throw err;
+    }
+  }
 }
 
 /** The schema unqualified tables land in (the URL's search_path, else `public`). */

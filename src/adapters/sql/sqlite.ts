@@ -5,6 +5,7 @@ import { type CompiledQuery, Kysely, type QueryResult, SqliteDialect } from "kys
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
+import { withStoreFaults } from "./store-faults.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a throw-away store. */
@@ -14,6 +15,14 @@ export interface SqliteStoreOptions {
    * `full` also survives an OS crash or power loss, at one fsync per commit.
    */
   synchronous?: "normal" | "full";
+  /**
+   * The gateway opening its database: it is the only writer, so the leases still held were held
+   * by a process that is gone (killed, crashed). They are released at once, so its deliveries
+   * and mails resume now instead of after the lease. The next claims take new owner ids, and a
+   * release clears the old owner, so nothing of the old process could complete them (fencing).
+   * Tools that open the file beside a running gateway (the CLI) leave this off.
+   */
+  releaseLeasesAtStart?: boolean;
 }
 
 /** Prepared statements are reused: preparing is a large share of a small query's cost. */
@@ -90,5 +99,25 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
     dialect: new SqliteDialect({ database: { prepare, close: () => sqlite.close() } }),
   });
   await migrateToLatest(db);
-  return new KyselyStore(db, { atomic: (_db, queries) => atomic(queries), skipLocked: false });
+  if (options.releaseLeasesAtStart) releaseLeases(sqlite);
+  const store = new KyselyStore(db, { atomic: (_db, queries) => atomic(queries), skipLocked: false });
+  return withStoreFaults(store, isSqliteFault);
+}
+
+/** See `releaseLeasesAtStart`. */
+function releaseLeases(sqlite: SqliteDatabase.Database): void {
+  for (const table of ["deliveries", "mails"]) {
+    sqlite
+      .prepare(
+        `update ${table} set lease_owner = null, lease_until = null, due_at = next_attempt_at
+          where status = 'pending' and lease_owner is not null`,
+      )
+      .run();
+  }
+}
+
+/** Busy or locked past busy_timeout, or an I/O error (a full or failing disk): try again later. */
+export function isSqliteFault(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(code);
 }
