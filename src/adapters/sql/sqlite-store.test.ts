@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aDelivery, aWait, describeStoreContract } from "../../../test/contract/store-contract.js";
+import { anAttempt } from "../../../test/contract/store-fixtures.js";
 import { openSqliteStore } from "./sqlite.js";
 
 describeStoreContract("SQLite file (better-sqlite3, WAL)", async () => {
@@ -37,6 +38,40 @@ describe("SQLite store on disk", () => {
       expect(await second.getDelivery(delivery.id)).toEqual(delivery);
       expect((await second.getWait(wait.id))?.status).toBe("closed");
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("SQLite leases after a crash", () => {
+  it("releases the leases of an earlier process when the gateway opens the file, and only then", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskgate-store-"));
+    const path = join(dir, "t.db");
+    try {
+      const crashed = await openSqliteStore({ path });
+      const wait = aWait();
+      await crashed.createWait(wait);
+      const delivery = aDelivery(wait);
+      const now = wait.createdAt + 1;
+      await crashed.acceptCallback({ waitId: wait.id, now, delivery });
+      const [held] = await crashed.claimDue(now, "old-owner", 60_000, 10);
+      expect(held?.id).toBe(delivery.id);
+      await crashed.close();
+
+      // A tool opening the file beside a running gateway leaves the lease alone.
+      const tool = await openSqliteStore({ path });
+      expect(await tool.claimDue(now + 1, "tool", 60_000, 10)).toEqual([]);
+      await tool.close();
+
+      const restarted = await openSqliteStore({ path, releaseLeasesAtStart: true });
+      const [resumed] = await restarted.claimDue(now + 1, "new-owner", 60_000, 10);
+      expect(resumed?.id).toBe(delivery.id);
+      // Fencing: the old owner can no longer record an outcome for it.
+      const late = { kind: "delivered" as const, attempt: anAttempt(delivery) };
+      expect(await restarted.recordAttempt(delivery.id, "old-owner", now + 2, late)).toBe(false);
+      expect((await restarted.getDelivery(delivery.id))?.status).toBe("pending");
+      await restarted.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
