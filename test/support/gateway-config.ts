@@ -23,6 +23,8 @@ export interface GatewayConfigOptions {
   cdfTimeout?: string;
   /** File name of the database inside `dir`; default taskgate.db. */
   database?: string;
+  /** Replaces the SQLite storage section (e.g. `{ kind: "postgres", url }`). */
+  storage?: Record<string, unknown>;
 }
 
 /** A config file on disk plus what a test needs to use the gateway started from it. */
@@ -62,7 +64,7 @@ export function writeGatewayConfig(o: GatewayConfigOptions): GatewayConfigFile {
       },
       timeout: o.cdfTimeout ?? "5s",
     },
-    storage: { kind: "sqlite", path: databasePath },
+    storage: o.storage ?? { kind: "sqlite", path: databasePath },
     signingKeys: [{ kid: "test-1", secret: envRef("TG_TEST_SIGNING_SECRET") }],
     api: { keys: [{ name: "tests", sha256: createHash("sha256").update(apiKey).digest("hex") }] },
     forwarder: {
