@@ -101,6 +101,19 @@ describe("taskgate CLI", () => {
     const help = await taskgate(["--help"], dir);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/taskgate serve/);
+    for (const args of [
+      ["help", "send"],
+      ["send", "--help"],
+    ]) {
+      const one = await taskgate(args, dir);
+      expect(one.code, args.join(" ")).toBe(0);
+      expect(one.stdout).toMatch(/^Usage: taskgate send SOURCE --body FILE/);
+      expect(one.stdout).toMatch(/Options:\n {2}--body FILE/);
+      expect(one.stdout).toMatch(/Example:\n {2}taskgate send demo --body event\.json/);
+    }
+    const unknown = await taskgate(["help", "frobnicate"], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
   });
 
   it("send signs a body with the local demo source's secret; the gateway queues it to the waiting task", async () => {

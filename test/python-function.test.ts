@@ -60,9 +60,9 @@ describe("examples/cognite-function/handler.py", () => {
   it("creates an approval for its own task; two approvals in the pages complete the task", async () => {
     const exec = emulator.createExecution();
     const taskId = exec.executedTasks[0]!.id;
-    const { stdout } = await run("python3", ["examples/cognite-function/approval_handler.py", taskId], {
-      env: { ...process.env, TASKGATE_URL: gateway.url, TASKGATE_API_KEY: LOCAL_API_KEY },
-    });
+    const env = { ...process.env, TASKGATE_URL: gateway.url, TASKGATE_API_KEY: LOCAL_API_KEY };
+    const args = ["examples/cognite-function/approval_handler.py", taskId, exec.id];
+    const { stdout } = await run("python3", args, { env });
     const result = JSON.parse(stdout) as { approvalId: string; links: { email: string; url: string }[] };
     expect(result.links.map((l) => l.email)).toEqual(["ada@example.com", "bo@example.com"]);
     for (const { url } of result.links) {
@@ -82,5 +82,11 @@ describe("examples/cognite-function/handler.py", () => {
       status: "COMPLETED",
       output: { approval: { id: result.approvalId, outcome: "approved" } },
     });
+    // Run again on the finished task: refused with a reason, not accepted into a dead letter.
+    const again = await run("python3", args, { env }).catch((err: { code: number; stderr: string }) => err);
+    expect(again).toMatchObject({ code: 1 });
+    expect((again as { stderr: string }).stderr).toMatch(
+      /taskgate refused the approval \(409\).*task_not_in_progress/,
+    );
   });
 });

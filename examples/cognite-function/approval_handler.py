@@ -21,7 +21,7 @@ import urllib.request
 
 
 def create_approval(base_url, api_key, task_id, title, approvers, policy=None, description=None,
-                    ttl="24h", notify=None, on_reject=None):
+                    ttl="24h", notify=None, on_reject=None, execution_id=None):
     """POST /v1/approvals and return taskgate's answer (with one link per approver)."""
     body = {
         "taskId": task_id,
@@ -30,6 +30,10 @@ def create_approval(base_url, api_key, task_id, title, approvers, policy=None, d
         "policy": policy or {"kind": "any"},  # "any" | "all" | {"kind": "quorum", "count": n}
         "ttl": ttl,
     }
+    if execution_id:
+        # With the execution, taskgate first asks CDF whether the task can still take an update
+        # (409 task_not_in_progress otherwise); a bare task id is checked only against taskgate.
+        body["executionId"] = execution_id
     if description:
         body["description"] = description  # plain text or a small Markdown subset
     if notify is not None:
@@ -59,6 +63,7 @@ def handle(client, data, secrets=None):
         base_url,
         api_key,
         task_id=data["cogniteOrchestrationTaskId"],
+        execution_id=data.get("executionId"),  # pass it in the task's data when the workflow knows it
         title=data.get("title", "Approve the workflow step"),
         description=data.get("description"),
         approvers=data["approvers"],
@@ -72,7 +77,8 @@ def handle(client, data, secrets=None):
 
 if __name__ == "__main__":
     # Local try-out against `npm start` (local mode, which has no mail): create an execution in
-    # the emulator first and pass its task id:  python3 approval_handler.py <TASK_ID>
+    # the emulator first and pass its task id (and execution id):
+    #   python3 approval_handler.py <TASK_ID> [<EXEC_ID>]
     # It prints the links, since nobody mails them locally.
     import sys
 
@@ -80,6 +86,7 @@ if __name__ == "__main__":
         os.environ.get("TASKGATE_URL", "http://127.0.0.1:8080"),
         os.environ.get("TASKGATE_API_KEY", "local-dev-key"),
         task_id=sys.argv[1],
+        execution_id=(sys.argv[2:] or [None])[0],
         title="Publish the monthly production report",
         description="Check the **totals** against the plant log before approving.",
         approvers=[{"email": "ada@example.com", "name": "Ada"}, {"email": "bo@example.com"}],

@@ -17,9 +17,14 @@ import urllib.error
 import urllib.request
 
 
-def register_wait(base_url, api_key, task_id, ttl="24h", output=None, source=None, correlation_key=None):
+def register_wait(base_url, api_key, task_id, ttl="24h", output=None, source=None, correlation_key=None,
+                  execution_id=None):
     """POST /v1/waits and return taskgate's answer (with "callbackUrl")."""
     body = {"taskId": task_id, "ttl": ttl}
+    if execution_id:
+        # With the execution, taskgate first asks CDF whether the task can still take an update
+        # (409 task_not_in_progress otherwise); a bare task id is checked only against taskgate.
+        body["executionId"] = execution_id
     if output:
         body["output"] = output  # merged under whatever the callback sends
     if source and correlation_key:
@@ -49,6 +54,7 @@ def handle(client, data, secrets=None):
         base_url,
         api_key,
         task_id,
+        execution_id=data.get("executionId"),  # pass ${workflow.input.executionId} or similar, if known
         ttl=data.get("ttl", "24h"),
         output={"requestedBy": data.get("requestedBy", "workflow")},
     )
@@ -59,11 +65,11 @@ def handle(client, data, secrets=None):
 
 if __name__ == "__main__":
     # Local try-out against `npm start` (local mode): create an execution in the emulator first
-    # and pass its task id:  python3 handler.py <TASK_ID>
+    # and pass its task id (and execution id):  python3 handler.py <TASK_ID> [<EXEC_ID>]
     import sys
 
     local = {
         "taskgate-url": os.environ.get("TASKGATE_URL", "http://127.0.0.1:8080"),
         "taskgate-api-key": os.environ.get("TASKGATE_API_KEY", "local-dev-key"),
     }
-    print(json.dumps(handle(None, {"cogniteOrchestrationTaskId": sys.argv[1]}, local), indent=2))
+    print(json.dumps(handle(None, {"cogniteOrchestrationTaskId": sys.argv[1], "executionId": (sys.argv[2:] or [None])[0]}, local), indent=2))

@@ -57,6 +57,7 @@ Usage:
   taskgate send SOURCE --body FILE [--url URL]
                                               sign FILE with the source's secret, as the provider
                                               would, and send it to /hooks/SOURCE
+  taskgate help [COMMAND]                     usage, options and an example for a command
 
 The config is --config FILE, else $TASKGATE_CONFIG, else ./taskgate.config.json.
 PORT in the environment overrides the configured port; --port overrides both.`;

@@ -6,6 +6,7 @@ import { startGateway, stopOnSignals } from "../node.js";
 import { VERSION } from "../version.js";
 import { type CliArgs, parseCliArgs, USAGE } from "./args.js";
 import { runEmulatorCommand } from "./emulator-command.js";
+import { helpText } from "./help.js";
 import { localBanner, localConfig } from "./local-mode.js";
 import { runSendCommand } from "./send-command.js";
 
@@ -22,9 +23,20 @@ async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  if (args.help || args.command === undefined) {
-    console.log(USAGE);
-    return args.help ? 0 : 2;
+  if (args.command === "help" || args.help) {
+    // `help`, `help COMMAND`, `COMMAND --help`
+    const topic = args.command === "help" ? args.positionals[0] : args.command;
+    const text = helpText(topic);
+    if (text === undefined) {
+      console.error(`unknown command "${topic}"\n\n${helpText()}`);
+      return 2;
+    }
+    console.log(text);
+    return 0;
+  }
+  if (args.command === undefined) {
+    console.log(helpText());
+    return 2;
   }
   switch (args.command) {
     case "serve":

@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   delivery_not_replayable: 409,
   approval_closed: 409,
   already_decided: 409,
+  task_not_in_progress: 409,
+  task_already_waited: 409,
   // 410
   approval_expired: 410,
   // 413

@@ -20,3 +20,18 @@ export interface WorkflowExecutionDetail {
   executedTasks: TaskExecution[];
   [key: string]: unknown;
 }
+
+/**
+ * Whether a task completes asynchronously (waits for an update), reading either spelling at the
+ * top level or in `input`; undefined when CDF did not say.
+ */
+export function isAsyncComplete(task: TaskExecution): boolean | undefined {
+  const candidates = [
+    task.isAsyncComplete,
+    task.asyncComplete,
+    task.input?.isAsyncComplete,
+    task.input?.asyncComplete,
+  ];
+  for (const value of candidates) if (typeof value === "boolean") return value;
+  return undefined;
+}

@@ -54,6 +54,8 @@ export const CreateApprovalSchema = z
     onExpire: z.enum(["fail", "complete"]).optional(),
     notify: z.boolean().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /** A second open wait or approval on the same task is refused unless this says it is meant. */
+    allowMultiple: z.boolean().optional(),
   })
   .strict()
   .superRefine(refineTaskAndLifetime);

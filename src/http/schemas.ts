@@ -61,6 +61,8 @@ export const CreateWaitSchema = z
     ttl: TtlSchema.optional(),
     output: jsonObject.optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /** A second open wait or approval on the same task is refused unless this says it is meant. */
+    allowMultiple: z.boolean().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -8,6 +8,7 @@ import type {
   WaitRecord,
   WaitStatus,
 } from "./store-records.js";
+import type { TaskActivity } from "./task-activity.js";
 
 export type { Page } from "./page.js";
 export type {
@@ -128,6 +129,8 @@ export interface Store {
   }): Promise<boolean>;
   /** Marks parked deliveries past parkUntil as expired; returns how many. */
   expireParked(now: number): Promise<number>;
+  /** What taskgate knows of a task (delivered update, open waits, pending approvals) at `now`. */
+  taskActivity(taskId: string, now: number): Promise<TaskActivity>;
   /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */
   replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined>;
 }

@@ -3,7 +3,7 @@ import { TaskgateError } from "../core/errors.js";
 import type { ApprovalFilter, ApprovalRecord, EndingMode, MailRecord } from "../ports/approval-store.js";
 import type { Page } from "../ports/store.js";
 import type { ServiceDeps } from "./deps.js";
-import { taskOf } from "./waits.js";
+import { openTaskFor } from "./task-guard.js";
 
 export interface CreateApprovalInput {
   taskId?: string | undefined;
@@ -20,6 +20,7 @@ export interface CreateApprovalInput {
   onExpire?: EndingMode | undefined;
   notify?: boolean | undefined;
   metadata?: Record<string, unknown> | undefined;
+  allowMultiple?: boolean | undefined;
 }
 
 export interface ApprovalLink {
@@ -66,7 +67,7 @@ export async function createApproval(
     );
   }
 
-  const { taskId, taskExternalId } = await taskOf(deps, input);
+  const { taskId, taskExternalId } = await openTaskFor(deps, input);
 
   const approval: ApprovalRecord = {
     id: deps.ids.newId(),

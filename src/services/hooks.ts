@@ -1,6 +1,7 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
+import { duplicateDetail, parkedDetail } from "../core/hook-detail.js";
 import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
@@ -16,7 +17,7 @@ export interface InboundWebhook {
 }
 
 export type HookOutcome =
-  | { outcome: "queued" | "parked" | "ignored" | "duplicate"; deliveryId: string }
+  | { outcome: "queued" | "parked" | "ignored" | "duplicate"; deliveryId: string; detail?: string }
   | { outcome: "handshake"; handshake: Handshake };
 
 /**
@@ -78,7 +79,7 @@ export async function receiveHook(
       deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId: delivery.id };
     }
-    if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
+    if (r.kind === "duplicate") return duplicate(r.delivery);
     // The wait closed between the lookup and the write: keep the webhook for the next one.
   }
   const parked = await draft(deps, base, { status: "parked", update, parkUntil: now + source.parkForMs });
@@ -136,13 +137,25 @@ async function store(
   outcome: "parked" | "ignored",
 ): Promise<HookOutcome> {
   const r = await deps.store.receiveWebhook({ delivery, waitId, now: delivery.createdAt });
-  if (r.kind === "duplicate") return { outcome: "duplicate", deliveryId: r.delivery.id };
+  if (r.kind === "duplicate") return duplicate(r.delivery);
   deps.logger.info(`webhook ${outcome}`, {
     source: delivery.source,
     deliveryId: delivery.id,
     reason: delivery.reason,
   });
+  if (outcome === "parked" && delivery.source !== null && delivery.correlationKey !== null) {
+    const detail = parkedDetail(
+      delivery.source,
+      delivery.correlationKey,
+      delivery.parkUntil ?? delivery.createdAt,
+    );
+    return { outcome, deliveryId: delivery.id, detail };
+  }
   return { outcome, deliveryId: delivery.id };
+}
+
+function duplicate(earlier: DeliveryRecord): HookOutcome {
+  return { outcome: "duplicate", deliveryId: earlier.id, detail: duplicateDetail(earlier) };
 }
 
 /** JSON, or form-encoded (Slack, Twilio); anything else that is not JSON is a 400. */

@@ -1,11 +1,9 @@
-import { isCdfError } from "../core/cdf-error.js";
 import { TaskgateError } from "../core/errors.js";
-import { findTaskExecution } from "../core/find-task-execution.js";
 import { assertOutputSize } from "../core/output.js";
-import type { TaskExecution } from "../ports/cdf-client.js";
 import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
 import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
 import { releaseParkedFor } from "./hooks.js";
+import { openTaskFor } from "./task-guard.js";
 
 export interface CreateWaitInput {
   taskId?: string | undefined;
@@ -17,6 +15,7 @@ export interface CreateWaitInput {
   ttlMs?: number | undefined;
   output?: Record<string, unknown> | undefined;
   metadata?: Record<string, unknown> | undefined;
+  allowMultiple?: boolean | undefined;
 }
 
 export interface CreatedWait {
@@ -24,13 +23,16 @@ export interface CreatedWait {
   callbackUrl: string;
 }
 
-/** Registers a wait; resolves `executionId + taskExternalId` to a task id through CDF. */
+/**
+ * Registers a wait; resolves `executionId + taskExternalId` to a task id through CDF, and refuses
+ * a task that can no longer take an update (see openTaskFor).
+ */
 export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Promise<CreatedWait> {
   const now = deps.clock.now();
   const expiresAt = resolveExpiry(deps, input, now);
   if (input.output) assertOutputSize(input.output);
 
-  const { taskId, taskExternalId } = await taskOf(deps, input);
+  const { taskId, taskExternalId } = await openTaskFor(deps, input);
 
   const wait: WaitRecord = {
     id: deps.ids.newId(),
@@ -107,46 +109,4 @@ function resolveExpiry(deps: ServiceDeps, input: CreateWaitInput, now: number): 
     );
   }
   return expiresAt;
-}
-
-/** The task a wait or approval is for: given by id, or found in an execution through CDF. */
-export async function taskOf(
-  deps: ServiceDeps,
-  input: {
-    taskId?: string | undefined;
-    executionId?: string | undefined;
-    taskExternalId?: string | undefined;
-  },
-): Promise<{ taskId: string; taskExternalId: string | null }> {
-  if (input.taskId !== undefined)
-    return { taskId: input.taskId, taskExternalId: input.taskExternalId ?? null };
-  const task = await resolveTask(deps, input.executionId!, input.taskExternalId!);
-  return { taskId: task.id, taskExternalId: task.externalId };
-}
-
-async function resolveTask(
-  deps: ServiceDeps,
-  executionId: string,
-  externalId: string,
-): Promise<TaskExecution> {
-  try {
-    const { value } = await deps.cdf.retrieveExecution(executionId);
-    const task = findTaskExecution(value, externalId);
-    if (!task) {
-      throw new TaskgateError("task_not_found", `execution ${executionId} has no task "${externalId}"`);
-    }
-    return task;
-  } catch (err) {
-    if (!isCdfError(err)) throw err;
-    if (err.failure.status === 404 || err.failure.status === 400) {
-      throw new TaskgateError(
-        "task_not_found",
-        `CDF does not know execution ${executionId}: ${err.failure.message}`,
-      );
-    }
-    throw new TaskgateError("cdf_unavailable", "could not read the execution from CDF; try again", {
-      details: { cdfStatus: err.failure.status ?? null, cdfRequestId: err.failure.requestId ?? null },
-      cause: err,
-    });
-  }
 }

@@ -3,6 +3,7 @@ import type { Store } from "../../src/ports/store.js";
 import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
+import { describeTaskActivityContract } from "./store-contract-task-activity.js";
 import { describeWaitsContract } from "./store-contract-waits.js";
 import { describeWebhooksContract } from "./store-contract-webhooks.js";
 import type { StoreHarness } from "./store-fixtures.js";
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeIntakeContract(current);
     describeForwardingContract(current);
     describeWebhooksContract(current);
+    describeTaskActivityContract(current);
 
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();

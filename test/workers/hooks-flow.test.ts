@@ -73,7 +73,11 @@ describe("webhook sources inside workerd (D1, CDF emulator over HTTP)", () => {
     const first = await hook(sample, { id });
     const again = await hook(sample, { id });
     expect(again.status).toBe(200);
-    expect(again.json).toEqual({ outcome: "duplicate", deliveryId: first.json.deliveryId });
+    expect(again.json).toEqual({
+      outcome: "duplicate",
+      deliveryId: first.json.deliveryId,
+      detail: expect.stringContaining(`same message id as delivery ${first.json.deliveryId}`),
+    });
     expect(updatesOf(await emulator.requests(), taskId)).toHaveLength(1);
     const forged = await hook(`S-${crypto.randomUUID()}`, {
       secret: "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB",

@@ -27,6 +27,15 @@ export class MemoryApprovalStore implements ApprovalStore {
     return a && structuredClone(a);
   }
 
+  /** Pending, unexpired approvals on a task (for the store's taskActivity). */
+  pendingFor(taskId: string, now: number): number {
+    let n = 0;
+    for (const a of this.approvals.values()) {
+      if (a.taskId === taskId && a.status === "pending" && a.expiresAt > now) n++;
+    }
+    return n;
+  }
+
   async listApprovals(f: ApprovalFilter): Promise<Page<ApprovalRecord>> {
     const rows = [...this.approvals.values()]
       .filter(

@@ -13,6 +13,7 @@ import type {
   WaitFilter,
   WaitRecord,
 } from "../../ports/store.js";
+import type { TaskActivity } from "../../ports/task-activity.js";
 import { MemoryApprovalStore } from "./memory-approval-store.js";
 
 /**
@@ -23,7 +24,8 @@ import { MemoryApprovalStore } from "./memory-approval-store.js";
 export class MemoryStore implements Store {
   private readonly waits = new Map<string, WaitRecord>();
   private readonly deliveries = new Map<string, DeliveryRecord>();
-  readonly approvals: ApprovalStore = new MemoryApprovalStore(this.deliveries);
+  private readonly approvalStore = new MemoryApprovalStore(this.deliveries);
+  readonly approvals: ApprovalStore = this.approvalStore;
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
 
@@ -279,6 +281,25 @@ export class MemoryStore implements Store {
 
   async listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
     return (this.attempts.get(deliveryId) ?? []).map(clone);
+  }
+
+  async taskActivity(taskId: string, now: number): Promise<TaskActivity> {
+    const delivered = [...this.deliveries.values()]
+      .filter((d) => d.taskId === taskId && d.status === "delivered")
+      .sort((a, b) => (b.deliveredAt ?? 0) - (a.deliveredAt ?? 0) || (a.id < b.id ? 1 : -1))[0];
+    let openWaits = 0;
+    for (const w of this.waits.values()) {
+      if (w.taskId === taskId && w.status === "open" && w.expiresAt > now) openWaits++;
+    }
+    return {
+      delivered: delivered && {
+        deliveryId: delivered.id,
+        status: delivered.update.status,
+        deliveredAt: delivered.deliveredAt ?? 0,
+      },
+      openWaits,
+      pendingApprovals: this.approvalStore.pendingFor(taskId, now),
+    };
   }
 
   async replayDelivery(

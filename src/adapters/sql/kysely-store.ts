@@ -12,11 +12,13 @@ import type {
   WaitFilter,
 } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
+import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { KyselyApprovalStore } from "./kysely-approval-store.js";
 import * as forwarding from "./kysely-forwarding.js";
 import * as intake from "./kysely-intake.js";
 import * as parking from "./kysely-parking.js";
+import { taskActivity } from "./kysely-task-activity.js";
 import * as waits from "./kysely-waits.js";
 import type { Database } from "./schema.js";
 import { nextDueAt } from "./sql-helpers.js";
@@ -113,5 +115,8 @@ export class KyselyStore implements Store {
   }
   listAttempts(deliveryId: string): Promise<AttemptRecord[]> {
     return forwarding.listAttempts(this.sql, deliveryId);
+  }
+  taskActivity(taskId: string, now: number): Promise<TaskActivity> {
+    return taskActivity(this.sql, taskId, now);
   }
 }

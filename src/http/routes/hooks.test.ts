@@ -101,6 +101,11 @@ describe("POST /hooks/:source", () => {
   it("parks a webhook that arrives before its wait and releases it when the wait is registered", async () => {
     const parked = await json(await send(sample("S-3")));
     expect(parked.outcome).toBe("parked");
+    // It says why, and until when (parkUnmatchedFor: 1 h).
+    const until = new Date(t.clock.now() + 3_600_000).toISOString();
+    expect(parked.detail).toBe(
+      `no open wait for source "lims" and correlation key "S-3": parked until ${until}; the first wait registered for that key before then takes it`,
+    );
     expect((await store.getDelivery(parked.deliveryId))?.status).toBe("parked");
     const { taskId, wait } = await openWait("S-3");
     expect(wait.status).toBe("closed");
@@ -141,7 +146,11 @@ describe("POST /hooks/:source", () => {
     const first = await json(await send(sample("S-6"), { id: "msg_fixed" }));
     const again = await send(sample("S-6"), { id: "msg_fixed" });
     expect(again.status).toBe(200);
-    expect(await json(again)).toEqual({ outcome: "duplicate", deliveryId: first.deliveryId });
+    expect(await json(again)).toEqual({
+      outcome: "duplicate",
+      deliveryId: first.deliveryId,
+      detail: expect.stringMatching(`^same message id as delivery ${first.deliveryId} \\(received .*, now `),
+    });
     await forward();
     expect(emulator.requests.filter((r) => r.path.endsWith("/update"))).toHaveLength(1);
     expect(emulator.getTask(taskId)?.status).toBe("COMPLETED");

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { COMMAND_HELP, helpText } from "./help.js";
+
+describe("taskgate help", () => {
+  it("has usage, options and an example for every command, each example running that command", () => {
+    for (const [name, help] of Object.entries(COMMAND_HELP)) {
+      const text = helpText(name)!;
+      expect(text.startsWith(`Usage: taskgate ${name}`), name).toBe(true);
+      expect(text, name).toContain(`Example:\n  taskgate ${name}`);
+      if (help.options.length > 0) expect(text, name).toContain("Options:\n");
+    }
+  });
+
+  it("lists every command in the overall usage, and knows no others", () => {
+    const usage = helpText()!;
+    for (const name of Object.keys(COMMAND_HELP)) expect(usage).toContain(`taskgate ${name}`);
+    expect(helpText("frobnicate")).toBeUndefined();
+  });
+});
