@@ -2,18 +2,21 @@ import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
+import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { MemoryStore } from "./adapters/memory/memory-store.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
+import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import { openPostgresStore } from "./adapters/sql/postgres.js";
 import { openSqliteStore } from "./adapters/sql/sqlite.js";
 import { composeDeps } from "./compose-deps.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import type { EmulatorEnv } from "./emulator/context.js";
 import { createApp } from "./http/app.js";
+import { OneTimeSignIn } from "./http/console/one-time-sign-in.js";
 import type { AppDeps } from "./http/env.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
@@ -40,6 +43,8 @@ export interface RunningGateway {
   store: Store;
   forwarder: Forwarder;
   logger: Logger;
+  /** Local mode: a fresh one-time console sign-in link (absolute), for the start-up banner. */
+  consoleSignInLink?: () => Promise<string>;
   /** Stops accepting, finishes in-flight requests and deliveries, closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -58,6 +63,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     });
 
   const store = await openStore(config);
+  // Local mode sends no mail: a capturing mailer keeps each message for the console's catcher.
+  const mailCatcher = o.emulator ? new CapturingMailer({ clock, ids: uuid7Ids(clock) }) : undefined;
   let app: Hono | undefined;
   // In local mode CDF is the emulator inside this very app: call it in-process.
   const cdfFetch: typeof fetch =
@@ -86,6 +93,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     forwarder,
     mailOutbox,
   } = composeDeps(config, {
+    ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
     fetch: cdfFetch,
     sha256: nodeSha256Hex,
@@ -95,6 +103,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
   });
   const deps: AppDeps = { ...shared, ...(o.emulator ? { emulator: o.emulator } : {}) };
+  // Local mode: the console's one-time sign-in links (as the local key) and its mail catcher.
+  const signIn = o.emulator ? new OneTimeSignIn(deps, "local") : undefined;
+  if (signIn && mailCatcher) deps.console = { signIn, mailCatcher };
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
   mailOutbox?.start();
@@ -115,7 +126,17 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     })();
     return closing;
   };
-  return { url, publicUrl, app, store, forwarder, logger, close };
+  const consoleSignInLink = signIn ? async () => `${url}${await signIn.issue()}` : undefined;
+  return {
+    url,
+    publicUrl,
+    app,
+    store,
+    forwarder,
+    logger,
+    close,
+    ...(consoleSignInLink ? { consoleSignInLink } : {}),
+  };
 }
 
 async function openStore(config: TaskgateConfig): Promise<Store> {
