@@ -25,6 +25,8 @@ const VIEWS = [
  */
 describe.skipIf(skipReason !== null)(
   `console in a real browser${skipReason ? ` (skipped: ${skipReason})` : ""}`,
+  // A browser on a shared, busy machine: a whole walk through the views may take a while.
+  { timeout: 60_000 },
   () => {
     let demo: ConsoleDemo;
     let browser: Browser;
