@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { jsonLogger } from "../../src/adapters/runtime/json-logger.js";
 import { LOCAL_API_KEY, localConfig } from "../../src/cli/local-mode.js";
+import type { SchemeConfig } from "../../src/core/signatures/schema.js";
 import { signRequest } from "../../src/core/signatures/sign.js";
 import { createEmulator, type Emulator } from "../../src/emulator/emulator.js";
 import { type RunningGateway, startGateway } from "../../src/node.js";
@@ -17,12 +18,7 @@ export interface ConsoleDemo {
   url: string;
   gateway: RunningGateway;
   emulator: Emulator;
-  /** What the demo made, for tests to find it in the views. */
-  seeded: {
-    deadLetters: string[];
-    openWait: { id: string; taskId: string };
-    approvalId: string;
-  };
+  seeded: ConsoleSeed;
   api(path: string, body?: unknown, method?: string): Promise<Response>;
   /** A callback that CDF refuses for good: returns the dead letter's id and its task id once it is dead. */
   deadLetter(): Promise<{ deliveryId: string; taskId: string }>;
@@ -34,42 +30,43 @@ export interface ConsoleDemo {
   close(): Promise<void>;
 }
 
-export async function startConsoleDemo(o: { quiet?: boolean } = {}): Promise<ConsoleDemo> {
-  const dir = mkdtempSync(join(tmpdir(), "taskgate-console-"));
-  const config = localConfig(dir, 0);
-  const emulator = createEmulator();
-  const gateway = await startGateway({
-    config: { ...config, forwarder: { ...config.forwarder, pollInterval: 100 } },
-    port: 0,
-    emulator: emulator.app,
-    derivePublicUrl: true,
-    ...(o.quiet === false ? {} : { logger: jsonLogger({ level: "error", write: () => {}, now: Date.now }) }),
-  });
-  const url = gateway.url;
+/** What the seeding made, for tests to find it in the views. */
+export interface ConsoleSeed {
+  deadLetters: string[];
+  openWait: { id: string; taskId: string };
+  approvalId: string;
+}
+
+/** Polls until `probe` gives a value (not undefined or false). */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+/** Talks to a local-mode taskgate (and its emulator) over HTTP only, so scripts can use it too. */
+export function consoleClient(url: string) {
   const api = (path: string, body?: unknown, method = body === undefined ? "GET" : "POST") =>
     fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${LOCAL_API_KEY}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  const waitFor = async <T>(
-    what: string,
-    probe: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 10_000,
-  ) => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await delay(50);
-    }
-  };
   const status = async (id: string) =>
     ((await (await api(`/v1/deliveries/${id}`)).json()) as { status: string }).status;
-  const newTask = () => emulator.createExecution().executedTasks[0]!.id;
+  const newTask = async () =>
+    ((await (await api("/emulator/_emulator/executions", {})).json()) as { executedTasks: { id: string }[] })
+      .executedTasks[0]!.id;
   const wait = async (extra: Record<string, unknown> = {}) => {
-    const taskId = newTask();
+    const taskId = await newTask();
     const res = await api("/v1/waits", { taskId, ...extra });
     if (res.status !== 201) throw new Error(`wait: ${res.status} ${await res.text()}`);
     return { ...((await res.json()) as { id: string; callbackUrl: string }), taskId };
@@ -82,38 +79,40 @@ export async function startConsoleDemo(o: { quiet?: boolean } = {}): Promise<Con
     });
     return ((await res.json()) as { deliveryId: string }).deliveryId;
   };
+  /** A callback CDF refuses once with a 400 (nothing to reconcile with): a dead letter; a replay then succeeds. */
   const deadLetter = async () => {
     const w = await wait();
-    emulator.faults.add({
+    await api("/emulator/_emulator/faults", {
       path: `/workflows/tasks/${w.taskId}/update`,
       status: 400,
       message: "Task execution is not in a state that accepts updates",
-      times: 0,
+      times: 1,
     });
     const deliveryId = await callback(w.callbackUrl, { status: "COMPLETED", output: { ticket: 4711 } });
-    await waitFor(
-      `dead letter ${deliveryId}`,
-      async () => (await status(deliveryId)) === "dead" || undefined,
-    );
-    emulator.faults.clear();
+    await waitFor(`dead letter ${deliveryId}`, async () => (await status(deliveryId)) === "dead");
     return { deliveryId, taskId: w.taskId };
   };
+  return { api, status, newTask, wait, callback, deadLetter };
+}
 
-  // Delivered: callbacks CDF accepted.
+/**
+ * Data in every console view: delivered and dead deliveries, open waits, a parked webhook, and
+ * approvals whose mail was caught, one of them half decided.
+ */
+export async function seedConsole(url: string, demoSource: SchemeConfig): Promise<ConsoleSeed> {
+  const c = consoleClient(url);
   for (let i = 0; i < 4; i++) {
-    const w = await wait({ output: { batch: 20 + i } });
-    const id = await callback(w.callbackUrl, { output: { approvedBy: "qa" } });
-    await waitFor(`delivery ${id}`, async () => (await status(id)) === "delivered" || undefined);
+    const w = await c.wait({ output: { batch: 20 + i } });
+    const id = await c.callback(w.callbackUrl, { output: { approvedBy: "qa" } });
+    await waitFor(`delivery ${id}`, async () => (await c.status(id)) === "delivered");
   }
-  const deadLetters = [(await deadLetter()).deliveryId, (await deadLetter()).deliveryId];
-  // Open waits, one of them for a webhook source and key.
-  const openWait = await wait({ source: "demo", correlationKey: "order-1042", ttl: "6h" });
-  await wait({ ttl: "2h", metadata: { line: "B" } });
-  // A webhook with no wait yet: parked.
+  const deadLetters = [(await c.deadLetter()).deliveryId, (await c.deadLetter()).deliveryId];
+  const openWait = await c.wait({ source: "demo", correlationKey: "order-1042", ttl: "6h" });
+  await c.wait({ ttl: "2h", metadata: { line: "B" } });
   const body = new TextEncoder().encode(
     JSON.stringify({ correlationKey: "order-2077", output: { shipped: true } }),
   );
-  const signed = await signRequest(config.sources!.demo!.verify, {
+  const signed = await signRequest(demoSource, {
     url: `${url}/hooks/demo`,
     body,
     now: Date.now(),
@@ -125,9 +124,8 @@ export async function startConsoleDemo(o: { quiet?: boolean } = {}): Promise<Con
     body: signed.body,
   });
   if (hook.status !== 202) throw new Error(`webhook: ${hook.status} ${await hook.text()}`);
-  // Approvals: mailed to two people (caught), one has decided.
-  const created = await api("/v1/approvals", {
-    taskId: newTask(),
+  const created = await c.api("/v1/approvals", {
+    taskId: await c.newTask(),
     title: "Restart pump P-101 after service",
     description: "Pump P-101 was serviced on Monday; check the vibration trend, then approve.",
     approvers: [
@@ -139,35 +137,46 @@ export async function startConsoleDemo(o: { quiet?: boolean } = {}): Promise<Con
   });
   if (created.status !== 201) throw new Error(`approval: ${created.status} ${await created.text()}`);
   const approval = (await created.json()) as { id: string; links: { url: string }[] };
-  const link = approval.links[0]!.url;
-  await fetch(`${url}${new URL(link).pathname}`, {
+  await fetch(`${url}${new URL(approval.links[1]!.url).pathname}`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
     body: new URLSearchParams({ decision: "approve", comment: "Vibration trend looks normal." }),
   });
-  await api("/v1/approvals", {
-    taskId: newTask(),
+  await c.api("/v1/approvals", {
+    taskId: await c.newTask(),
     title: "Publish the monthly quality report",
     approvers: [{ email: "grace.hopper@example.com", name: "Grace Hopper" }],
     policy: { kind: "any" },
   });
   await waitFor("caught mail", async () => {
-    const mails =
-      gateway.app &&
-      (await fetch(`${url}/v1/approvals/${approval.id}`, {
-        headers: { authorization: `Bearer ${LOCAL_API_KEY}` },
-      }));
-    const view = (await mails.json()) as { mails?: { status: string }[] };
-    return view.mails?.every((m) => m.status === "sent") || undefined;
+    const view = (await (await c.api(`/v1/approvals/${approval.id}`)).json()) as {
+      mails?: { status: string }[];
+    };
+    return view.mails?.every((m) => m.status === "sent");
   });
+  return { deadLetters, openWait: { id: openWait.id, taskId: openWait.taskId }, approvalId: approval.id };
+}
 
+export async function startConsoleDemo(): Promise<ConsoleDemo> {
+  const dir = mkdtempSync(join(tmpdir(), "taskgate-console-"));
+  const config = localConfig(dir, 0);
+  const emulator = createEmulator();
+  const gateway = await startGateway({
+    config: { ...config, forwarder: { ...config.forwarder, pollInterval: 100 } },
+    port: 0,
+    emulator: emulator.app,
+    derivePublicUrl: true,
+    logger: jsonLogger({ level: "error", write: () => {}, now: Date.now }),
+  });
+  const client = consoleClient(gateway.url);
+  const seeded = await seedConsole(gateway.url, config.sources!.demo!.verify);
   return {
-    url,
+    url: gateway.url,
     gateway,
     emulator,
-    seeded: { deadLetters, openWait: { id: openWait.id, taskId: openWait.taskId }, approvalId: approval.id },
-    api,
-    deadLetter,
+    seeded,
+    api: client.api,
+    deadLetter: client.deadLetter,
     waitFor,
     close: async () => {
       await gateway.close(2_000);

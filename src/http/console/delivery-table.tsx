@@ -22,9 +22,9 @@ export const DeliveryTable: FC<{
           <th>Status</th>
           <th class="wide">Source</th>
           <th class="wide">Task</th>
-          <th class="num">Attempts</th>
+          <th class="num wide">Attempts</th>
           <th>Last result</th>
-          <th>Received</th>
+          <th class={actions ? "wide" : ""}>Received</th>
           {actions ? <th>Actions</th> : null}
         </tr>
       </thead>
@@ -43,7 +43,7 @@ export const DeliveryTable: FC<{
             <td class="wide">
               <IdLink id={d.taskId} />
             </td>
-            <td class="num">{d.attempts}</td>
+            <td class="num wide">{d.attempts}</td>
             <td>
               {d.lastStatus !== null || d.lastError ? (
                 <span class={d.status === "dead" ? "error-text" : ""}>
@@ -56,7 +56,7 @@ export const DeliveryTable: FC<{
                 <span class="muted">—</span>
               )}
             </td>
-            <td>
+            <td class={actions ? "wide" : ""}>
               <When at={d.createdAt} now={now} />
             </td>
             {actions ? <td class="nowrap">{actions(d)}</td> : null}

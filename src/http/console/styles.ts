@@ -16,8 +16,8 @@ a:hover{text-decoration-thickness:2px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8125rem}
 .shell{display:grid;grid-template-columns:13.5rem 1fr;min-height:100vh}
 .side{background:#111827;color:#e5e7eb;padding:1rem .75rem;position:sticky;top:0;height:100vh;overflow-y:auto}
-.brand{display:flex;align-items:baseline;gap:.5rem;margin:0 .5rem 1.25rem;font-weight:700;font-size:1.0625rem;color:#fff;text-decoration:none}
-.brand small{font-weight:500;color:#9ca3af;font-size:.75rem;text-transform:uppercase;letter-spacing:.06em}
+.brand{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .5rem;margin:0 .5rem 1.25rem;font-weight:700;font-size:1.0625rem;color:#fff;text-decoration:none}
+.brand small{font-weight:500;color:#9ca3af;font-size:.6875rem;text-transform:uppercase;letter-spacing:.06em;white-space:nowrap}
 .nav{list-style:none;margin:0;padding:0}
 .nav a{display:flex;justify-content:space-between;align-items:center;padding:.45rem .625rem;border-radius:.375rem;color:#d1d5db;text-decoration:none;font-weight:500}
 .nav a:hover{background:#1f2937;color:#fff}
@@ -36,7 +36,7 @@ h2{font-size:1.0625rem;margin:1.75rem 0 .625rem}
 .crumbs{font-size:.8125rem;margin:0 0 .25rem;color:#4b5563}
 .flash{border:1px solid #86c79a;background:#e6f4ea;color:#0f5223;border-radius:.375rem;padding:.625rem .875rem;margin:0 0 1rem}
 .flash-error{border-color:#f1a9a0;background:#fdecea;color:#8c1d18}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(10.5rem,1fr));gap:.75rem;margin:0 0 1rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.25rem,1fr));gap:.75rem;margin:0 0 1rem}
 .card{background:#fff;border:1px solid #dfe3e8;border-radius:.5rem;padding:.75rem .875rem;text-decoration:none;color:inherit;display:block}
 a.card:hover{border-color:#9aa4b2}
 .card .label{display:block;font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:#4b5563;font-weight:600}
@@ -55,7 +55,8 @@ th{font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:#4b5563;
 tbody tr:hover{background:#f9fafb}
 tbody tr:last-child td{border-bottom:0}
 td.num{text-align:right}
-td .mono{word-break:break-all}
+td a.mono,td span.mono[title]{white-space:nowrap}
+td .mono{overflow-wrap:anywhere}
 .nowrap{white-space:nowrap}
 .muted{color:#6b7280}
 .error-text{color:#8c1d18}
