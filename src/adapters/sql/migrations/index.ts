@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import { waitsAndDeliveries } from "./0001-waits-and-deliveries.js";
 import { approvals } from "./0002-approvals.js";
 import { approvalRequester } from "./0003-approval-requester.js";
+import { consoleIndexes } from "./0008-console-indexes.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   "0001_waits_and_deliveries": waitsAndDeliveries,
   "0002_approvals": approvals,
   "0003_approval_requester": approvalRequester,
+  "0008_console_indexes": consoleIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
