@@ -14,7 +14,7 @@ export const DeliveryTable: FC<{
   caption?: string;
 }> = ({ items, now, actions, caption }) => (
   <div class="table-wrap">
-    <table>
+    <table class="stack">
       {caption ? <caption class="sr-only">{caption}</caption> : null}
       <thead>
         <tr>
@@ -31,20 +31,22 @@ export const DeliveryTable: FC<{
       <tbody>
         {items.map((d) => (
           <tr>
-            <td>
+            <td data-label="Delivery">
               <IdLink id={d.id} href={`/console/deliveries/${d.id}`} />
             </td>
-            <td>
+            <td data-label="Status">
               <Badge status={d.status} />
             </td>
-            <td class="wide">
+            <td data-label="Source" class="wide">
               <Text value={d.source} />
             </td>
-            <td class="wide">
+            <td data-label="Task" class="wide">
               <IdLink id={d.taskId} />
             </td>
-            <td class="num wide">{d.attempts}</td>
-            <td>
+            <td data-label="Attempts" class="num wide">
+              {d.attempts}
+            </td>
+            <td data-label="Last result" class="span">
               {d.lastStatus !== null || d.lastError ? (
                 <span class={d.status === "dead" ? "error-text" : ""}>
                   {d.lastStatus !== null ? <span class="mono">{d.lastStatus} </span> : null}
@@ -56,10 +58,14 @@ export const DeliveryTable: FC<{
                 <span class="muted">—</span>
               )}
             </td>
-            <td class={actions ? "wide" : ""}>
+            <td data-label="Received" class={actions ? "wide" : ""}>
               <When at={d.createdAt} now={now} />
             </td>
-            {actions ? <td class="nowrap">{actions(d)}</td> : null}
+            {actions ? (
+              <td data-label="Actions" class="span nowrap">
+                {actions(d)}
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

@@ -114,6 +114,15 @@ th,td{padding:.45rem .5rem}
 .filters input,.filters select{width:100%}
 .mail-frame{height:26rem}
 }
+@media (max-width:48rem){
+table.stack thead{display:none}
+table.stack tr{display:grid;grid-template-columns:1fr 1fr;gap:.375rem .75rem;padding:.625rem .75rem;border-bottom:1px solid #eceef1}
+table.stack tbody tr:last-child{border-bottom:0}
+table.stack td{display:block;border:0;padding:0;text-align:left}
+table.stack td::before{content:attr(data-label);display:block;font-size:.6875rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7280;font-weight:600}
+table.stack td.wide{display:none}
+table.stack td.span{grid-column:1/-1}
+}
 .only-small{display:none}
 @media (max-width:48rem){.only-small{display:block}}
 @media (forced-colors:active){.badge,.btn{border-color:CanvasText}}
