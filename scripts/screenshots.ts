@@ -14,9 +14,12 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Browser, chromium } from "playwright-core";
 import { jsonLogger } from "../src/adapters/runtime/json-logger.js";
 import { LOCAL_API_KEY, localConfig } from "../src/cli/local-mode.js";
+import type { TaskgateConfig } from "../src/config/schema.js";
 import { createEmulator } from "../src/emulator/emulator.js";
 import { approvalMessage } from "../src/http/pages/mail/approval-mail.js";
 import { type RunningGateway, startGateway } from "../src/node.js";
+import { type ConsoleSeed, seedConsole } from "../test/support/console-demo.js";
+import { CONSOLE_VIEWS } from "./console-views.js";
 
 const OUT = join(import.meta.dirname, "..", "docs", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -46,6 +49,8 @@ export interface View {
   /** The whole page rather than the viewport (a mail is read by scrolling; pages show the fold). */
   fullPage?: boolean;
   colorScheme?: "light" | "dark";
+  /** A console view: the browser signs in first (a fresh one-time link per photo). */
+  signIn?: boolean;
 }
 
 const ADA = { email: "ada.lovelace@example.com", name: "Ada Lovelace" };
@@ -70,6 +75,7 @@ export const VIEWS: View[] = [
   { name: "approval-refused", target: async (s) => ({ url: await s.decided("approve", "dead") }) },
   { name: "approval-expired", target: async (s) => ({ url: await s.expired() }) },
   { name: "approval-closed", target: async (s) => ({ url: await s.closed() }) },
+  ...CONSOLE_VIEWS,
 ];
 
 interface Created {
@@ -81,7 +87,19 @@ interface Created {
 /** Builds approvals in each state against a running local-mode taskgate. */
 export class Scenario {
   private open: Created | undefined;
-  constructor(private readonly gw: RunningGateway) {}
+  private consoleSeed: Promise<ConsoleSeed> | undefined;
+  constructor(
+    private readonly gw: RunningGateway,
+    private readonly config?: TaskgateConfig,
+  ) {}
+
+  /** The console's data (seeded once), and the base URL of the running taskgate. */
+  async console(): Promise<{ url: string; seed: ConsoleSeed }> {
+    const demo = this.config?.sources?.demo;
+    if (!demo) throw new Error("the console views need local mode's demo source");
+    this.consoleSeed ??= seedConsole(this.gw.url, demo.verify);
+    return { url: this.gw.url, seed: await this.consoleSeed };
+  }
 
   async api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.gw.url}${path}`, {
@@ -232,8 +250,9 @@ export async function takeScreenshots(o: { out?: string; views?: View[] } = {}):
   mkdirSync(out, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "taskgate-screens-"));
   const logger = jsonLogger({ level: "error", write: () => {}, now: Date.now });
+  const config = localConfig(dataDir, 0);
   const gw = await startGateway({
-    config: localConfig(dataDir, 0),
+    config: { ...config, forwarder: { ...config.forwarder, pollInterval: 100 } },
     port: 0,
     emulator: createEmulator().app,
     derivePublicUrl: true,
@@ -243,7 +262,7 @@ export async function takeScreenshots(o: { out?: string; views?: View[] } = {}):
   const written: string[] = [];
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
-    const scenario = new Scenario(gw);
+    const scenario = new Scenario(gw, config);
     for (const view of o.views ?? VIEWS) {
       const target = await view.target(scenario);
       for (const size of SIZES) {
@@ -252,6 +271,7 @@ export async function takeScreenshots(o: { out?: string; views?: View[] } = {}):
           colorScheme: view.colorScheme ?? "light",
         });
         const page = await context.newPage();
+        if (view.signIn) await page.goto(await gw.consoleSignInLink!());
         if ("url" in target) await page.goto(target.url);
         else await page.setContent(target.html);
         const path = join(out, `${view.name}${size.suffix}.png`);

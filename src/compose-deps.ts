@@ -34,6 +34,8 @@ export interface RuntimeParts {
   publicUrl?: string;
   /** Builds the mailer for `approvals.mail` (SMTP exists on Node only; the HTTP API everywhere). */
   mailer?: (mail: MailConfig) => Mailer;
+  /** Used when the config names no mail (local mode's capturing mailer). */
+  fallbackMailer?: Mailer;
 }
 
 /**
@@ -106,7 +108,18 @@ export function composeDeps(
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
   const mail = config.approvals.mail;
-  if (!mail) return { deps, forwarder };
+  // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
+  const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
+  if (!mailer) return { deps, forwarder };
+  const mailOutbox = new MailOutbox(deps, mailer, {
+    render: approvalMessage,
+    ...(mail ? {} : { pollIntervalMs: 1_000 }),
+  });
+  deps.mailOutbox = mailOutbox;
+  return { deps, forwarder, mailOutbox };
+}
+
+function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {
   const mailer = parts.mailer
     ? parts.mailer(mail)
     : mail.kind === "resend"
@@ -118,7 +131,5 @@ export function composeDeps(
       `approvals.mail: "${mail.kind}" is not available on this runtime`,
     );
   }
-  const mailOutbox = new MailOutbox(deps, mailer, { render: approvalMessage });
-  deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox };
+  return mailer;
 }

@@ -2,15 +2,18 @@ import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
+import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
+import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import { composeDeps } from "./compose-deps.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import type { EmulatorEnv } from "./emulator/context.js";
 import { createApp } from "./http/app.js";
+import { OneTimeSignIn } from "./http/console/one-time-sign-in.js";
 import type { AppDeps } from "./http/env.js";
 import { openStoreWhenReachable } from "./node-store.js";
 import type { Logger } from "./ports/logger.js";
@@ -38,6 +41,8 @@ export interface RunningGateway {
   store: Store;
   forwarder: Forwarder;
   logger: Logger;
+  /** Local mode: a fresh one-time console sign-in link (absolute), for the start-up banner. */
+  consoleSignInLink?: () => Promise<string>;
   /** Stops accepting, finishes in-flight requests and deliveries, closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -55,6 +60,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       base: { service: "taskgate" },
     });
 
+  // Local mode sends no mail: a capturing mailer keeps each message for the console's catcher.
+  const mailCatcher = o.emulator ? new CapturingMailer({ clock, ids: uuid7Ids(clock) }) : undefined;
   let app: Hono | undefined;
   // In local mode CDF is the emulator inside this very app: call it in-process.
   const cdfFetch: typeof fetch =
@@ -88,6 +95,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     forwarder,
     mailOutbox,
   } = composeDeps(config, {
+    ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
     fetch: cdfFetch,
     sha256: nodeSha256Hex,
@@ -97,6 +105,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
   });
   const deps: AppDeps = { ...shared, ...(o.emulator ? { emulator: o.emulator } : {}) };
+  // Local mode: the console's one-time sign-in links (as the local key) and its mail catcher.
+  const signIn = o.emulator ? new OneTimeSignIn(deps, "local") : undefined;
+  if (signIn && mailCatcher) deps.console = { signIn, mailCatcher };
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
   mailOutbox?.start();
@@ -117,7 +128,17 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     })();
     return closing;
   };
-  return { url, publicUrl, app, store, forwarder, logger, close };
+  const consoleSignInLink = signIn ? async () => `${url}${await signIn.issue()}` : undefined;
+  return {
+    url,
+    publicUrl,
+    app,
+    store,
+    forwarder,
+    logger,
+    close,
+    ...(consoleSignInLink ? { consoleSignInLink } : {}),
+  };
 }
 
 /** Before the store answers: live for /healthz, not ready for anything else. */

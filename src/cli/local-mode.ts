@@ -74,7 +74,7 @@ function sha256(text: string): string {
 }
 
 /** The start-up banner: where things are, and a walkthrough to paste into a shell. */
-export function localBanner(url: string, dataDir: string): string {
+export function localBanner(url: string, dataDir: string, consoleLink?: string): string {
   const j = (expr: string) => `node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).${expr}'`;
   return [
     "",
@@ -83,6 +83,13 @@ export function localBanner(url: string, dataDir: string): string {
     `  gateway        ${url}`,
     `  CDF emulator   ${url}/emulator   (project "${DEFAULT_PROJECT}")`,
     `  API key        ${LOCAL_API_KEY}`,
+    `  console        ${url}/console   (mail catcher: ${url}/console/mail)`,
+    ...(consoleLink
+      ? [
+          `  sign in once   ${consoleLink}`,
+          "                 (single use, 15 minutes; later, paste the API key)",
+        ]
+      : []),
     `  database       ${join(dataDir, "taskgate.db")}`,
     "",
     "Walkthrough (paste into a shell):",
@@ -110,8 +117,8 @@ export function localBanner(url: string, dataDir: string): string {
     `  echo '{"correlationKey": "order-1", "output": {"shipped": true}}' > event.json`,
     `  npx taskgate send demo --body event.json --url ${url}/hooks/demo`,
     "",
-    "  # 6. Or ask a person: create an approval (local mode sends no mail; the links come back),",
-    "  #    open the link in a browser and press Approve: the task is then COMPLETED",
+    "  # 6. Or ask a person: create an approval (local mode sends no mail: the console's mail",
+    "  #    catcher shows it, and the links come back), open a link and press Approve",
     `  TASK_ID=$(curl -s -X POST ${url}/emulator/_emulator/executions -H 'content-type: application/json' -d '{}' | ${j("executedTasks[0].id")})`,
     `  curl -s -X POST ${url}/v1/approvals -H 'authorization: Bearer ${LOCAL_API_KEY}' -H 'content-type: application/json' \\`,
     `    -d "{\\"taskId\\": \\"$TASK_ID\\", \\"title\\": \\"Publish the report\\", \\"approvers\\": [{\\"email\\": \\"you@example.com\\"}]}" | ${j("links[0].url")}`,

@@ -77,7 +77,7 @@ async function serveCommand(args: CliArgs): Promise<number> {
       derivePublicUrl: true,
     });
     stopOnSignals(gateway, gateway.logger);
-    process.stderr.write(localBanner(gateway.url, dataDir));
+    process.stderr.write(localBanner(gateway.url, dataDir, await gateway.consoleSignInLink?.()));
     return await new Promise<number>(() => {});
   }
   const loaded = loadConfigFile(path);

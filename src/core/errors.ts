@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   timestamp_out_of_tolerance: 401,
   forbidden: 403,
   cross_site_refused: 403,
+  insufficient_scope: 403,
+  csrf_invalid: 403,
   // 404
   not_found: 404,
   wait_not_found: 404,
@@ -23,10 +25,12 @@ export const ERROR_STATUS = {
   approval_not_found: 404,
   unknown_source: 404,
   task_not_found: 404,
+  mail_not_found: 404,
   // 409
   wait_conflict: 409,
   wait_closed: 409,
   delivery_not_replayable: 409,
+  delivery_not_parked: 409,
   approval_closed: 409,
   already_decided: 409,
   task_not_in_progress: 409,

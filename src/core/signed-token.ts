@@ -7,8 +7,11 @@ export interface SigningKey {
   secret: string;
 }
 
-/** What a token is for; a token minted for one purpose is useless for any other. */
-export type TokenPurpose = "callback" | "approval";
+/**
+ * What a token is for; a token minted for one purpose is useless for any other. `console` is an
+ * operator's session cookie, `console-login` the one-time sign-in link local mode prints.
+ */
+export type TokenPurpose = "callback" | "approval" | "console" | "console-login";
 
 export interface TokenClaims {
   purpose: TokenPurpose;

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { TaskgateError } from "../core/errors.js";
+import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
 import { requestId } from "./middleware/request-id.js";
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .route("/v1/callbacks", callbackRoutes)
     .route("/hooks", hookRoutes)
     .route("/a", approvalPageRoutes)
+    .route("/console", consoleRoutes)
     .use("/v1/waits/*", apiAuth)
     .use("/v1/deliveries/*", apiAuth)
     .use("/v1/approvals/*", apiAuth)

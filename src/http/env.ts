@@ -1,8 +1,10 @@
 import type { Hono } from "hono";
 import type { EmulatorEnv } from "../emulator/context.js";
 import type { Authenticate, Principal } from "../ports/authenticate.js";
+import type { MailCatcher } from "../ports/mail-catcher.js";
 import type { ServiceDeps } from "../services/deps.js";
 import type { ClientAddress } from "./client-meta.js";
+import type { OneTimeSignIn } from "./console/one-time-sign-in.js";
 
 /** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */
 export interface AppDeps extends ServiceDeps {
@@ -13,6 +15,8 @@ export interface AppDeps extends ServiceDeps {
   /** Local mode mounts the CDF emulator at /emulator in the same server. */
   emulator?: Hono<EmulatorEnv>;
   version: string;
+  /** Local mode's console extras: one-time sign-in links, and the mail catcher. */
+  console?: { signIn?: OneTimeSignIn; mailCatcher?: MailCatcher };
 }
 
 export interface AppEnv {

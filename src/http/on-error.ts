@@ -66,7 +66,7 @@ export function errorResponse(c: Context<AppEnv>, err: TaskgateError): Response 
 
 /** Link tokens are bearer credentials: a logged path keeps the route, never the token. */
 export function loggablePath(path: string): string {
-  return path.replace(/^\/(a|v1\/callbacks)\/[^/]+/, "/$1/<token>");
+  return path.replace(/^\/(a|v1\/callbacks|console\/login)\/[^/]+/, "/$1/<token>");
 }
 
 /**

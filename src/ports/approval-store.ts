@@ -125,6 +125,18 @@ export interface ApprovalStore {
   /** Records a send's outcome; false (writing nothing) if `owner` no longer holds the lease. */
   recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean>;
   listMails(approvalId: string): Promise<MailRecord[]>;
+  /** Every mail, newest first, optionally in one state (the console's outbox). */
+  listOutbox(filter: {
+    status?: MailStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  }): Promise<Page<MailRecord>>;
+  getMail(id: string): Promise<MailRecord | undefined>;
+  /**
+   * Queues a mail that is not pending (sent, dead, skipped) again, due at `now`, retried until
+   * `sendUntil`. Undefined if unknown, false (writing nothing) if it is pending already.
+   */
+  resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined>;
   /** The earliest instant a pending mail can be claimed, for the outbox timer. */
   nextMailDueAt(): Promise<number | undefined>;
 }

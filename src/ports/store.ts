@@ -23,6 +23,7 @@ export interface WaitFilter {
   status?: WaitStatus;
   source?: string;
   taskId?: string;
+  correlationKey?: string;
   cursor?: string;
   limit: number;
 }
@@ -31,6 +32,7 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   waitId?: string;
   source?: string;
+  correlationKey?: string;
   cursor?: string;
   limit: number;
 }
@@ -133,4 +135,11 @@ export interface Store {
   taskActivity(taskId: string, now: number): Promise<TaskActivity>;
   /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */
   replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined>;
+  /** How many deliveries are in each state (the console's overview). */
+  countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * An operator discards a parked delivery: it becomes `ignored` with `reason` and is never sent.
+   * Undefined if unknown, false (writing nothing) if it is no longer parked.
+   */
+  discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined>;
 }

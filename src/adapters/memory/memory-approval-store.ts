@@ -4,6 +4,7 @@ import type {
   ApprovalStore,
   MailOutcome,
   MailRecord,
+  MailStatus,
 } from "../../ports/approval-store.js";
 import type { DeliveryRecord, Page } from "../../ports/store.js";
 
@@ -129,6 +130,41 @@ export class MemoryApprovalStore implements ApprovalStore {
       .filter((m) => m.approvalId === approvalId)
       .sort((a, b) => a.approverIndex - b.approverIndex)
       .map((m) => structuredClone(m));
+  }
+
+  async listOutbox(f: {
+    status?: MailStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  }): Promise<Page<MailRecord>> {
+    const rows = [...this.mails.values()]
+      .filter((m) => (!f.status || m.status === f.status) && (!f.cursor || m.id < f.cursor))
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = rows.slice(0, f.limit).map((m) => structuredClone(m));
+    return { items, nextCursor: rows.length > f.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async getMail(id: string): Promise<MailRecord | undefined> {
+    const m = this.mails.get(id);
+    return m && structuredClone(m);
+  }
+
+  async resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined> {
+    const m = this.mails.get(id);
+    if (!m) return undefined;
+    if (m.status === "pending") return false;
+    const queued: MailRecord = {
+      ...m,
+      status: "pending",
+      nextAttemptAt: now,
+      sendUntil,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      updatedAt: now,
+    };
+    this.mails.set(id, queued);
+    return structuredClone(queued);
   }
 
   async nextMailDueAt(): Promise<number | undefined> {

@@ -7,6 +7,7 @@ import type {
   AttemptRecord,
   DeliveryFilter,
   DeliveryRecord,
+  DeliveryStatus,
   Page,
   ReceiveResult,
   Store,
@@ -62,6 +63,7 @@ export class MemoryStore implements Store {
         (!f.status || w.status === f.status) &&
         (!f.source || w.source === f.source) &&
         (!f.taskId || w.taskId === f.taskId) &&
+        (!f.correlationKey || w.correlationKey === f.correlationKey) &&
         (!f.cursor || w.id < f.cursor),
     );
     return page(rows, f.limit);
@@ -274,6 +276,8 @@ export class MemoryStore implements Store {
       (d) =>
         (!f.status || d.status === f.status) &&
         (!f.waitId || d.waitId === f.waitId) &&
+        (!f.source || d.source === f.source) &&
+        (!f.correlationKey || d.correlationKey === f.correlationKey) &&
         (!f.cursor || d.id < f.cursor),
     );
     return page(rows, f.limit);
@@ -323,6 +327,26 @@ export class MemoryStore implements Store {
     this.deliveries.set(id, replayed);
     return clone(replayed);
   }
+
+  async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
+    const counts = emptyDeliveryCounts();
+    for (const d of this.deliveries.values()) counts[d.status] += 1;
+    return counts;
+  }
+
+  async discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined> {
+    const d = this.deliveries.get(id);
+    if (!d) return undefined;
+    if (d.status !== "parked") return false;
+    const discarded: DeliveryRecord = { ...d, status: "ignored", reason, parkUntil: null, updatedAt: now };
+    this.deliveries.set(id, discarded);
+    return clone(discarded);
+  }
+}
+
+/** Every delivery state at zero, so a count never lacks a key. */
+export function emptyDeliveryCounts(): Record<DeliveryStatus, number> {
+  return { pending: 0, delivered: 0, dead: 0, parked: 0, ignored: 0, expired: 0 };
 }
 
 function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {

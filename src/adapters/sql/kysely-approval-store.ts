@@ -6,6 +6,7 @@ import type {
   DecisionRecord,
   MailOutcome,
   MailRecord,
+  MailStatus,
 } from "../../ports/approval-store.js";
 import type { Page } from "../../ports/page.js";
 import {
@@ -18,6 +19,7 @@ import {
 } from "./approval-rows.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
+import * as operator from "./kysely-operator.js";
 import { deliveryToRow } from "./rows.js";
 import type { Database } from "./schema.js";
 import { affectedRows, claimWithLease, newestFirstPage, nextDueAt, toPage } from "./sql-helpers.js";
@@ -189,6 +191,20 @@ export class KyselyApprovalStore implements ApprovalStore {
       .orderBy("approver_index")
       .execute();
     return rows.map(mailFromRow);
+  }
+
+  listOutbox(f: {
+    status?: MailStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  }): Promise<Page<MailRecord>> {
+    return operator.listOutbox({ db: this.db, ops: this.ops }, f);
+  }
+  getMail(id: string): Promise<MailRecord | undefined> {
+    return operator.getMail({ db: this.db, ops: this.ops }, id);
+  }
+  resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined> {
+    return operator.resendMail({ db: this.db, ops: this.ops }, id, now, sendUntil);
   }
 
   nextMailDueAt(): Promise<number | undefined> {

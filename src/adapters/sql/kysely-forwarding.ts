@@ -98,6 +98,7 @@ export async function listDeliveries(
   if (filter.status) q = q.where("status", "=", filter.status);
   if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
   if (filter.source) q = q.where("source", "=", filter.source);
+  if (filter.correlationKey) q = q.where("correlation_key", "=", filter.correlationKey);
   const rows = await newestFirstPage(q, filter).execute();
   return toPage(rows.map(deliveryFromRow), filter.limit);
 }

@@ -11,12 +11,13 @@ import type {
   Store,
   WaitFilter,
 } from "../../ports/store.js";
-import type { AttemptRecord, DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WaitRecord } from "../../ports/store-records.js";
 import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { KyselyApprovalStore } from "./kysely-approval-store.js";
 import * as forwarding from "./kysely-forwarding.js";
 import * as intake from "./kysely-intake.js";
+import * as operator from "./kysely-operator.js";
 import * as parking from "./kysely-parking.js";
 import { taskActivity } from "./kysely-task-activity.js";
 import * as waits from "./kysely-waits.js";
@@ -106,6 +107,12 @@ export class KyselyStore implements Store {
   }
   replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined> {
     return forwarding.replayDelivery(this.sql, id, now, deliverUntil);
+  }
+  countDeliveries(): Promise<Record<DeliveryStatus, number>> {
+    return operator.countDeliveries(this.sql);
+  }
+  discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined> {
+    return operator.discardParked(this.sql, id, now, reason);
   }
   getDelivery(id: string): Promise<DeliveryRecord | undefined> {
     return forwarding.getDelivery(this.sql, id);

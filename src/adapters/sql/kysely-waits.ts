@@ -44,6 +44,7 @@ export async function listWaits({ db }: SqlContext, filter: WaitFilter): Promise
   if (filter.status) q = q.where("status", "=", filter.status);
   if (filter.source) q = q.where("source", "=", filter.source);
   if (filter.taskId) q = q.where("task_id", "=", filter.taskId);
+  if (filter.correlationKey) q = q.where("correlation_key", "=", filter.correlationKey);
   const rows = await newestFirstPage(q, filter).execute();
   return toPage(rows.map(waitFromRow), filter.limit);
 }

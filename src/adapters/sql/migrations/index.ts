@@ -3,6 +3,7 @@ import { waitsAndDeliveries } from "./0001-waits-and-deliveries.js";
 import { approvals } from "./0002-approvals.js";
 import { approvalRequester } from "./0003-approval-requester.js";
 import { deliveriesTask } from "./0008-deliveries-task.js";
+import { consoleIndexes } from "./0009-console-indexes.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0002_approvals": approvals,
   "0003_approval_requester": approvalRequester,
   "0008_deliveries_task": deliveriesTask,
+  "0009_console_indexes": consoleIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

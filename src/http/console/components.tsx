@@ -1,0 +1,179 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+/** Small pieces every console view shares: status badges, times, ids, pagers, empty states, forms. */
+
+import type { Child, FC } from "hono/jsx";
+import { formatDuration, formatUtc, isoTime } from "../pages/format-time.js";
+
+type Tone = "ok" | "bad" | "wait" | "info" | "off";
+
+/** Every status taskgate stores, with the tone it is drawn in. The word is always shown too. */
+const TONES: Record<string, Tone> = {
+  delivered: "ok",
+  approved: "ok",
+  sent: "ok",
+  closed: "ok",
+  dead: "bad",
+  rejected: "bad",
+  failed: "bad",
+  pending: "wait",
+  open: "info",
+  parked: "info",
+  retry: "wait",
+  reconciled: "ok",
+  expired: "off",
+  cancelled: "off",
+  ignored: "off",
+  skipped: "off",
+  captured: "ok",
+};
+
+export const Badge: FC<{ status: string; label?: string }> = ({ status, label }) => (
+  <span class={`badge b-${TONES[status] ?? "off"}`}>{label ?? status}</span>
+);
+
+/** "12 min ago" with the exact UTC time on hover and for machines. */
+export const When: FC<{ at: number | null | undefined; now: number }> = ({ at, now }) => {
+  if (at === null || at === undefined) return <span class="muted">—</span>;
+  const delta = now - at;
+  const words =
+    Math.abs(delta) < 60_000
+      ? "just now"
+      : delta > 0
+        ? `${formatDuration(delta)} ago`
+        : `in ${formatDuration(-delta)}`;
+  return (
+    <time class="nowrap" datetime={isoTime(at)} title={formatUtc(at)}>
+      {words}
+    </time>
+  );
+};
+
+export const Utc: FC<{ at: number | null | undefined }> = ({ at }) =>
+  at === null || at === undefined ? (
+    <span class="muted">—</span>
+  ) : (
+    <time datetime={isoTime(at)}>{formatUtc(at)}</time>
+  );
+
+/** Ids are long uuid7s: show the tail, which is what differs between neighbours, and link it. */
+export const IdLink: FC<{ id: string | null; href?: string }> = ({ id, href }) => {
+  if (!id) return <span class="muted">—</span>;
+  const short = id.length > 13 ? `…${id.slice(-12)}` : id;
+  return href ? (
+    <a class="mono" href={href} title={id}>
+      {short}
+    </a>
+  ) : (
+    <span class="mono" title={id}>
+      {short}
+    </span>
+  );
+};
+
+export const Text: FC<{ value: string | null | undefined }> = ({ value }) =>
+  value ? <span>{value}</span> : <span class="muted">—</span>;
+
+/** A link to the next page that keeps the view's filters. */
+export const Pager: FC<{
+  path: string;
+  query: Record<string, string | undefined>;
+  next: string | null;
+  shown: number;
+}> = ({ path, query, next, shown }) => {
+  const first = query.cursor !== undefined;
+  const keep = (extra: Record<string, string | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...query, ...extra })) if (v) params.set(k, v);
+    const s = params.toString();
+    return s ? `${path}?${s}` : path;
+  };
+  return (
+    <nav class="pager" aria-label="Pages">
+      <span>
+        {shown} shown{first ? " (not the first page)" : ""}
+      </span>
+      <span class="actions">
+        {first ? (
+          <a class="btn btn-small" href={keep({ cursor: undefined })}>
+            First page
+          </a>
+        ) : null}
+        {next ? (
+          <a class="btn btn-small" href={keep({ cursor: next })} rel="next">
+            Next page →
+          </a>
+        ) : null}
+      </span>
+    </nav>
+  );
+};
+
+export const Empty: FC<{ title: string; children?: Child }> = ({ title, children }) => (
+  <div class="empty">
+    <strong>{title}</strong>
+    {children}
+  </div>
+);
+
+/** A one-button form for an operator action; `confirm` asks first where the script runs. */
+export const ActionButton: FC<{
+  action: string;
+  csrf: string;
+  label: string;
+  kind?: "primary" | "danger" | "plain";
+  small?: boolean;
+  confirm?: string;
+  fields?: Record<string, string>;
+  accessibleLabel?: string;
+}> = ({ action, csrf, label, kind = "plain", small, confirm, fields, accessibleLabel }) => (
+  <form method="post" action={action} class="inline" data-confirm={confirm}>
+    <input type="hidden" name="csrf" value={csrf} />
+    {Object.entries(fields ?? {}).map(([name, value]) => (
+      <input type="hidden" name={name} value={value} />
+    ))}
+    <button
+      type="submit"
+      class={`btn${kind === "plain" ? "" : ` btn-${kind}`}${small ? " btn-small" : ""}`}
+      aria-label={accessibleLabel}
+    >
+      {label}
+    </button>
+  </form>
+);
+
+/** A select whose current value is preselected; "" means "any". */
+export const Select: FC<{
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: readonly string[];
+}> = ({ name, label, value, options }) => (
+  <div>
+    <label for={`f-${name}`}>{label}</label>
+    <select id={`f-${name}`} name={name}>
+      <option value="" selected={!value}>
+        any
+      </option>
+      {options.map((o) => (
+        <option value={o} selected={o === value}>
+          {o}
+        </option>
+      ))}
+    </select>
+  </div>
+);
+
+export const Field: FC<{ name: string; label: string; value: string | undefined; placeholder?: string }> = ({
+  name,
+  label,
+  value,
+  placeholder,
+}) => (
+  <div>
+    <label for={`f-${name}`}>{label}</label>
+    <input type="search" id={`f-${name}`} name={name} value={value ?? ""} placeholder={placeholder} />
+  </div>
+);
+
+export const Json: FC<{ value: unknown }> = ({ value }) => <pre>{JSON.stringify(value, null, 2)}</pre>;

@@ -1,0 +1,160 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+
+import type { FC } from "hono/jsx";
+import type { AttemptRecord, DeliveryRecord } from "../../ports/store.js";
+import { ActionButton, Badge, Empty, IdLink, Json, Text, Utc, When } from "./components.js";
+import { ConsoleLayout, type Frame } from "./layout.js";
+
+/** One delivery with every attempt: time, CDF status, CDF request id, message, and the body sent. */
+export const DeliveryView: FC<{
+  frame: Frame;
+  delivery: DeliveryRecord;
+  attempts: readonly AttemptRecord[];
+}> = ({ frame, delivery: d, attempts }) => {
+  const replayable = d.status === "dead" || d.status === "delivered";
+  return (
+    <ConsoleLayout
+      frame={frame}
+      view={d.status === "dead" ? "dead" : d.status === "parked" ? "parked" : "deliveries"}
+      title="Delivery"
+      crumbs={<a href="/console/deliveries">Deliveries</a>}
+      subtitle={
+        <>
+          <span class="mono">{d.id}</span> <Badge status={d.status} />
+        </>
+      }
+      actions={
+        replayable ? (
+          <ActionButton
+            action={`/console/deliveries/${d.id}/replay`}
+            csrf={frame.csrf}
+            label="Replay"
+            kind="primary"
+            fields={{ back: `/console/deliveries/${d.id}` }}
+          />
+        ) : undefined
+      }
+    >
+      <div class="grid2">
+        <section class="panel">
+          <h2>Facts</h2>
+          <div class="panel-body">
+            <dl class="facts">
+              <dt>Wait</dt>
+              <dd>
+                <IdLink id={d.waitId} href={d.waitId ? `/console/waits/${d.waitId}` : undefined} />
+              </dd>
+              <dt>Task</dt>
+              <dd class="mono">
+                <Text value={d.taskId} />
+              </dd>
+              <dt>Source</dt>
+              <dd>
+                <Text value={d.source} />
+              </dd>
+              <dt>Correlation key</dt>
+              <dd class="mono">
+                <Text value={d.correlationKey} />
+              </dd>
+              <dt>Dedupe key</dt>
+              <dd class="mono">
+                <Text value={d.dedupeKey} />
+              </dd>
+              <dt>Received</dt>
+              <dd>
+                <Utc at={d.createdAt} /> (<When at={d.createdAt} now={frame.now} />)
+              </dd>
+              <dt>Delivered</dt>
+              <dd>
+                <Utc at={d.deliveredAt} />
+              </dd>
+              {d.status === "pending" ? (
+                <>
+                  <dt>Next attempt</dt>
+                  <dd>
+                    <When at={d.nextAttemptAt} now={frame.now} />
+                  </dd>
+                </>
+              ) : null}
+              <dt>Retried until</dt>
+              <dd>
+                <Utc at={d.deliverUntil} />
+              </dd>
+              {d.parkUntil ? (
+                <>
+                  <dt>Parked until</dt>
+                  <dd>
+                    <Utc at={d.parkUntil} />
+                  </dd>
+                </>
+              ) : null}
+              {d.reason ? (
+                <>
+                  <dt>Reason</dt>
+                  <dd>{d.reason}</dd>
+                </>
+              ) : null}
+            </dl>
+          </div>
+        </section>
+        <section class="panel">
+          <h2>Update body sent to CDF</h2>
+          <div class="panel-body">
+            <Json value={d.update} />
+          </div>
+        </section>
+      </div>
+      <h2>Attempts</h2>
+      {attempts.length === 0 ? (
+        <Empty title="No attempt yet">
+          <p>
+            {d.status === "pending"
+              ? "The forwarder will send it shortly."
+              : d.status === "parked"
+                ? "Parked deliveries are sent once their wait is registered."
+                : "This delivery was never sent to CDF."}
+          </p>
+        </Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th class="num">#</th>
+                <th>Started</th>
+                <th>Result</th>
+                <th>CDF status</th>
+                <th>CDF x-request-id</th>
+                <th>Message</th>
+                <th class="wide num">Took</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attempts.map((a) => (
+                <tr>
+                  <td class="num">{a.attempt}</td>
+                  <td>
+                    <Utc at={a.startedAt} />
+                  </td>
+                  <td>
+                    <Badge status={a.outcome} />
+                  </td>
+                  <td class="mono">{a.httpStatus ?? "—"}</td>
+                  <td class="mono">
+                    <Text value={a.requestId} />
+                  </td>
+                  <td class={a.outcome === "dead" ? "error-text" : ""}>
+                    <Text value={a.error} />
+                  </td>
+                  <td class="wide num">{`${Math.max(0, a.finishedAt - a.startedAt)} ms`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p class="hint">Every attempt sent the update body shown above.</p>
+    </ConsoleLayout>
+  );
+};

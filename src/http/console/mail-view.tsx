@@ -1,0 +1,181 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+
+import type { FC } from "hono/jsx";
+import type { MailRecord } from "../../ports/approval-store.js";
+import type { CapturedMail } from "../../ports/mail-catcher.js";
+import type { Page } from "../../ports/store.js";
+import { ActionButton, Badge, Empty, Pager, Select, Text, Utc, When } from "./components.js";
+import { ConsoleLayout, type Frame } from "./layout.js";
+
+export const MAIL_STATUSES = ["pending", "sent", "dead", "skipped"] as const;
+
+/** The mail outbox: every approval mail, its state and last error; resend one. */
+export const MailOutboxView: FC<{
+  frame: Frame;
+  page: Page<MailRecord>;
+  status: string | undefined;
+  cursor?: string | undefined;
+}> = ({ frame, page, status, cursor }) => (
+  <ConsoleLayout
+    frame={frame}
+    view="mail"
+    title="Mail outbox"
+    subtitle="Approval mails and whether they went out"
+  >
+    <form class="filters" method="get" action="/console/mail">
+      <Select name="status" label="Status" value={status} options={MAIL_STATUSES} />
+      <div>
+        <button type="submit" class="btn">
+          Filter
+        </button>
+      </div>
+    </form>
+    {page.items.length === 0 ? (
+      <Empty title="No mail">
+        <p>
+          With <code>approvals.mail</code> configured, each approver of a new approval gets a mail; it is
+          listed here with its delivery state.
+        </p>
+      </Empty>
+    ) : (
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Approval</th>
+              <th class="num">Approver #</th>
+              <th>Status</th>
+              <th class="num wide">Attempts</th>
+              <th>Last error</th>
+              <th>Updated</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((m) => (
+              <tr>
+                <td>
+                  <a class="mono" href={`/console/approvals/${m.approvalId}`} title={m.approvalId}>
+                    …{m.approvalId.slice(-12)}
+                  </a>
+                </td>
+                <td class="num">{m.approverIndex + 1}</td>
+                <td>
+                  <Badge status={m.status} />
+                </td>
+                <td class="num wide">{m.attempts}</td>
+                <td class="error-text">
+                  <Text value={m.lastError} />
+                </td>
+                <td>
+                  <When at={m.updatedAt} now={frame.now} />
+                </td>
+                <td>
+                  {m.status !== "pending" ? (
+                    <ActionButton
+                      action={`/console/mails/${m.id}/resend`}
+                      csrf={frame.csrf}
+                      label="Resend"
+                      small
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
+    <Pager path="/console/mail" query={{ status, cursor }} next={page.nextCursor} shown={page.items.length} />
+  </ConsoleLayout>
+);
+
+/** Local mode's mail catcher: what taskgate "sent", newest first. */
+export const MailCatcherView: FC<{ frame: Frame; page: Page<CapturedMail>; cursor?: string | undefined }> = ({
+  frame,
+  page,
+  cursor,
+}) => (
+  <ConsoleLayout
+    frame={frame}
+    view="mail"
+    title="Mail catcher"
+    subtitle="Local mode sends no mail: every message is kept here, as the approver would see it"
+  >
+    {page.items.length === 0 ? (
+      <Empty title="No mail caught yet">
+        <p>
+          Create an approval (<code>POST /v1/approvals</code>); each approver's mail appears here within a
+          second.
+        </p>
+      </Empty>
+    ) : (
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>To</th>
+              <th>Subject</th>
+              <th>Caught</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((m) => (
+              <tr>
+                <td>
+                  {m.message.to.name ? `${m.message.to.name} <${m.message.to.email}>` : m.message.to.email}
+                </td>
+                <td>
+                  <a href={`/console/mail/${m.id}`}>{m.message.subject}</a>
+                </td>
+                <td>
+                  <When at={m.capturedAt} now={frame.now} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
+    <Pager path="/console/mail" query={{ cursor }} next={page.nextCursor} shown={page.items.length} />
+  </ConsoleLayout>
+);
+
+/** One caught message: the HTML part in a sandboxed frame (its own strict CSP), and the text part. */
+export const CaughtMailView: FC<{ frame: Frame; mail: CapturedMail }> = ({ frame, mail }) => (
+  <ConsoleLayout
+    frame={frame}
+    view="mail"
+    title={mail.message.subject}
+    crumbs={<a href="/console/mail">Mail catcher</a>}
+    subtitle={
+      <>
+        To{" "}
+        {mail.message.to.name ? `${mail.message.to.name} <${mail.message.to.email}>` : mail.message.to.email}{" "}
+        · caught <Utc at={mail.capturedAt} /> <Badge status="captured" />
+      </>
+    }
+  >
+    <div class="grid2">
+      <section class="panel">
+        <h2>HTML</h2>
+        <div class="panel-body">
+          <iframe
+            class="mail-frame"
+            title={`HTML part of "${mail.message.subject}"`}
+            src={`/console/mail/${mail.id}/html`}
+            sandbox="allow-popups allow-popups-to-escape-sandbox"
+            referrerpolicy="no-referrer"
+          />
+        </div>
+      </section>
+      <section class="panel">
+        <h2>Plain text</h2>
+        <div class="panel-body">
+          <pre>{mail.message.text}</pre>
+        </div>
+      </section>
+    </div>
+  </ConsoleLayout>
+);

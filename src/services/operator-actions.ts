@@ -1,0 +1,201 @@
+import { updateForWait } from "../core/delivery-draft.js";
+import { TaskgateError } from "../core/errors.js";
+import type { UpdateStatus } from "../core/task-status.js";
+import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
+import type { DeliveryRecord, DeliveryStatus, WaitRecord } from "../ports/store.js";
+import { acceptCallback, type CallbackOutcome } from "./callbacks.js";
+import type { ServiceDeps } from "./deps.js";
+import { cancelWait } from "./waits.js";
+
+/**
+ * What an operator does from the console, each recorded with who did it. Every action goes
+ * through the same paths as the API: a replay re-queues the stored delivery, completing a task by
+ * hand is a delivery forwarded like any callback, and nothing here calls CDF directly.
+ */
+
+export type OperatorAction =
+  | "replay"
+  | "replay_bulk"
+  | "cancel_wait"
+  | "resolve_task"
+  | "cancel_approval"
+  | "resend_mail"
+  | "release_parked"
+  | "discard_parked";
+
+/**
+ * The one place an operator action is recorded: the log now; the audit chain, when it exists,
+ * gets its entry from here too (one call site per action, each passing who and what).
+ */
+export function recordOperatorAction(
+  deps: ServiceDeps,
+  by: string,
+  action: OperatorAction,
+  subject: string,
+  detail: Record<string, unknown> = {},
+): void {
+  deps.logger.info("operator action", { action, subject, by, ...detail });
+}
+
+export async function replayOne(deps: ServiceDeps, by: string, id: string): Promise<DeliveryRecord> {
+  const now = deps.clock.now();
+  const replayed = await deps.store.replayDelivery(id, now, now + deps.minRetryWindowMs);
+  if (replayed === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
+  if (replayed === false) {
+    throw new TaskgateError("delivery_not_replayable", "only dead or delivered deliveries can be replayed");
+  }
+  recordOperatorAction(deps, by, "replay", id);
+  deps.dispatcher.kick();
+  return replayed;
+}
+
+/** Most a bulk replay queues in one request; the operator presses again for the rest. */
+export const BULK_REPLAY_LIMIT = 1000;
+
+/**
+ * Queues again every dead letter that matches (up to BULK_REPLAY_LIMIT), page by page from the
+ * newest. Each is replayed with the same conditional write as a single replay, so a delivery that
+ * changed state meanwhile is skipped, never sent twice.
+ */
+export async function replayMatching(
+  deps: ServiceDeps,
+  by: string,
+  filter: { status: Extract<DeliveryStatus, "dead">; source?: string | undefined },
+): Promise<{ count: number; more: boolean }> {
+  let count = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await deps.store.listDeliveries({
+      status: filter.status,
+      ...(filter.source ? { source: filter.source } : {}),
+      ...(cursor ? { cursor } : {}),
+      limit: 100,
+    });
+    const now = deps.clock.now();
+    for (const d of page.items) {
+      if (count >= BULK_REPLAY_LIMIT) break;
+      if (await deps.store.replayDelivery(d.id, now, now + deps.minRetryWindowMs)) count++;
+    }
+    if (count >= BULK_REPLAY_LIMIT || page.nextCursor === null) {
+      const more = count >= BULK_REPLAY_LIMIT;
+      recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
+      if (count > 0) deps.dispatcher.kick();
+      return { count, more };
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+export async function cancelWaitBy(deps: ServiceDeps, by: string, id: string): Promise<WaitRecord> {
+  const wait = await cancelWait(deps, id);
+  recordOperatorAction(deps, by, "cancel_wait", id);
+  return wait;
+}
+
+/** Completes or fails an open wait's task by hand: a delivery, forwarded like any callback. */
+export async function resolveTaskBy(
+  deps: ServiceDeps,
+  by: string,
+  waitId: string,
+  status: UpdateStatus,
+  reason: string | undefined,
+): Promise<CallbackOutcome> {
+  const outcome = await acceptCallback(deps, waitId, { status, ...(reason ? { output: { reason } } : {}) });
+  recordOperatorAction(deps, by, "resolve_task", waitId, { status, deliveryId: outcome.deliveryId });
+  return outcome;
+}
+
+export async function cancelApprovalBy(deps: ServiceDeps, by: string, id: string): Promise<ApprovalRecord> {
+  const approval = await deps.store.approvals.cancelApproval(id, deps.clock.now());
+  if (!approval) throw new TaskgateError("approval_not_found", "no approval with this id");
+  if (approval.status !== "cancelled") {
+    throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`);
+  }
+  recordOperatorAction(deps, by, "cancel_approval", id);
+  return approval;
+}
+
+/** Sends an approver's mail again, while the approval still waits for them. */
+export async function resendMailBy(deps: ServiceDeps, by: string, mailId: string): Promise<MailRecord> {
+  const mail = await deps.store.approvals.getMail(mailId);
+  if (!mail) throw new TaskgateError("mail_not_found", "no mail with this id");
+  const approval = await deps.store.approvals.getApproval(mail.approvalId);
+  const now = deps.clock.now();
+  if (approval?.status !== "pending" || approval.expiresAt <= now) {
+    throw new TaskgateError(
+      "approval_closed",
+      "the approval is no longer pending; its mail is not sent again",
+    );
+  }
+  if (!deps.mailOutbox)
+    throw new TaskgateError("mail_not_configured", "no mail is configured (approvals.mail)");
+  const queued = await deps.store.approvals.resendMail(mailId, now, approval.expiresAt);
+  if (queued === undefined) throw new TaskgateError("mail_not_found", "no mail with this id");
+  if (queued === false) throw new TaskgateError("invalid_request", "this mail is queued already");
+  recordOperatorAction(deps, by, "resend_mail", mailId, { approvalId: approval.id });
+  deps.mailOutbox.kick();
+  return queued;
+}
+
+export async function discardParkedBy(deps: ServiceDeps, by: string, id: string): Promise<DeliveryRecord> {
+  const discarded = await deps.store.discardParked(id, deps.clock.now(), `discarded by ${by}`);
+  if (discarded === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
+  if (discarded === false) throw new TaskgateError("delivery_not_parked", "the delivery is no longer parked");
+  recordOperatorAction(deps, by, "discard_parked", id);
+  return discarded;
+}
+
+/**
+ * Releases a parked webhook to a wait: the one named, or else the open wait for its source and
+ * correlation key. The wait closes and the webhook becomes its delivery, in one atomic step.
+ */
+export async function releaseParkedBy(
+  deps: ServiceDeps,
+  by: string,
+  id: string,
+  waitId: string | undefined,
+): Promise<DeliveryRecord> {
+  const now = deps.clock.now();
+  const parked = await deps.store.getDelivery(id);
+  if (!parked) throw new TaskgateError("delivery_not_found", "no delivery with this id");
+  if (parked.status !== "parked")
+    throw new TaskgateError("delivery_not_parked", "the delivery is no longer parked");
+  const wait = waitId
+    ? await deps.store.getWait(waitId)
+    : parked.source !== null && parked.correlationKey !== null
+      ? await deps.store.findOpenWait(parked.source, parked.correlationKey, now)
+      : undefined;
+  if (!wait) {
+    throw new TaskgateError(
+      "wait_not_found",
+      waitId
+        ? `no wait with id ${waitId}`
+        : "no open wait has this webhook's source and correlation key; name a wait",
+    );
+  }
+  if (wait.status !== "open" || wait.expiresAt <= now) {
+    throw new TaskgateError("wait_closed", `the wait is ${wait.status === "open" ? "expired" : wait.status}`);
+  }
+  const update = updateForWait(parked.update, wait, {
+    deliveryId: parked.id,
+    source: parked.source ?? wait.source ?? "webhook",
+    receivedAt: parked.createdAt,
+  });
+  const released = await deps.store.releaseParked({
+    deliveryId: parked.id,
+    wait,
+    update,
+    contentHash: parked.contentHash,
+    deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
+    now,
+  });
+  if (!released) {
+    throw new TaskgateError(
+      "wait_closed",
+      "the wait closed or the webhook left the park meanwhile; nothing changed",
+    );
+  }
+  recordOperatorAction(deps, by, "release_parked", id, { waitId: wait.id });
+  deps.dispatcher.kick();
+  return (await deps.store.getDelivery(id)) ?? parked;
+}

@@ -1,0 +1,47 @@
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { newWait, send } from "./support.js";
+
+const ORIGIN = "https://taskgate.workers.test";
+
+/** The console on Workers: same routes, D1 behind them, the session cookie signed in workerd. */
+describe("console inside workerd (D1)", () => {
+  it("signs in with the admin key and renders the overview, counting D1's deliveries", async () => {
+    const { callbackPath } = await newWait();
+    const accepted = await send("POST", callbackPath, { body: { output: { from: "console test" } } });
+    expect(accepted.status).toBe(202);
+    await accepted.settled;
+
+    const refused = await SELF.fetch(`${ORIGIN}/console/login`, {
+      method: "POST",
+      body: new URLSearchParams({ key: "not-the-key" }),
+      redirect: "manual",
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("set-cookie")).toBeNull();
+
+    const login = await SELF.fetch(`${ORIGIN}/console/login`, {
+      method: "POST",
+      body: new URLSearchParams({ key: env.TEST_API_KEY }),
+      redirect: "manual",
+    });
+    expect(login.status).toBe(303);
+    const setCookie = login.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const cookie = setCookie.split(";")[0]!;
+
+    const page = await SELF.fetch(`${ORIGIN}/console`, { headers: { cookie }, redirect: "manual" });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain("<h1>Overview</h1>");
+    expect(html).toMatch(/Delivered<\/span><span class="value">[1-9]/);
+
+    const deliveries = await SELF.fetch(`${ORIGIN}/console/deliveries?status=delivered`, {
+      headers: { cookie },
+    });
+    expect(deliveries.status).toBe(200);
+    expect(await deliveries.text()).toContain("delivered");
+  });
+});
