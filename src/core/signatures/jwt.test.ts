@@ -21,7 +21,10 @@ const hsConfig: SchemeConfigInput = {
 };
 
 /** For tests about keys, not claims: a bearer source that names no issuer or audience. */
-const relaxed = { bindsBody: false as const, optionalClaims: ["iss", "aud", "exp"] as ("iss" | "aud" | "exp")[] };
+const relaxed = {
+  bindsBody: false as const,
+  optionalClaims: ["iss", "aud", "exp"] as ("iss" | "aud" | "exp")[],
+};
 
 function verifier(config: SchemeConfigInput, options: VerifierOptions = {}) {
   return createVerifier(VerifySchema.parse(config), options);
