@@ -6,6 +6,11 @@ import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
+import {
+  applyServerLimits,
+  DEFAULT_SERVER_LIMITS,
+  type LimitableServer,
+} from "./adapters/runtime/node-server-limits.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
@@ -78,6 +83,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       (info) => resolve(info),
     );
     server.once("error", reject);
+    applyServerLimits(server as unknown as LimitableServer, {
+      ...DEFAULT_SERVER_LIMITS,
+      maxConnections: config.server.maxConnections,
+    });
   });
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;

@@ -32,7 +32,7 @@ const CdfAuthSchema = hint(
 /** The CDF project that task updates go to. */
 export const CdfSchema = hint(
   z.strictObject({
-    baseUrl: baseUrl("https://westeurope-1.cognitedata.com"),
+    baseUrl: baseUrl("https://westeurope-1.cognitedata.com", { outbound: true }),
     project: nonEmpty('"<your CDF project>"'),
     auth: CdfAuthSchema,
     appName: hint(z.string().min(1).default("taskgate"), { example: '"taskgate"' }),

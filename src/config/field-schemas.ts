@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { DurationSchema } from "../core/duration.js";
+import { isLoopbackHost } from "../core/loopback.js";
 import { hint } from "./hints.js";
 
 /**
@@ -12,7 +13,11 @@ export function fixParams(fix: string) {
   return { fix };
 }
 
-function httpUrlError(value: string): string | undefined {
+/**
+ * What is wrong with a URL, if anything. `outbound`: taskgate sends secrets or trusts answers
+ * there (CDF, token and JWKS endpoints, a mail API), so plain http is refused except on loopback.
+ */
+function httpUrlError(value: string, outbound = false): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -21,14 +26,16 @@ function httpUrlError(value: string): string | undefined {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return "must be an http(s) URL";
   if (url.username !== "" || url.password !== "") return "must not contain a user name or password";
+  if (outbound && url.protocol === "http:" && !isLoopbackHost(url.hostname))
+    return "must be https (plain http only for localhost)";
   return undefined;
 }
 
-/** An absolute http(s) URL, kept as written (token and JWKS endpoints may carry a query). */
+/** An absolute https URL taskgate calls (http only on loopback), kept as written (token and JWKS endpoints may carry a query). */
 export function httpUrl(example: string) {
   return hint(
     z.string().superRefine((value, ctx) => {
-      const error = httpUrlError(value);
+      const error = httpUrlError(value, true);
       if (error)
         ctx.addIssue({ code: "custom", message: error, params: fixParams(`use a URL like ${example}`) });
     }),
@@ -36,13 +43,16 @@ export function httpUrl(example: string) {
   );
 }
 
-/** A URL other paths are appended to: no query or fragment, and no trailing slash afterwards. */
-export function baseUrl(example: string) {
+/**
+ * A URL other paths are appended to: no query or fragment, and no trailing slash afterwards.
+ * `outbound` (taskgate calls it): https only, except loopback.
+ */
+export function baseUrl(example: string, options: { outbound?: boolean } = {}) {
   return hint(
     z
       .string()
       .superRefine((value, ctx) => {
-        let error = httpUrlError(value);
+        let error = httpUrlError(value, options.outbound);
         if (!error) {
           const url = new URL(value);
           if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {

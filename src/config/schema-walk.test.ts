@@ -24,7 +24,7 @@ describe("knownKeysAt", () => {
         "approvals",
       ],
     ],
-    [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy"]],
+    [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections"]],
     [["signingKeys", 3], {}, ["kid", "secret"]],
     [["cdf", "auth"], { cdf: { auth: { type: "token" } } }, ["type", "token"]],
     [

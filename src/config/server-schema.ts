@@ -10,6 +10,8 @@ export const ServerSchema = z.strictObject({
   bodyLimitBytes: int(1, 10 * 1024 * 1024, 256 * 1024),
   /** Believe the first X-Forwarded-For hop as the client address (only behind a proxy that sets it). */
   trustProxy: z.boolean().default(false),
+  /** Node: open sockets beyond this are closed at once (unset: no cap). Headers must arrive in 10 s, a whole request in 30 s. */
+  maxConnections: hint(z.int().min(1).max(1_000_000).optional(), { example: "10000" }),
 });
 
 /** How much the process logs. */

@@ -1,5 +1,5 @@
 import { TaskgateError } from "./errors.js";
-import { assertOutputSize, mergeOutput } from "./output.js";
+import { assertOutputAllowed, assertOutputSize, mergeOutput } from "./output.js";
 import type { DeliveryRecord, WaitRecord } from "./records.js";
 import type { TaskUpdate } from "./task-status.js";
 
@@ -14,6 +14,20 @@ export function updateForWait(
   });
   assertOutputSize(output);
   return { status: update.status, output };
+}
+
+/**
+ * Throws unless a webhook's mapped output could be forwarded as it is: no reserved key, finite,
+ * not too deep, and under the size limit once taskgate's block is added (a wait id is as long as
+ * a delivery id). A wait's template can only add to it; that is checked when the wait registers.
+ */
+export function assertParkable(
+  update: TaskUpdate,
+  meta: { deliveryId: string; source: string | null; receivedAt: number },
+): void {
+  const output = update.output ?? {};
+  assertOutputAllowed(output);
+  assertOutputSize(mergeOutput(output, { taskgate: { ...meta, waitId: meta.deliveryId } }));
 }
 
 /**

@@ -7,6 +7,9 @@ export const ERROR_STATUS = {
   malformed_body: 400,
   invalid_request: 400,
   mail_not_configured: 400,
+  invalid_number: 400,
+  too_deep: 400,
+  reserved_output_key: 400,
   unsupported_media_type: 415,
   // 401 / 403
   unauthorized: 401,
@@ -18,6 +21,8 @@ export const ERROR_STATUS = {
   cross_site_refused: 403,
   insufficient_scope: 403,
   csrf_invalid: 403,
+  // 421: a Host this server does not answer for (local mode, DNS rebinding)
+  misdirected_request: 421,
   // 404
   not_found: 404,
   wait_not_found: 404,
@@ -40,9 +45,14 @@ export const ERROR_STATUS = {
   // 413
   payload_too_large: 413,
   output_too_large: 413,
+  // 422: the source's own mapping could not run on this payload within its budget
+  mapping_failed: 422,
+  // 429
+  rate_limited: 429,
   // 5xx: never for bad input
   cdf_unavailable: 503,
   store_unavailable: 503,
+  overloaded: 503,
   mail_failed: 502,
   internal: 500,
   // configuration (never answered over HTTP)

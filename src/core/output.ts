@@ -1,5 +1,6 @@
 import { jsonByteLength } from "./canonical-json.js";
 import { TaskgateError } from "./errors.js";
+import { assertPlainJsonValue } from "./json-limits.js";
 
 /** CDF refuses task outputs above 100 KB; taskgate refuses them at the door instead of truncating. */
 const MAX_OUTPUT_BYTES = 100 * 1024;
@@ -33,6 +34,26 @@ export function assertOutputSize(output: JsonObject): void {
       { details: { bytes, limit: MAX_OUTPUT_BYTES } },
     );
   }
+}
+
+/** The top-level key of a task output that holds taskgate's own block. */
+export const RESERVED_OUTPUT_KEY = "taskgate";
+
+/**
+ * Every check on a caller's part of the output (`O`), made before anything is committed: no
+ * `taskgate` key (taskgate's own block would otherwise carry the caller's fields to CDF), finite
+ * numbers, bounded depth, and the size limit.
+ */
+export function assertOutputAllowed(output: JsonObject): void {
+  if (Object.hasOwn(output, RESERVED_OUTPUT_KEY)) {
+    throw new TaskgateError(
+      "reserved_output_key",
+      `output.${RESERVED_OUTPUT_KEY} is taskgate's own; put your fields under another key`,
+      { details: { path: `output.${RESERVED_OUTPUT_KEY}` } },
+    );
+  }
+  assertPlainJsonValue(output);
+  assertOutputSize(output);
 }
 
 /**

@@ -78,4 +78,16 @@ describe("TokenSigner", () => {
   it("needs at least one key", () => {
     expect(() => new TokenSigner([])).toThrow(TaskgateError);
   });
+
+  it("refuses a token spelled differently from the one handed out (padding, stray low bits)", async () => {
+    const token = await signer.sign(claims, NOW, "j");
+    expect(await codeOf(signer.verify(token, "callback", NOW))).toBe("ok");
+    expect(await codeOf(signer.verify(`${token}=`, "callback", NOW))).toBe("token_invalid");
+    expect(await codeOf(signer.verify(`${token}==`, "callback", NOW))).toBe("token_invalid");
+    // The signature's last character carries two unused bits: flipping one decodes the same bytes.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(token.at(-1)!);
+    const twin = `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(await codeOf(signer.verify(twin, "callback", NOW))).toBe("token_invalid");
+  });
 });

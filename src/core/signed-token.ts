@@ -1,4 +1,4 @@
-import { type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { base64url, type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { TaskgateError } from "./errors.js";
 
 /** A signing key from config: the first signs, all verify (rotation without broken links). */
@@ -74,7 +74,7 @@ export class TokenSigner {
 
   /** Verifies a token for `purpose` at `now`; throws `token_invalid` or `token_expired`. */
   async verify(token: string, purpose: TokenPurpose, now: number): Promise<JWTPayload & { sub: string }> {
-    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid();
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !canonical(token)) throw invalid();
     try {
       const { payload } = await jwtVerify(
         token,
@@ -101,6 +101,24 @@ export class TokenSigner {
       throw invalid();
     }
   }
+}
+
+/**
+ * Whether each of the token's three parts is base64url exactly as it is written: no padding, no
+ * other alphabet, no stray low bits in the last character. A token has one spelling, so a link
+ * that differs from the one handed out (a trailing `=`, say) is not the same link.
+ */
+function canonical(token: string): boolean {
+  const parts = token.split(".");
+  if (parts.length !== 3) return false;
+  return parts.every((part) => {
+    if (!/^[A-Za-z0-9_-]+$/.test(part)) return false;
+    try {
+      return base64url.encode(base64url.decode(part)) === part;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function invalid(): TaskgateError {

@@ -51,6 +51,14 @@ describe("the app's edges", () => {
     expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
   });
 
+  it("never echoes the path of a 404: it may hold a token", async () => {
+    for (const path of ["/v1/callback/eyJhbGciOi.secret-token.sig", "/hooks/eyJ-secret-token-as-source"]) {
+      const res = await t.app.request(path, { method: "POST" });
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain("secret-token");
+    }
+  });
+
   it("puts Hono's secure headers on API answers, errors included, but not on the approval pages", async () => {
     for (const [path, status] of [
       ["/healthz", 200],

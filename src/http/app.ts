@@ -66,9 +66,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   if (deps.emulator) app.route("/emulator", deps.emulator);
 
-  return app
-    .notFound((c) => onError(new TaskgateError("not_found", `no route for ${c.req.method} ${c.req.path}`), c))
-    .onError(onError);
+  return (
+    app
+      // The path is never echoed: it may hold a token (a mistyped callback or approval URL).
+      .notFound((c) =>
+        onError(new TaskgateError("not_found", `no route for this ${c.req.method} request`), c),
+      )
+      .onError(onError)
+  );
 }
 
 /** The API's type, for a typed client: `hc<AppType>(url)` from hono/client. */

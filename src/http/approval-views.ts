@@ -67,8 +67,12 @@ export function approvalApiView(
   };
 }
 
-/** What the pages may show: names, decisions and comments, never IPs or user agents. */
-export function approvalPageView(a: ApprovalRecord, delivery?: DeliveryRecord): ApprovalView {
+/**
+ * What the pages may show the approver at `viewer`: names, decisions and comments, never IPs or
+ * user agents, and only the viewer's own email (a link forwarded or leaked must not hand out every
+ * approver's address). Others without a name are "Approver N".
+ */
+export function approvalPageView(a: ApprovalRecord, viewer: number, delivery?: DeliveryRecord): ApprovalView {
   return {
     id: a.id,
     title: a.title,
@@ -79,9 +83,10 @@ export function approvalPageView(a: ApprovalRecord, delivery?: DeliveryRecord): 
     task: { taskId: a.taskId, taskExternalId: a.taskExternalId, executionId: a.executionId },
     approvers: a.approvers.map((p, i) => {
       const d = a.decisions.find((x) => x.approverIndex === i);
+      const own = i === viewer;
       return {
-        email: p.email,
-        name: p.name,
+        email: own ? p.email : "",
+        name: own ? p.name : (p.name ?? `Approver ${i + 1}`),
         decision: d?.decision ?? null,
         decidedAt: d?.decidedAt ?? null,
         comment: d?.comment ?? null,

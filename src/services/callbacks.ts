@@ -6,6 +6,7 @@ import {
   updateForWait,
 } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
+import { assertOutputAllowed } from "../core/output.js";
 import type { UpdateStatus } from "../core/task-status.js";
 import type { ServiceDeps } from "./deps.js";
 
@@ -31,6 +32,7 @@ export async function acceptCallback(
   waitId: string,
   body: CallbackBody,
 ): Promise<CallbackOutcome> {
+  if (body.output) assertOutputAllowed(body.output);
   const now = deps.clock.now();
   const wait = await deps.store.getWait(waitId);
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");

@@ -1,7 +1,8 @@
 import { canonicalJson } from "../core/canonical-json.js";
-import { deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
+import { assertParkable, deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import { duplicateDetail, parkedDetail } from "../core/hook-detail.js";
+import { parseJsonChecked } from "../core/json-limits.js";
 import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
@@ -39,7 +40,8 @@ export async function receiveHook(
   );
   if (verified.handshake) return { outcome: "handshake", handshake: verified.handshake };
 
-  const body = parseBody(verified.body ?? req.rawBody, req.headers.get("content-type") ?? "");
+  const text = new TextDecoder().decode(verified.body ?? req.rawBody);
+  const body = parseBody(text, req.headers.get("content-type") ?? "");
   const headers: Record<string, string> = {};
   req.headers.forEach((value, key) => {
     headers[key.toLowerCase()] = value;
@@ -49,21 +51,27 @@ export async function receiveHook(
     id: deps.ids.newId(),
     source: name,
     correlationKey: mapped.correlationKey,
-    dedupeKey: mapped.dedupeKey ?? verified.messageId ?? null,
+    dedupeKey: mapped.dedupeKey ?? (await messageKey(deps, source, verified.messageId, text)),
     now,
   };
 
   if (mapped.status === null) {
-    const update = { status: "COMPLETED" as const, output: mapped.output };
-    const delivery = await draft(deps, base, {
-      status: "ignored",
-      update,
-      reason: mapped.ignoredBecause ?? null,
-    });
+    // Kept for dedupe and for the operator: what arrived and why it was ignored, not its content.
+    const update = { status: "COMPLETED" as const, output: {} };
+    const delivery = await draft(
+      deps,
+      base,
+      { status: "ignored", update, reason: mapped.ignoredBecause ?? null },
+      undefined,
+      await deps.sha256(text),
+    );
     return store(deps, delivery, null, "ignored");
   }
 
   const update = { status: mapped.status, output: mapped.output };
+  // Every limit on the output is checked before anything is stored: a webhook parked with an
+  // output no wait could ever forward would make registering its wait fail instead.
+  assertParkable(update, { deliveryId: base.id, source: name, receivedAt: now });
   const wait = await deps.store.findOpenWait(name, mapped.correlationKey!, now);
   if (wait) {
     const forwarded = updateForWait(update, wait, {
@@ -114,18 +122,34 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
   return (await deps.store.getWait(wait.id)) ?? wait;
 }
 
-/** A webhook's delivery record, its content hash taken over its mapped update. */
+/**
+ * The dedupe key when the mapping names none: the provider's message id when its signature covers
+ * it; otherwise the SHA-256 of the body too, so a captured request replayed under a new id (which
+ * anyone can write) is still a duplicate.
+ */
+async function messageKey(
+  deps: ServiceDeps,
+  source: { messageIdSigned: boolean },
+  messageId: string | undefined,
+  text: string,
+): Promise<string | null> {
+  if (source.messageIdSigned) return messageId ?? null;
+  return `sha256:${await deps.sha256(text)}`;
+}
+
+/** A webhook's delivery record, its content hash taken over its mapped update unless given. */
 async function draft(
   deps: ServiceDeps,
   base: { id: string; source: string; correlationKey: string | null; dedupeKey: string | null; now: number },
   what: Pick<DeliveryRecord, "status" | "update"> & Partial<Pick<DeliveryRecord, "reason" | "parkUntil">>,
   wait?: WaitRecord,
+  contentHash?: string,
 ): Promise<DeliveryRecord> {
   const { now, ...ids } = base;
   return draftDelivery(
     deps.minRetryWindowMs,
     now,
-    { ...ids, ...what, contentHash: await deps.sha256(canonicalJson(what.update)) },
+    { ...ids, ...what, contentHash: contentHash ?? (await deps.sha256(canonicalJson(what.update))) },
     wait,
   );
 }
@@ -158,25 +182,29 @@ function duplicate(earlier: DeliveryRecord): HookOutcome {
   return { outcome: "duplicate", deliveryId: earlier.id, detail: duplicateDetail(earlier) };
 }
 
-/** JSON, or form-encoded (Slack, Twilio); anything else that is not JSON is a 400. */
-function parseBody(raw: Uint8Array, contentType: string): unknown {
-  const text = new TextDecoder().decode(raw);
+/**
+ * JSON, or form-encoded (Slack, Twilio); anything else that is not JSON is a 400. JSON is read
+ * under the same depth and number checks as the API's bodies.
+ */
+function parseBody(text: string, contentType: string): unknown {
   if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
     const out: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(text)) out[k] = v;
     // Slack interactive payloads carry their JSON in a `payload` field.
     if (typeof out.payload === "string") {
       try {
-        return { ...out, payload: JSON.parse(out.payload) as unknown };
-      } catch {
+        return { ...out, payload: parseJsonChecked(out.payload) };
+      } catch (err) {
+        if (err instanceof TaskgateError && err.code !== "malformed_body") throw err;
         return out;
       }
     }
     return out;
   }
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
+    return parseJsonChecked(text);
+  } catch (err) {
+    if (err instanceof TaskgateError && err.code !== "malformed_body") throw err;
     throw new TaskgateError("malformed_body", "the body is not valid JSON (nor form-encoded)");
   }
 }

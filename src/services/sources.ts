@@ -1,4 +1,5 @@
 import { compileMapping, type MappingConfig, type SourceMapping } from "../core/mapping/source-mapping.js";
+import { messageIdSigned } from "../core/signatures/registry.js";
 import type { SchemeConfig } from "../core/signatures/schema.js";
 import type { Verifier } from "../core/signatures/types.js";
 import { createVerifier } from "../core/signatures/verifier.js";
@@ -16,6 +17,11 @@ export interface CompiledSource {
   verify: Verifier;
   mapping: SourceMapping;
   parkForMs: number;
+  /**
+   * Whether the scheme signs its message id. When it does not (GitHub, Shopify, Twilio, basic,
+   * api-key), a captured request could be replayed under a fresh id, so it is deduped on its body.
+   */
+  messageIdSigned: boolean;
 }
 
 /**
@@ -36,6 +42,7 @@ export function compileSources(
       verify: createVerifier(config.verify, options.fetch ? { fetch: options.fetch } : {}),
       mapping,
       parkForMs: config.parkUnmatchedFor,
+      messageIdSigned: messageIdSigned(config.verify),
     });
   }
   return out;

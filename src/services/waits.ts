@@ -1,5 +1,6 @@
+import { updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
-import { assertOutputSize } from "../core/output.js";
+import { assertOutputAllowed } from "../core/output.js";
 import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
 import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
 import { releaseParkedFor } from "./hooks.js";
@@ -30,7 +31,7 @@ export interface CreatedWait {
 export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Promise<CreatedWait> {
   const now = deps.clock.now();
   const expiresAt = resolveExpiry(deps, input, now);
-  if (input.output) assertOutputSize(input.output);
+  if (input.output) assertOutputAllowed(input.output);
 
   const { taskId, taskExternalId } = await openTaskFor(deps, input);
 
@@ -50,6 +51,7 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
     deliveryId: null,
     closedWithHash: null,
   };
+  await assertParkedFits(deps, wait, now);
   if (!(await deps.store.createWait(wait))) {
     throw new TaskgateError(
       "wait_conflict",
@@ -60,6 +62,19 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
   deps.logger.info("wait registered", { waitId: wait.id, taskId, source: wait.source, expiresAt });
   const url = await callbackUrl(deps, wait, now);
   return { wait: await releaseParkedFor(deps, wait), callbackUrl: url };
+}
+
+/**
+ * A webhook parked for this wait must still fit once merged with the wait's template: found out
+ * here, before the wait is stored, rather than after (a stored wait whose release fails would
+ * answer every retry with a conflict).
+ */
+async function assertParkedFits(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<void> {
+  if (wait.source === null || wait.correlationKey === null || wait.output === null) return;
+  const parked = await deps.store.findParked(wait.source, wait.correlationKey, now);
+  if (parked) {
+    updateForWait(parked.update, wait, { deliveryId: parked.id, source: wait.source, receivedAt: now });
+  }
 }
 
 async function callbackUrl(deps: ServiceDeps, wait: WaitRecord, now: number): Promise<string> {

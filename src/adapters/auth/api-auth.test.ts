@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { generateKeyPair, SignJWT } from "jose";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClock } from "../../../test/support/test-clock.js";
 import { TaskgateError } from "../../core/errors.js";
@@ -118,5 +120,45 @@ describe("OIDC bearer tokens", () => {
     expect(await codeOf(auth(stranger))).toBe("unauthorized");
     const none = `${btoa(JSON.stringify({ alg: "none" }))}.${btoa(JSON.stringify({ iss: idp.url, aud: "api://taskgate", roles: ["taskgate"] }))}.`;
     expect(await codeOf(auth(none))).toBe("unauthorized");
+  });
+
+  it("refuses a token without exp, even from a trusted key with the right issuer and audience", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" };
+    const server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+      const own = createApiAuthenticator(
+        {
+          keys: [],
+          oidc: {
+            issuer: "https://issuer.test",
+            audience: "api://taskgate",
+            jwksUrl: url,
+            algorithms: ["ES256"],
+            clockToleranceMs: 0,
+          },
+        },
+        new TestClock(),
+      );
+      const sign = (exp: boolean) => {
+        const jwt = new SignJWT({})
+          .setProtectedHeader({ alg: "ES256", kid: "k1" })
+          .setIssuer("https://issuer.test")
+          .setAudience("api://taskgate")
+          .setSubject("svc");
+        return (exp ? jwt.setExpirationTime(Math.floor(new TestClock().now() / 1000) + 60) : jwt).sign(
+          privateKey,
+        );
+      };
+      expect(await own(await sign(true))).toEqual({ kind: "oidc", name: "svc" });
+      expect(await codeOf(own(await sign(false)))).toBe("unauthorized");
+    } finally {
+      server.close();
+    }
   });
 });

@@ -46,6 +46,8 @@ export function createApiAuthenticator(
           algorithms: oidc.algorithms,
           clockTolerance: Math.round(oidc.clockToleranceMs / 1000),
           currentDate: new Date(clock.now()),
+          // A token without exp would be good forever once leaked; aud is checked by `audience`.
+          requiredClaims: ["exp"],
         }));
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw unauthorized("the bearer token has expired");

@@ -13,6 +13,16 @@ export interface MappingConfig {
 
 type Expression = ReturnType<typeof jsonata>;
 
+/**
+ * Each expression's budget per evaluation: JSONata checks both at every step it evaluates, so a
+ * runaway expression (a `$sort` with a comparator over 20k items, a recursion without end) stops
+ * within the budget instead of blocking the event loop for seconds.
+ */
+export const MAPPING_BUDGET = { timeoutMs: 250, maxDepth: 200 } as const;
+
+/** JSONata's codes for "stack too deep" and "ran too long". */
+const OVER_BUDGET = new Set(["D1011", "D1012"]);
+
 /** The expressions compiled once, at start-up. */
 export interface SourceMapping {
   correlationKey: Expression;
@@ -51,7 +61,7 @@ export function compileMapping(config: MappingConfig): {
     const text = config[field];
     if (text === undefined) return undefined;
     try {
-      return jsonata(text);
+      return jsonata(text, { timeout: MAPPING_BUDGET.timeoutMs, stack: MAPPING_BUDGET.maxDepth });
     } catch (err) {
       const e = err as { message?: string; position?: number };
       problems.push({
@@ -70,7 +80,8 @@ export function compileMapping(config: MappingConfig): {
 }
 
 /**
- * Evaluates the mapping over a parsed body with `$headers` (lower-case names) and `$query` bound.
+ * Evaluates the mapping over a parsed body with `$headers` (lower-case names) and `$query` bound,
+ * each expression under `MAPPING_BUDGET` (422 `mapping_failed` past it).
  * A status that is not one of CDF's three (or null) is never forwarded: the webhook is ignored,
  * with the reason recorded, since the sender cannot fix our mapping by retrying.
  */
@@ -84,6 +95,13 @@ export async function applyMapping(
     try {
       return await e.evaluate(body, bindings);
     } catch (err) {
+      if (OVER_BUDGET.has((err as { code?: string }).code ?? "")) {
+        throw new TaskgateError(
+          "mapping_failed",
+          `the source's ${what} expression ran past its budget (${MAPPING_BUDGET.timeoutMs} ms, depth ${MAPPING_BUDGET.maxDepth}) on this payload`,
+          { details: { expression: what } },
+        );
+      }
       throw new TaskgateError(
         "invalid_request",
         `the source's ${what} expression failed on this payload: ${(err as { message?: string }).message ?? String(err)}`,

@@ -17,6 +17,13 @@ const hsConfig: SchemeConfigInput = {
   algorithms: ["HS256"],
   issuer: "https://sender.example",
   audience: "taskgate",
+  bindsBody: false,
+};
+
+/** For tests about keys, not claims: a bearer source that names no issuer or audience. */
+const relaxed = {
+  bindsBody: false as const,
+  optionalClaims: ["iss", "aud", "exp"] as ("iss" | "aud" | "exp")[],
 };
 
 function verifier(config: SchemeConfigInput, options: VerifierOptions = {}) {
@@ -131,12 +138,44 @@ describe("jwt (shared secret, bearer)", () => {
     );
   });
 
+  it("requires exp, iss and aud unless the source relaxes them", async () => {
+    const bare = (claims: { iss?: string; aud?: string; exp?: number }) => {
+      let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" });
+      if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+      if (claims.aud) jwt = jwt.setAudience(claims.aud);
+      if (claims.exp) jwt = jwt.setExpirationTime(claims.exp);
+      return jwt.sign(utf8(SECRET));
+    };
+    const all = { iss: "https://sender.example", aud: "taskgate", exp: NOW_S + 60 };
+    expect(await outcome(verify(bearer(await bare(all)), { now: NOW }))).toBe("ok");
+    for (const missing of ["iss", "aud", "exp"] as const) {
+      const token = await bare({ ...all, [missing]: undefined });
+      expect(await outcome(verify(bearer(token), { now: NOW })), missing).toMatch(/^signature_invalid/);
+    }
+    const noExp = verifier({ ...hsConfig, optionalClaims: ["exp"] } as SchemeConfigInput);
+    expect(await outcome(noExp(bearer(await bare({ ...all, exp: undefined })), { now: NOW }))).toBe("ok");
+    // A source that names no issuer or audience is a config error unless it relaxes them.
+    const open = { scheme: "jwt", keys: [{ secret: SECRET }], algorithms: ["HS256"], bindsBody: false };
+    const problems = VerifySchema.safeParse(open).error?.issues.map((i) => i.path.join(".")) ?? [];
+    expect(problems).toEqual(["issuer", "audience"]);
+    expect(VerifySchema.safeParse({ ...open, optionalClaims: ["iss", "aud"] }).success).toBe(true);
+  });
+
+  it("accepts a bearer source (which does not sign the body) only with bindsBody: false", () => {
+    const { bindsBody: _, ...implicit } = hsConfig as Record<string, unknown>;
+    const refused = VerifySchema.safeParse(implicit);
+    expect(refused.error?.issues.map((i) => i.path.join("."))).toEqual(["bindsBody"]);
+    expect(VerifySchema.safeParse({ ...implicit, bindsBody: true }).success).toBe(false);
+    expect(VerifySchema.safeParse({ ...implicit, token: "body" }).success).toBe(true);
+  });
+
   it("refuses a token not valid until after the tolerance", async () => {
     const early = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer("https://sender.example")
       .setAudience("taskgate")
       .setNotBefore(NOW_S + 301)
+      .setExpirationTime(NOW_S + 900)
       .sign(utf8(SECRET));
     expect(await outcome(verify(bearer(early), { now: NOW }))).toBe("timestamp_out_of_tolerance/future");
   });
@@ -205,12 +244,12 @@ describe("jwt (public keys)", async () => {
       .sign(es.privateKey);
 
   it("verifies ES256 against a fixed JWK", async () => {
-    const verify = verifier({ scheme: "jwt", keys: [{ jwk: esJwk }], algorithms: ["ES256"] });
+    const verify = verifier({ scheme: "jwt", keys: [{ jwk: esJwk }], algorithms: ["ES256"], ...relaxed });
     expect(await outcome(verify(bearer(await esToken()), { now: NOW }))).toBe("ok");
   });
 
   it("verifies RS256 against a PEM public key", async () => {
-    const verify = verifier({ scheme: "jwt", keys: [{ pem: rsaPem }], algorithms: ["RS256"] });
+    const verify = verifier({ scheme: "jwt", keys: [{ pem: rsaPem }], algorithms: ["RS256"], ...relaxed });
     const rs = await new SignJWT({})
       .setProtectedHeader({ alg: "RS256" })
       .setIssuedAt(NOW_S)
@@ -219,7 +258,7 @@ describe("jwt (public keys)", async () => {
   });
 
   it("refuses HS256 keyed with the public key's PEM when RS256 is pinned (algorithm confusion)", async () => {
-    const verify = verifier({ scheme: "jwt", keys: [{ pem: rsaPem }], algorithms: ["RS256"] });
+    const verify = verifier({ scheme: "jwt", keys: [{ pem: rsaPem }], algorithms: ["RS256"], ...relaxed });
     const forged = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
       .setIssuedAt(NOW_S)
@@ -236,7 +275,7 @@ describe("jwt (public keys)", async () => {
       });
     };
     const verify = verifier(
-      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"] },
+      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"], ...relaxed },
       { fetch },
     );
     expect(await outcome(verify(bearer(await esToken()), { now: NOW }))).toBe("ok");
@@ -247,7 +286,7 @@ describe("jwt (public keys)", async () => {
   it("refuses a kid the JWKS does not hold", async () => {
     const fetch = async () => new Response(JSON.stringify({ keys: [esJwk] }));
     const verify = verifier(
-      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"] },
+      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"], ...relaxed },
       { fetch },
     );
     expect(await outcome(verify(bearer(await esToken("unknown")), { now: NOW }))).toBe(
@@ -264,7 +303,7 @@ describe("jwt (public keys)", async () => {
     const fetch = async () =>
       new Response(JSON.stringify({ keys: [await exportJWK(other.publicKey), noKid] }));
     const verify = verifier(
-      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"] },
+      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"], ...relaxed },
       { fetch },
     );
     const untagged = await new SignJWT({})
@@ -277,7 +316,7 @@ describe("jwt (public keys)", async () => {
   it("answers 5xx (internal), not 401, when the JWKS cannot be fetched, so the sender retries", async () => {
     const fetch = async () => new Response("unavailable", { status: 503 });
     const verify = verifier(
-      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"] },
+      { scheme: "jwt", jwksUrl: "https://sender.example/jwks.json", algorithms: ["ES256"], ...relaxed },
       { fetch },
     );
     expect(await outcome(verify(bearer(await esToken()), { now: NOW }))).toBe("internal");

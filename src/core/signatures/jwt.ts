@@ -77,7 +77,7 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
           currentDate: new Date(ctx.now),
           clockTolerance: Math.floor(toleranceMs / 1000),
           maxTokenAge: config.maxAge === undefined ? undefined : Math.floor(config.maxAge / 1000),
-          requiredClaims: config.maxAge === undefined ? [] : ["iat"],
+          requiredClaims: requiredClaims(config),
         });
         return result(config, token, payload);
       } catch (err) {
@@ -249,3 +249,11 @@ export const jwtScheme = defineScheme({
   // The message id is the token's `jti` claim, which the signature covers.
   messageIdSigned: true,
 });
+
+/** `exp` unless the source relaxed it, and `iat` when tokens have a maximum age. */
+function requiredClaims(config: JwtConfig): string[] {
+  const out: string[] = [];
+  if (!config.optionalClaims.includes("exp")) out.push("exp");
+  if (config.maxAge !== undefined) out.push("iat");
+  return out;
+}

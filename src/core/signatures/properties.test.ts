@@ -89,7 +89,14 @@ const cases: Case[] = [
   },
   {
     name: "jwt (HS256 bearer)",
-    config: { scheme: "jwt", keys: [{ secret: "j".repeat(32) }], algorithms: ["HS256"], issuer: "me" },
+    config: {
+      scheme: "jwt",
+      keys: [{ secret: "j".repeat(32) }],
+      algorithms: ["HS256"],
+      issuer: "me",
+      audience: "taskgate",
+      bindsBody: false,
+    },
     mutable: ["authorization"],
     offset: { authorization: "Bearer ".length },
     bodyUnsigned: true,

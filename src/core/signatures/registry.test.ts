@@ -24,7 +24,16 @@ describe("the scheme table", () => {
       shopify: messageIdSigned(parse({ scheme: "shopify", secrets })),
       twilio: messageIdSigned(parse({ scheme: "twilio", secrets })),
       docusign: messageIdSigned(parse({ scheme: "docusign", secrets })),
-      jwt: messageIdSigned(parse({ scheme: "jwt", keys: [{ secret: "s" }], algorithms: ["HS256"] })),
+      jwt: messageIdSigned(
+        parse({
+          scheme: "jwt",
+          token: "body",
+          keys: [{ secret: "s" }],
+          algorithms: ["HS256"],
+          issuer: "i",
+          audience: "a",
+        }),
+      ),
       basic: messageIdSigned(parse({ scheme: "basic", credentials: [{ username: "u", password: "p" }] })),
       "api-key": messageIdSigned(parse({ scheme: "api-key", keys: ["k"] })),
       none: messageIdSigned(parse({ scheme: "none", allowUnsigned: true })),

@@ -105,7 +105,8 @@ describe("VerifySchema", () => {
   });
 
   describe("jwt", () => {
-    const base = { scheme: "jwt", keys: [{ secret: "s" }], algorithms: ["HS256"] };
+    const claims = { issuer: "i", audience: "a", bindsBody: false };
+    const base = { scheme: "jwt", keys: [{ secret: "s" }], algorithms: ["HS256"], ...claims };
 
     it("never accepts alg none", () => {
       expect(problems({ ...base, algorithms: ["none"] }).join()).toMatch(/"none" is never accepted/);
@@ -133,12 +134,12 @@ describe("VerifySchema", () => {
         problems({ scheme: "jwt", jwksUrl: "http://x.example/jwks", algorithms: ["RS256"] }).join(),
       ).toMatch(/must be https/);
       expect(
-        problems({ scheme: "jwt", jwksUrl: "http://localhost:8080/jwks", algorithms: ["RS256"] }),
+        problems({ scheme: "jwt", jwksUrl: "http://localhost:8080/jwks", algorithms: ["RS256"], ...claims }),
       ).toEqual([]);
       const privateJwk = { kty: "EC", crv: "P-256", x: "a", y: "b", d: "c" };
-      expect(problems({ scheme: "jwt", keys: [{ jwk: privateJwk }], algorithms: ["ES256"] }).join()).toMatch(
-        /is a private key/,
-      );
+      expect(
+        problems({ scheme: "jwt", keys: [{ jwk: privateJwk }], algorithms: ["ES256"], ...claims }).join(),
+      ).toMatch(/is a private key/);
     });
   });
 

@@ -59,12 +59,19 @@ const configs: Array<[string, SchemeConfigInput, string]> = [
       algorithms: ["HS256"],
       issuer: "me",
       audience: ["taskgate", "other"],
+      bindsBody: false,
     },
     "{}",
   ],
   [
     "jwt (body)",
-    { scheme: "jwt", token: "body", keys: [{ secret: "s".repeat(32) }], algorithms: ["HS512"] },
+    {
+      scheme: "jwt",
+      token: "body",
+      keys: [{ secret: "s".repeat(32) }],
+      algorithms: ["HS512"],
+      optionalClaims: ["iss", "aud"],
+    },
     '{"a":1}',
   ],
   ["basic", { scheme: "basic", credentials: [{ username: "u", password: "p" }] }, "{}"],
@@ -111,6 +118,9 @@ describe("signRequest", () => {
       scheme: "jwt",
       jwksUrl: "https://x.example/jwks",
       algorithms: ["RS256"],
+      issuer: "x",
+      audience: "taskgate",
+      bindsBody: false,
     });
     expect(await outcome(signRequest(config, { url: TEST_URL, body: utf8("{}"), now: NOW }))).toBe(
       "invalid_request",

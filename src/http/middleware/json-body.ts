@@ -2,12 +2,14 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type * as z from "zod";
 import { TaskgateError } from "../../core/errors.js";
+import { parseJsonChecked } from "../../core/json-limits.js";
 import type { AppEnv } from "../env.js";
 import { zodProblems } from "../zod-problems.js";
 
 /**
  * Reads a JSON body strictly: JSON content type (415 otherwise), parseable (400
- * `malformed_body`), then the schema (400 `invalid_request` naming each path). The size limit is
+ * `malformed_body`), no deeper than 64 levels (400 `too_deep`), finite numbers only (400
+ * `invalid_number`), then the schema (400 `invalid_request` naming each path). The size limit is
  * enforced before this by the body-limit middleware. An empty body counts as `{}` when allowed.
  */
 export async function readJson<S extends z.ZodType>(
@@ -22,11 +24,7 @@ export async function readJson<S extends z.ZodType>(
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
       throw new TaskgateError("unsupported_media_type", "send the body as application/json");
     }
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new TaskgateError("malformed_body", "the body is not valid JSON");
-    }
+    raw = parseJsonChecked(text);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

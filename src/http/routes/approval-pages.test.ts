@@ -38,6 +38,26 @@ describe("/a/:token approval pages", () => {
     expect(css.headers.get("content-type")).toContain("text/css");
   });
 
+  it("shows each approver their own email and only the other approvers' names", async () => {
+    const { paths } = await h.approvalFor({
+      approvers: [
+        { email: "ada@example.com", name: "Ada" },
+        { email: "bo@example.com", name: "Bo" },
+        { email: "cy@example.com" },
+      ],
+      policy: { kind: "all" },
+    });
+    const first = await (await h.app.request(paths[0]!)).text();
+    expect(first).not.toContain("bo@example.com");
+    expect(first).not.toContain("cy@example.com");
+    expect(first).toContain("Bo");
+    expect(first).toContain("Approver 3");
+    const third = await (await h.app.request(paths[2]!)).text();
+    expect(third).toContain("cy@example.com");
+    expect(third).not.toContain("ada@example.com");
+    expect(third).not.toContain("bo@example.com");
+  });
+
   it("changes nothing on GET (five times) and HEAD of every link: mail scanners are safe", async () => {
     const { id, paths } = await h.approvalFor({ policy: { kind: "any" } });
     for (const path of paths) {
@@ -282,6 +302,8 @@ describe("/a/:token approval pages", () => {
       expect((await h.submit(paths[0]!, { decision: "approve", comment: "x".repeat(2001) })).status).toBe(
         400,
       );
+      // 700 characters of three bytes each: under the character limit, over 2 KB.
+      expect((await h.submit(paths[0]!, { decision: "approve", comment: "€".repeat(700) })).status).toBe(400);
       const json = await h.app.request(paths[0]!, {
         method: "POST",
         headers: { "content-type": "application/json", "sec-fetch-site": "same-origin" },

@@ -14,6 +14,8 @@ import { PAGE_CSS, PAGE_CSS_PATH } from "../pages/styles.js";
 
 /** A decision form is a word and a comment; anything bigger is not from our page. */
 const FORM_LIMIT_BYTES = 16 * 1024;
+/** A comment travels in the task output and the audit: 2 KB of UTF-8 at most, whatever the script. */
+const MAX_COMMENT_BYTES = 2048;
 
 function page(c: Context<AppEnv>, state: PageState): Response {
   const { status, html } = renderPage(state);
@@ -32,9 +34,13 @@ async function link(c: Context<AppEnv>): Promise<OpenedLink | PageState> {
 }
 
 /** The approval as a page shows it, with what became of its outcome in CDF. */
-async function pageView(c: Context<AppEnv>, approval: ApprovalRecord): Promise<ApprovalView> {
+async function pageView(
+  c: Context<AppEnv>,
+  approval: ApprovalRecord,
+  approverIndex: number,
+): Promise<ApprovalView> {
   const delivery = approval.deliveryId ? await c.var.deps.store.getDelivery(approval.deliveryId) : undefined;
-  return approvalPageView(approval, delivery);
+  return approvalPageView(approval, approverIndex, delivery);
 }
 
 /**
@@ -83,7 +89,7 @@ async function readForm(c: Context<AppEnv>): Promise<Form> {
   const comment = (form.get("comment") ?? "").replace(/\r\n?/g, "\n").trim();
   if (decision !== "approve" && decision !== "reject")
     return { problem: "Choose Approve or Reject.", comment };
-  if (comment.length > MAX_COMMENT_LENGTH)
+  if (comment.length > MAX_COMMENT_LENGTH || new TextEncoder().encode(comment).byteLength > MAX_COMMENT_BYTES)
     return { problem: `The comment is longer than ${MAX_COMMENT_LENGTH} characters; shorten it.`, comment };
   return { decision, comment: comment === "" ? null : comment };
 }
@@ -98,7 +104,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
     const opened = await link(c);
     if ("kind" in opened) return page(c, opened);
     const { approval, approverIndex } = opened;
-    const view = await pageView(c, approval);
+    const view = await pageView(c, approval, approverIndex);
     return page(c, viewState(view, approval, approverIndex, c.var.deps.clock.now(), c.req.path));
   })
   .post(
@@ -115,7 +121,13 @@ export const approvalPageRoutes = new Hono<AppEnv>()
       const form = await readForm(c);
       const now = c.var.deps.clock.now();
       if ("problem" in form) {
-        const state = viewState(await pageView(c, approval), approval, approverIndex, now, c.req.path);
+        const state = viewState(
+          await pageView(c, approval, approverIndex),
+          approval,
+          approverIndex,
+          now,
+          c.req.path,
+        );
         if (state.kind !== "open") return page(c, state);
         return page(c, { ...state, kind: "bad_form", message: form.problem, comment: form.comment });
       }
@@ -126,7 +138,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
       });
       return page(c, {
         kind: result.kind,
-        approval: await pageView(c, result.approval),
+        approval: await pageView(c, result.approval, approverIndex),
         approverIndex,
         now: c.var.deps.clock.now(),
       });

@@ -10,7 +10,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
   async (c, next) => {
     // An unknown source learns nothing else, and its body is never read.
     if (!c.var.deps.sources?.has(c.req.param("source"))) {
-      throw new TaskgateError("unknown_source", `no source named "${c.req.param("source")}" is configured`);
+      throw new TaskgateError("unknown_source", "no source by this name is configured");
     }
     await next();
   },

@@ -99,8 +99,44 @@ export const JwtSchema = z
     maxAge: DurationSchema.optional(),
     /** Clock difference accepted on `exp`, `nbf` and `iat`. */
     tolerance,
+    /**
+     * A bearer token authenticates the sender, not the body: such a source must say so with
+     * `false` (a captured token could carry another body until it expires).
+     */
+    bindsBody: z.boolean().optional(),
+    /** Claims a token may lack: `exp`, `iss` and `aud` are required unless listed here. */
+    optionalClaims: z.array(z.enum(["exp", "iss", "aud"])).default([]),
   })
   .superRefine((config, ctx) => {
+    if (config.token === "bearer" && config.bindsBody !== false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bindsBody"],
+        message: "a bearer token does not sign the body, so the body could be swapped under a captured token",
+        params: fix(
+          'set "bindsBody": false to accept that, or have the sender sign the body ("token": "body")',
+        ),
+      });
+    }
+    const optional = new Set(config.optionalClaims);
+    if (config.issuer === undefined && !optional.has("iss")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["issuer"],
+        message: "is required: without it a token from any issuer trusted by the keys is accepted",
+        params: fix('set "issuer" to the sender\'s iss, or add "iss" to optionalClaims'),
+      });
+    }
+    if (config.audience === undefined && !optional.has("aud")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["audience"],
+        message: "is required: without it a token minted for any audience is accepted",
+        params: fix(
+          'set "audience" to the aud the sender mints for taskgate, or add "aud" to optionalClaims',
+        ),
+      });
+    }
     if ((config.jwksUrl === undefined) === (config.keys === undefined)) {
       ctx.addIssue({
         code: "custom",
