@@ -70,6 +70,8 @@ export const VIEWS: View[] = [
   { name: "approval-refused", target: async (s) => ({ url: await s.decided("approve", "dead") }) },
   { name: "approval-expired", target: async (s) => ({ url: await s.expired() }) },
   { name: "approval-closed", target: async (s) => ({ url: await s.closed() }) },
+  { name: "api-reference", target: async (s) => ({ url: s.at("/docs") }) },
+  { name: "api-reference-operation", target: async (s) => ({ url: s.at("/docs#postV1Waits") }) },
 ];
 
 interface Created {
@@ -82,6 +84,11 @@ interface Created {
 export class Scenario {
   private open: Created | undefined;
   constructor(private readonly gw: RunningGateway) {}
+
+  /** A URL of the running taskgate. */
+  at(path: string): string {
+    return `${this.gw.url}${path}`;
+  }
 
   async api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.gw.url}${path}`, {
