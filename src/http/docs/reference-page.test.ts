@@ -56,7 +56,9 @@ describe("GET /docs", () => {
         }
         const body = op.requestBody?.content["application/json"]?.schema.$ref;
         if (typeof body === "string") {
-          const fields = Object.keys((doc.components.schemas[body.split("/").pop()!] as unknown as Shape).properties);
+          const fields = Object.keys(
+            (doc.components.schemas[body.split("/").pop()!] as unknown as Shape).properties,
+          );
           for (const f of fields) expect(own, `${op.operationId} body ${f}`).toContain(`>${f}</code>`);
         }
       }
