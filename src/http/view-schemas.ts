@@ -158,6 +158,7 @@ export const ApprovalListSchema = page(ApprovalViewSchema);
 export const HookAcceptedSchema = z.object({
   deliveryId: z.string(),
   outcome: z.enum(["queued", "parked", "ignored", "duplicate"]),
+  detail: z.string().optional().describe("why, in words, for parked and duplicate webhooks"),
 });
 
 export const CallbackAcceptedSchema = z.object({

@@ -6,7 +6,7 @@ import { forwardOnce, TEST_API_KEY, testApp } from "../../../test/support/test-d
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
 import { sha256Hex } from "../../core/canonical-json.js";
-import { signStandardWebhooks } from "../../core/signatures/schemes/standard-webhooks.js";
+import { signStandardWebhooks } from "../../core/signatures/standard-webhooks.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import { compileSources } from "../../services/sources.js";
 import type { OpenApiDocument } from "./document-types.js";

@@ -137,7 +137,9 @@ function operation(doc: RouteDoc): Operation {
       res.content = { [r.media]: { schema: r.media.startsWith("text/") ? { type: "string" } : {} } };
     op.responses[status] = res;
   }
-  for (const [status, codes] of errorsByStatus(doc.errors)) {
+  // Every route that reads or writes the store may find it down (503 with Retry-After).
+  const implied: ErrorCode[] = doc.auth === "none" ? [] : ["store_unavailable"];
+  for (const [status, codes] of errorsByStatus([...doc.errors, ...implied])) {
     if (op.responses[status])
       throw new Error(`openapi: ${doc.path} documents ${status} as success and error`);
     op.responses[status] = {

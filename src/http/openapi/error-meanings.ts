@@ -22,6 +22,8 @@ export const ERROR_MEANINGS: Partial<Record<ErrorCode, string>> = {
   approval_not_found: "no approval with this id",
   unknown_source: "no webhook source with this name is configured",
   task_not_found: "CDF does not know the execution, or it has no task with that external id",
+  task_not_in_progress: "the task is not IN_PROGRESS (per CDF, or per an update taskgate already delivered)",
+  task_already_waited: "the task already has an open wait or approval; send `allowMultiple: true` if meant",
   wait_conflict: "an open wait already exists for this source and correlation key",
   wait_closed: "the wait is no longer open (a different result closed it, or it was cancelled or expired)",
   delivery_not_replayable: "only dead or delivered deliveries can be replayed",

@@ -29,7 +29,15 @@ export const approvalDocs: RouteDoc[] = [
         json: named("ApprovalCreated", ApprovalCreatedSchema),
       },
     },
-    errors: [...AUTH_ERRORS, ...JSON_BODY_ERRORS, "mail_not_configured", "task_not_found", "cdf_unavailable"],
+    errors: [
+      ...AUTH_ERRORS,
+      ...JSON_BODY_ERRORS,
+      "mail_not_configured",
+      "task_not_found",
+      "task_not_in_progress",
+      "task_already_waited",
+      "cdf_unavailable",
+    ],
   },
   {
     method: "get",

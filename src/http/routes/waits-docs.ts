@@ -30,6 +30,8 @@ export const waitDocs: RouteDoc[] = [
       ...JSON_BODY_ERRORS,
       "task_not_found",
       "wait_conflict",
+      "task_not_in_progress",
+      "task_already_waited",
       "output_too_large",
       "cdf_unavailable",
     ],
