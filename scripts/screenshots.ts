@@ -76,6 +76,8 @@ export const VIEWS: View[] = [
   { name: "approval-expired", target: async (s) => ({ url: await s.expired() }) },
   { name: "approval-closed", target: async (s) => ({ url: await s.closed() }) },
   ...CONSOLE_VIEWS,
+  { name: "api-reference", target: async (s) => ({ url: s.at("/docs") }) },
+  { name: "api-reference-operation", target: async (s) => ({ url: s.at("/docs#postV1Waits") }) },
 ];
 
 interface Created {
@@ -99,6 +101,11 @@ export class Scenario {
     if (!demo) throw new Error("the console views need local mode's demo source");
     this.consoleSeed ??= seedConsole(this.gw.url, demo.verify);
     return { url: this.gw.url, seed: await this.consoleSeed };
+  }
+
+  /** A URL of the running taskgate. */
+  at(path: string): string {
+    return `${this.gw.url}${path}`;
   }
 
   async api<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -13,6 +13,7 @@ import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
 import { hookRoutes } from "./routes/hooks.js";
+import { referenceRoutes } from "./routes/reference.js";
 import { waitRoutes } from "./routes/waits.js";
 
 export interface AppOptions {
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/hooks/*", secure)
     .use("/healthz", secure)
     .use("/readyz", secure)
+    .use("/openapi.json", secure)
     .use(
       "/v1/*",
       bodyLimit({
@@ -53,6 +55,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       }),
     )
     .route("/", healthRoutes)
+    .route("/", referenceRoutes)
     .route("/v1/callbacks", callbackRoutes)
     .route("/hooks", hookRoutes)
     .route("/a", approvalPageRoutes)

@@ -1,6 +1,12 @@
 import * as z from "zod";
 import { TaskIdSchema } from "../core/task-status.js";
-import { refineTaskAndLifetime, TtlSchema } from "./schemas.js";
+import {
+  EXECUTION_ID_WORDS,
+  refineTaskAndLifetime,
+  TASK_EXTERNAL_ID_WORDS,
+  TASK_ID_WORDS,
+  TtlSchema,
+} from "./schemas.js";
 
 /** Most approvers on one approval: every decision travels in the task output (≤ 100 KB). */
 const MAX_APPROVERS = 25;
@@ -40,22 +46,40 @@ const PolicySchema = z.discriminatedUnion("kind", [
 /** POST /v1/approvals (DESIGN §4). */
 export const CreateApprovalSchema = z
   .object({
-    taskId: TaskIdSchema.optional(),
-    executionId: z.string().min(1).max(255).optional(),
-    taskExternalId: z.string().min(1).max(255).optional(),
-    title: oneLine(200),
-    description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
-    requestedBy: RequesterSchema.optional(),
+    taskId: TaskIdSchema.optional().describe(TASK_ID_WORDS),
+    executionId: z.string().min(1).max(255).optional().describe(EXECUTION_ID_WORDS),
+    taskExternalId: z.string().min(1).max(255).optional().describe(TASK_EXTERNAL_ID_WORDS),
+    title: oneLine(200).describe("one line, shown in the mail's subject and on the page"),
+    description: z
+      .string()
+      .max(MAX_DESCRIPTION_LENGTH)
+      .optional()
+      .describe("plain text or simple Markdown (paragraphs, lists, emphasis, code, https links)"),
+    requestedBy: RequesterSchema.optional().describe("who asks, so approvers know whom to ask about it"),
     approvers: z.array(ApproverSchema).min(1).max(MAX_APPROVERS),
-    policy: PolicySchema.default({ kind: "any" }),
-    expiresAt: z.number().int().positive().optional(),
+    policy: PolicySchema.default({ kind: "any" }).describe("how decisions become the outcome (default: any)"),
+    expiresAt: z.number().int().positive().optional().describe("epoch milliseconds (give this or ttl)"),
     ttl: TtlSchema.optional(),
-    onReject: z.enum(["fail", "complete"]).optional(),
-    onExpire: z.enum(["fail", "complete"]).optional(),
-    notify: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-    /** A second open wait or approval on the same task is refused unless this says it is meant. */
-    allowMultiple: z.boolean().optional(),
+    onReject: z
+      .enum(["fail", "complete"])
+      .optional()
+      .describe("what a rejection sends to CDF: FAILED_WITH_TERMINAL_ERROR (fail, the default) or COMPLETED"),
+    onExpire: z
+      .enum(["fail", "complete"])
+      .optional()
+      .describe("what an expiry sends to CDF (default: approvals.onExpire in the config)"),
+    notify: z
+      .boolean()
+      .optional()
+      .describe("mail each approver their link (default: when mail is configured)"),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("kept with the approval, never sent to CDF"),
+    allowMultiple: z
+      .boolean()
+      .optional()
+      .describe("allow a second open wait or approval on the same task (refused with 409 otherwise)"),
   })
   .strict()
   .superRefine(refineTaskAndLifetime);

@@ -2,6 +2,7 @@ import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
 import type { DeliveryRecord } from "../ports/store.js";
 import type { ApprovalView, DeliveryView } from "./pages/model.js";
 import { effectiveStatus, outcomeSentence } from "./pages/outcome-words.js";
+import type { ApprovalApiView, ApprovalDetailView } from "./view-schemas.js";
 
 /** The outcome's delivery as approvers and callers see it; parked/ignored never carry an approval. */
 function deliveryView(d: DeliveryRecord | undefined): DeliveryView | null {
@@ -10,14 +11,19 @@ function deliveryView(d: DeliveryRecord | undefined): DeliveryView | null {
   return { status, deliveredAt: d.deliveredAt, lastError: d.lastError };
 }
 
+interface ApprovalDetail {
+  mails: MailRecord[];
+  delivery: DeliveryRecord | undefined;
+  now: number;
+}
+
 /**
  * The API's view of an approval: each approver with their decision; token ids stay inside. With
  * `detail` (GET /v1/approvals/:id) also the mails, and what became of the outcome in CDF.
  */
-export function approvalApiView(
-  a: ApprovalRecord,
-  detail?: { mails: MailRecord[]; delivery: DeliveryRecord | undefined; now: number },
-) {
+export function approvalApiView(a: ApprovalRecord): ApprovalApiView;
+export function approvalApiView(a: ApprovalRecord, detail: ApprovalDetail): ApprovalDetailView;
+export function approvalApiView(a: ApprovalRecord, detail?: ApprovalDetail): ApprovalApiView {
   const mails = detail?.mails;
   return {
     id: a.id,

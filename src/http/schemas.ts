@@ -17,14 +17,24 @@ const jsonObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) =>
 const key = z.string().min(1).max(255);
 
 /** A lifetime: "30m", "24h", "7d" or milliseconds, as milliseconds. */
-export const TtlSchema = z.union([z.string(), z.number().int().positive()]).transform((v, ctx) => {
-  try {
-    return parseDuration(v);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
-    return z.NEVER;
-  }
-});
+export const TtlSchema = z
+  .union([z.string(), z.number().int().positive()])
+  .transform((v, ctx) => {
+    try {
+      return parseDuration(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "invalid duration" });
+      return z.NEVER;
+    }
+  })
+  .describe('a lifetime from now: "30m", "24h", "7d", or milliseconds (give this or expiresAt)');
+
+/** How the reference explains a task's names (waits and approvals take the same ones). */
+export const TASK_ID_WORDS =
+  "the task execution id: data['cogniteOrchestrationTaskId'] in the Function (or give executionId and taskExternalId)";
+export const EXECUTION_ID_WORDS =
+  "the workflow execution id; with taskExternalId, it is resolved through CDF";
+export const TASK_EXTERNAL_ID_WORDS = "the task's external id in the workflow definition";
 
 /** Waits and approvals name their task and lifetime the same way. */
 export function refineTaskAndLifetime(
@@ -52,17 +62,24 @@ export function refineTaskAndLifetime(
 /** POST /v1/waits: `taskId`, or `executionId` + `taskExternalId` resolved through CDF. */
 export const CreateWaitSchema = z
   .object({
-    taskId: TaskIdSchema.optional(),
-    executionId: z.string().min(1).max(255).optional(),
-    taskExternalId: key.optional(),
-    source: key.optional(),
-    correlationKey: z.string().min(1).max(1024).optional(),
-    expiresAt: z.number().int().positive().optional(),
+    taskId: TaskIdSchema.optional().describe(TASK_ID_WORDS),
+    executionId: z.string().min(1).max(255).optional().describe(EXECUTION_ID_WORDS),
+    taskExternalId: key.optional().describe(TASK_EXTERNAL_ID_WORDS),
+    source: key.optional().describe("a configured webhook source whose webhook completes the task"),
+    correlationKey: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe("the key the source's mapping extracts from the webhook that completes the task"),
+    expiresAt: z.number().int().positive().optional().describe("epoch milliseconds (give this or ttl)"),
     ttl: TtlSchema.optional(),
-    output: jsonObject.optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-    /** A second open wait or approval on the same task is refused unless this says it is meant. */
-    allowMultiple: z.boolean().optional(),
+    output: jsonObject.optional().describe("an output template: the result's output is merged over it"),
+    metadata: z.record(z.string(), z.unknown()).optional().describe("kept with the wait, never sent to CDF"),
+    allowMultiple: z
+      .boolean()
+      .optional()
+      .describe("allow a second open wait or approval on the same task (refused with 409 otherwise)"),
   })
   .strict()
   .superRefine((v, ctx) => {

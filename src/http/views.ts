@@ -1,7 +1,8 @@
 import type { AttemptRecord, DeliveryRecord, WaitRecord } from "../ports/store.js";
+import type { DeliveryApiView, DeliveryDetailView, WaitView } from "./view-schemas.js";
 
 /** The API's view of a wait; stored hashes stay inside. */
-export function waitView(w: WaitRecord) {
+export function waitView(w: WaitRecord): WaitView {
   return {
     id: w.id,
     taskId: w.taskId,
@@ -19,8 +20,10 @@ export function waitView(w: WaitRecord) {
   };
 }
 
-/** The API's view of a delivery; lease bookkeeping stays inside. */
-export function deliveryView(d: DeliveryRecord, history?: AttemptRecord[]) {
+/** The API's view of a delivery; lease bookkeeping stays inside. With `history`, every attempt. */
+export function deliveryView(d: DeliveryRecord): DeliveryApiView;
+export function deliveryView(d: DeliveryRecord, history: AttemptRecord[]): DeliveryDetailView;
+export function deliveryView(d: DeliveryRecord, history?: AttemptRecord[]): DeliveryApiView {
   return {
     id: d.id,
     waitId: d.waitId,

@@ -1,0 +1,52 @@
+import { AUTH_ERRORS, named, QUERY_ERRORS, type RouteDoc } from "../openapi/route-doc.js";
+import { DeliveryQuerySchema } from "../schemas.js";
+import { DeliveryDetailSchema, DeliveryListSchema, DeliveryViewSchema } from "../view-schemas.js";
+
+const ID = { id: "the delivery's id" };
+
+/** The reference's entries for deliveries.ts. */
+export const deliveryDocs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/deliveries",
+    tag: "Deliveries",
+    summary: "List deliveries",
+    auth: "api",
+    query: DeliveryQuerySchema,
+    responses: {
+      200: {
+        description: "a page of deliveries, newest first",
+        json: named("DeliveryList", DeliveryListSchema),
+      },
+    },
+    errors: [...AUTH_ERRORS, ...QUERY_ERRORS],
+  },
+  {
+    method: "get",
+    path: "/v1/deliveries/:id",
+    tag: "Deliveries",
+    summary: "Read a delivery and its forwarding attempts",
+    auth: "api",
+    params: ID,
+    responses: {
+      200: {
+        description: "the delivery with every attempt (CDF's status, x-request-id and message)",
+        json: named("DeliveryDetail", DeliveryDetailSchema),
+      },
+    },
+    errors: [...AUTH_ERRORS, "delivery_not_found"],
+  },
+  {
+    method: "post",
+    path: "/v1/deliveries/:id/replay",
+    tag: "Deliveries",
+    summary: "Queue a dead or delivered delivery again",
+    description: "The delivery is forwarded to CDF again, with a fresh retry window.",
+    auth: "api",
+    params: ID,
+    responses: {
+      202: { description: "the delivery, pending again", json: named("Delivery", DeliveryViewSchema) },
+    },
+    errors: [...AUTH_ERRORS, "delivery_not_found", "delivery_not_replayable"],
+  },
+];
