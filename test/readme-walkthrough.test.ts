@@ -66,7 +66,8 @@ describe("README walkthroughs", () => {
     expect(callback).toMatch(/approvedBy: 'me'/);
     // → 201 {"id", "status": "pending", "links": [{"email", "url"}, ...], "expiresAt", "notify", ...}
     const created = JSON.parse(approvalOut!);
-    expect(created).toMatchObject({ status: "pending", notify: false });
+    // Local mode mails approvals to its mail catcher (the console shows them), so notify defaults to true.
+    expect(created).toMatchObject({ status: "pending", notify: true });
     expect(created.links.map((l: { email: string }) => l.email)).toEqual([
       "ada@example.com",
       "bo@example.com",

@@ -16,7 +16,7 @@ export const LOCAL_API_KEY = "local-dev-key";
 export function localConfig(dataDir: string, port: number): TaskgateConfig {
   mkdirSync(dataDir, { recursive: true });
   // CDF is the emulator inside this process, reached without a socket: the origin is nominal.
-  const base = "http://taskgate.local";
+  const base = "http://taskgate.localhost";
   const result = parseConfig(
     {
       server: { host: "127.0.0.1", port: port === 0 ? 8080 : port },

@@ -52,7 +52,7 @@ describe("claim query plan on PostgreSQL", () => {
     }
     const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
     db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(db);
+    await migrateToLatest(db, schema);
     // A backlog: most rows delivered long ago, a thousand pending and due.
     await sql`insert into deliveries (id, status, update_json, result_hash, next_attempt_at, deliver_until,
         due_at, created_at, updated_at)
