@@ -21,7 +21,12 @@ describe("exampleConfig", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(new Set(result.problems.map((p) => p.fix))).toEqual(
-        new Set(Object.keys(exampleEnv).map((name) => `set env ${name}`)),
+        new Set(
+          Object.keys(exampleEnv).map(
+            (name) =>
+              `export ${name}=... before starting taskgate (on Workers: a variable or secret named ${name})`,
+          ),
+        ),
       );
     }
   });

@@ -46,13 +46,13 @@ describe("interpolateEnv", () => {
     expect(problems).toEqual([
       {
         path: "cdf.auth.clientSecret",
-        message: "environment variable CDF_CLIENT_SECRET is not set",
-        fix: "set env CDF_CLIENT_SECRET",
+        message: "${env:CDF_CLIENT_SECRET} is not set",
+        fix: "export CDF_CLIENT_SECRET=... before starting taskgate (on Workers: a variable or secret named CDF_CLIENT_SECRET)",
       },
       {
         path: "signingKeys[0].secret",
-        message: "environment variable EMPTY is set but empty",
-        fix: "set env EMPTY",
+        message: "${env:EMPTY} is set but empty",
+        fix: "export EMPTY=... before starting taskgate (on Workers: a variable or secret named EMPTY)",
       },
     ]);
     expect(value).toEqual(raw);
@@ -60,10 +60,7 @@ describe("interpolateEnv", () => {
 
   it("reports each missing variable of a string once", () => {
     const { problems } = interpolateEnv({ x: `${ref("M1")}${ref("M2")}${ref("M1")}` }, env);
-    expect(problems.map((p) => p.message)).toEqual([
-      "environment variable M1 is not set",
-      "environment variable M2 is not set",
-    ]);
+    expect(problems.map((p) => p.message)).toEqual(["${env:M1} is not set", "${env:M2} is not set"]);
   });
 
   it.each([["${env:}"], ["${env:a b}"], ["${env:1ABC}"], ["x ${env:A"], ["${env:A-B}"]])(
@@ -76,6 +73,32 @@ describe("interpolateEnv", () => {
       expect(problems[0]!.fix).toBe("write it as ${env:NAME}, e.g. ${env:CDF_CLIENT_SECRET}");
     },
   );
+
+  it.each([
+    ["${ENV:GITHUB_SECRET}", "${env:GITHUB_SECRET}"],
+    ["${Env:GITHUB_SECRET}", "${env:GITHUB_SECRET}"],
+    ["pre-${eNv:GITHUB_SECRET}-post", "${env:GITHUB_SECRET}"],
+    ["${ env:GITHUB_SECRET }", "${env:GITHUB_SECRET}"],
+    ["${ENV:}", "${env:NAME}, e.g. ${env:CDF_CLIENT_SECRET}"],
+  ])("reports %j (almost a reference) instead of taking it literally", (text, written) => {
+    const raw = { sources: { github: { verify: { secrets: [text] } } } };
+    // Set or not, the variable is never read through a reference that is not one.
+    const { value, problems } = interpolateEnv(raw, { GITHUB_SECRET: "s3cr3t-value" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe("sources.github.verify.secrets[0]");
+    expect(problems[0]!.message).toMatch(/is not an environment reference \(the prefix is case-sensitive/);
+    expect(problems[0]!.fix).toBe(`write it as ${written}`);
+    expect(JSON.stringify(problems)).not.toContain("s3cr3t-value");
+    expect(value).toEqual(raw);
+  });
+
+  it("reports an almost-reference beside a real one in the same string", () => {
+    const { problems } = interpolateEnv({ x: `${ref("A")}:\${ENV:B}:${ref("MISSING")}` }, env);
+    expect(problems.map((p) => p.message)).toEqual([
+      "${ENV:B} is not an environment reference (the prefix is case-sensitive and has no spaces), so it would be taken literally",
+      "${env:MISSING} is not set",
+    ]);
+  });
 
   it("never puts a value into a problem", () => {
     const { problems } = interpolateEnv(

@@ -33,17 +33,51 @@ export function interpolateEnv(raw: unknown, env: Record<string, string | undefi
   return { value, problems };
 }
 
+/** How to give a variable a value, where taskgate runs (a shell, or a Workers binding). */
+function setFix(name: string): string {
+  return `export ${name}=... before starting taskgate (on Workers: a variable or secret named ${name})`;
+}
+
+/** `${ENV:X}`, `${Env:X}`, `${ env:X }`: meant as a reference, written so it would be taken literally. */
+const NEAR_MISS = /\$\{\s*env\s*:\s*([^}]*?)\s*\}/gi;
+
+/**
+ * References that are almost `${env:NAME}` (the prefix in another case, spaces inside): a problem
+ * each, never kept as literal text, since a secret such as `${ENV:TOKEN}` would otherwise become
+ * the secret.
+ */
+function nearMisses(text: string): { message: string; fix: string }[] {
+  const out: { message: string; fix: string }[] = [];
+  for (const m of text.matchAll(NEAR_MISS)) {
+    const name = m[1] ?? "";
+    // The exact prefix is the main loop's to judge (a malformed name is reported there).
+    if (m[0].startsWith(OPEN)) continue;
+    const valid = NAME.test(name);
+    out.push({
+      message: `${m[0]} is not an environment reference (the prefix is case-sensitive and has no spaces), so it would be taken literally`,
+      fix: valid
+        ? `write it as ${envRef(name)}`
+        : `write it as ${envRef("NAME")}, e.g. ${envRef("CDF_CLIENT_SECRET")}`,
+    });
+  }
+  return out;
+}
+
 function interpolateString(
   text: string,
   env: Record<string, string | undefined>,
   path: string,
   problems: ConfigProblem[],
 ): string {
-  if (!text.includes(OPEN)) return text;
   const found: ConfigProblem[] = [];
   const add = (problem: ConfigProblem) => {
     if (!found.some((p) => p.message === problem.message)) found.push(problem);
   };
+  for (const near of nearMisses(text)) add({ path, ...near });
+  if (!text.includes(OPEN)) {
+    if (found.length > 0) problems.push(...found);
+    return text;
+  }
   let out = "";
   let from = 0;
   for (;;) {
@@ -67,8 +101,8 @@ function interpolateString(
       if (resolved === undefined || resolved === "") {
         add({
           path,
-          message: `environment variable ${name} is ${resolved === undefined ? "not set" : "set but empty"}`,
-          fix: `set env ${name}`,
+          message: `${envRef(name)} is ${resolved === undefined ? "not set" : "set but empty"}`,
+          fix: setFix(name),
         });
       } else {
         out += resolved;

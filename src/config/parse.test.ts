@@ -110,22 +110,26 @@ describe("parseConfig: problems", () => {
     expect(problemsOf(doc, { SIGNING: env.SIGNING })).toEqual([
       {
         path: "cdf.auth.tokenUrl",
-        message: "environment variable TENANT is not set",
-        fix: "set env TENANT",
+        message: `${ref("TENANT")} is not set`,
+        fix: "export TENANT=... before starting taskgate (on Workers: a variable or secret named TENANT)",
       },
       {
         path: "cdf.auth.clientSecret",
-        message: "environment variable CDF_CLIENT_SECRET is not set",
-        fix: "set env CDF_CLIENT_SECRET",
+        message: `${ref("CDF_CLIENT_SECRET")} is not set`,
+        fix: "export CDF_CLIENT_SECRET=... before starting taskgate (on Workers: a variable or secret named CDF_CLIENT_SECRET)",
       },
-      { path: "cdf.auth.scopes[0]", message: "environment variable SCOPE is not set", fix: "set env SCOPE" },
+      {
+        path: "cdf.auth.scopes[0]",
+        message: `${ref("SCOPE")} is not set`,
+        fix: "export SCOPE=... before starting taskgate (on Workers: a variable or secret named SCOPE)",
+      },
     ]);
   });
 
   it("reports a missing variable and unrelated schema problems together", () => {
     const doc = edit(edit(minimal(), ["signingKeys", 0, "secret"], ref("NOPE")), ["server", "port"], 0);
     expect(problemsOf(doc).map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "signingKeys[0].secret: environment variable NOPE is not set",
+      `signingKeys[0].secret: ${ref("NOPE")} is not set`,
       "server.port: too small (0, must be at least 1)",
     ]);
   });

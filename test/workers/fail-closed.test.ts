@@ -64,8 +64,8 @@ describe("a worker with a bad configuration fails closed", () => {
       expect(body.error.details.problems).toEqual([
         {
           path: "signingKeys[0].secret",
-          message: "environment variable MISSING_SIGNING_SECRET is not set",
-          fix: "set env MISSING_SIGNING_SECRET",
+          message: `${envRef("MISSING_SIGNING_SECRET")} is not set`,
+          fix: "export MISSING_SIGNING_SECRET=... before starting taskgate (on Workers: a variable or secret named MISSING_SIGNING_SECRET)",
         },
         expect.objectContaining({ path: "cdf.project", message: "empty" }),
       ]);
