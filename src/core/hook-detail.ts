@@ -12,6 +12,14 @@ export function duplicateDetail(earlier: Pick<DeliveryRecord, "id" | "status" | 
   return `same message id as delivery ${earlier.id} (received ${iso(earlier.createdAt)}, now ${earlier.status}): nothing new was stored; send a new message id to deliver again`;
 }
 
+/**
+ * Why a webhook was stored as ignored: the status expression's reason when it gave something that
+ * is not a CDF status, else that it said "not for us". Nothing of the payload is repeated.
+ */
+export function ignoredDetail(reason: string | null | undefined): string {
+  return `nothing goes to CDF: ${reason ?? "the source's status expression gave null for this payload (not for this source)"}`;
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

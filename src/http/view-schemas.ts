@@ -158,7 +158,7 @@ export const ApprovalListSchema = page(ApprovalViewSchema);
 export const HookAcceptedSchema = z.object({
   deliveryId: z.string(),
   outcome: z.enum(["queued", "parked", "ignored", "duplicate"]),
-  detail: z.string().optional().describe("why, in words, for parked and duplicate webhooks"),
+  detail: z.string().optional().describe("why, in words, for parked, ignored and duplicate webhooks"),
 });
 
 export const CallbackAcceptedSchema = z.object({

@@ -1,7 +1,7 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { assertParkable, deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
-import { duplicateDetail, parkedDetail } from "../core/hook-detail.js";
+import { duplicateDetail, ignoredDetail, parkedDetail } from "../core/hook-detail.js";
 import { parseJsonChecked } from "../core/json-limits.js";
 import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
@@ -175,7 +175,7 @@ async function store(
     );
     return { outcome, deliveryId: delivery.id, detail };
   }
-  return { outcome, deliveryId: delivery.id };
+  return { outcome, deliveryId: delivery.id, detail: ignoredDetail(delivery.reason) };
 }
 
 function duplicate(earlier: DeliveryRecord): HookOutcome {
@@ -186,7 +186,7 @@ function duplicate(earlier: DeliveryRecord): HookOutcome {
  * JSON, or form-encoded (Slack, Twilio); anything else that is not JSON is a 400. JSON is read
  * under the same depth and number checks as the API's bodies.
  */
-function parseBody(text: string, contentType: string): unknown {
+export function parseBody(text: string, contentType: string): unknown {
   if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
     const out: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(text)) out[k] = v;

@@ -131,6 +131,10 @@ describe("POST /hooks/:source", () => {
     expect(res.status).toBe(202);
     const body = await json(res);
     expect(body.outcome).toBe("ignored");
+    // The answer says why, so a sender (or `taskgate send`) sees it was not for this source.
+    expect(body.detail).toBe(
+      "nothing goes to CDF: the source's status expression gave null for this payload (not for this source)",
+    );
     expect((await store.getDelivery(body.deliveryId))?.status).toBe("ignored");
     expect(await forward()).toBe(0);
     const listed = await json(
