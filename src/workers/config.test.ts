@@ -52,8 +52,8 @@ describe("workerConfig", () => {
       problems: [
         {
           path: "cdf.auth.token",
-          message: "environment variable CDF_TOKEN is not set",
-          fix: "set env CDF_TOKEN",
+          message: `${envRef("CDF_TOKEN")} is not set`,
+          fix: "export CDF_TOKEN=... before starting taskgate (on Workers: a variable or secret named CDF_TOKEN)",
         },
       ],
     });
