@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -30,7 +30,8 @@ function taskgate(args: string[], cwd: string, env: Record<string, string> = {})
   });
 }
 
-describe("taskgate CLI", () => {
+// Each test spawns the CLI through tsx, several seconds per run on a loaded machine.
+describe("taskgate CLI", { timeout: 90_000 }, () => {
   let dir: string;
   let child: ChildProcess | undefined;
   beforeEach(() => {
@@ -77,9 +78,38 @@ describe("taskgate CLI", () => {
     ]) {
       expect(r.stderr).toMatch(new RegExp(`^${path.replace(/[[\].]/g, "\\$&")}: .*; fix: `, "m"));
     }
-    expect(r.stderr).toContain("set env CDF_TOKEN");
+    expect(r.stderr).toContain(
+      `cdf.auth.token: ${envRef("CDF_TOKEN")} is not set; fix: export CDF_TOKEN=...`,
+    );
     expect(r.stderr).toContain('did you mean "server"');
     expect(r.stderr).not.toContain("short-secret-value");
+  });
+
+  it("check runs each source's expressions over its samples and exits 1 when one fails at run time", async () => {
+    const file = join(dir, "config.json");
+    const config = JSON.parse(readFileSync(join(ROOT, "taskgate.config.example.json"), "utf8"));
+    config.sources = {
+      jobs: {
+        verify: { scheme: "hmac", secrets: ["jobs-secret-0123456789"], header: "x-signature" },
+        correlationKey: "jobId",
+        status: "$exists(error) ? $fail() : 'COMPLETED'",
+      },
+    };
+    writeFileSync(file, JSON.stringify(config));
+    writeFileSync(
+      join(dir, "mine.json"),
+      JSON.stringify({ source: "jobs", name: "mine", body: { jobId: "J-9" } }),
+    );
+    const r = await taskgate(["check", "--config", file, "--sample", "mine.json"], dir, exampleEnv);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("sources.jobs (hmac): 3 sample(s)");
+    expect(r.stdout).toContain("FAIL sources.jobs.status: calls $fail, which JSONata does not have");
+    expect(r.stdout).toMatch(/^ {2}ok {3}job\.completed +COMPLETED, key "J-1042", output \{\}$/m);
+    expect(r.stdout).toMatch(/^ {2}FAIL job\.failed +status: JSONata T1006/m);
+    expect(r.stdout).toMatch(/^ {2}ok {3}mine +COMPLETED, key "J-9"/m);
+    const missing = await taskgate(["check", "--config", file, "--sample", "nope.json"], dir, exampleEnv);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^taskgate check: nope\.json: ENOENT/);
   });
 
   it("a named config that does not exist is an error, never local mode", async () => {
@@ -107,9 +137,10 @@ describe("taskgate CLI", () => {
     ]) {
       const one = await taskgate(args, dir);
       expect(one.code, args.join(" ")).toBe(0);
-      expect(one.stdout).toMatch(/^Usage: taskgate send SOURCE --body FILE/);
-      expect(one.stdout).toMatch(/Options:\n {2}--body FILE/);
-      expect(one.stdout).toMatch(/Example:\n {2}taskgate send demo --body event\.json/);
+      expect(one.stdout).toMatch(/^Usage: taskgate send SOURCE \(--event NAME \| --body FILE\)/);
+      expect(one.stdout).toMatch(/Options:\n {2}-e, --event NAME/);
+      expect(one.stdout).toMatch(/Example:\n {2}taskgate send demo --event demo\.completed --key order-1/);
+      expect(one.stdout).toMatch(/\n {2}github: workflow_run, workflow_run\.failure, check_run, ping\n/);
     }
     const unknown = await taskgate(["help", "frobnicate"], dir);
     expect(unknown.code).toBe(2);
@@ -149,7 +180,9 @@ describe("taskgate CLI", () => {
     const sent = await taskgate(["send", "demo", "--body", "event.json", "--url", `${url}/hooks/demo`], dir);
     expect(sent.stderr).toBe("");
     expect(sent.code).toBe(0);
-    expect(sent.stdout).toMatch(/^202 Accepted\n\{"outcome":"queued"/);
+    expect(sent.stdout).toMatch(
+      /^POST \S+\/hooks\/demo \(correlation key "order-9"\)\n202 Accepted\n\{"outcome":"queued"/,
+    );
     const unknown = await taskgate(["send", "nope", "--body", "event.json"], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no source "nope" in the config \(known: demo\)/);

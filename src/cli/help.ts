@@ -1,4 +1,5 @@
 import { USAGE } from "./args.js";
+import { SAMPLE_EVENTS, type SampleEvent } from "./sample-events.js";
 
 /** One command's help: how to call it, its options, and an example that works as written. */
 interface CommandHelp {
@@ -6,6 +7,8 @@ interface CommandHelp {
   summary: string;
   options: [string, string][];
   example: string;
+  /** Printed after the example (e.g. the bundled events). */
+  more?: () => string;
 }
 
 const CONFIG_OPTION: [string, string] = [
@@ -26,21 +29,48 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     example: "taskgate serve --port 9000",
   },
   check: {
-    usage: "taskgate check [--config FILE]",
-    summary: "Validates a config file and names every problem with its path; exits 2 when there is one.",
-    options: [CONFIG_OPTION],
-    example: "taskgate check --config taskgate.config.json",
+    usage: "taskgate check [--config FILE] [--sample FILE]...",
+    summary: [
+      "Validates a config file and names every problem with its path (exit 2), then runs each source's",
+      "expressions over the bundled sample events of its scheme and over each --sample file, printing",
+      "per sample the status, correlation key and output taskgate would use, or why it is ignored.",
+      "Exits 1 when an expression fails on a sample or calls a function JSONata does not have.",
+    ].join("\n"),
+    options: [
+      CONFIG_OPTION,
+      [
+        "--sample FILE",
+        'a webhook to try, naming its source: {"source": NAME, "body": {...} or "raw text",\n' +
+          `${" ".repeat(21)}"headers"?: {...}, "query"?: {...}, "name"?: LABEL} (repeatable)`,
+      ],
+    ],
+    example: "taskgate check --config taskgate.config.json --sample push-event.json",
   },
   send: {
-    usage: "taskgate send SOURCE --body FILE [--url URL] [--config FILE]",
-    summary:
-      "Signs FILE with SOURCE's secret, as its provider would, posts it to /hooks/SOURCE and prints\nthe answer. In local mode the source is `demo`.",
+    usage:
+      "taskgate send SOURCE (--event NAME | --body FILE) [--key K] [--header K:V]... [--url URL] [--config FILE]",
+    summary: [
+      "Sends SOURCE a webhook as its provider would: a bundled sample event of the source's scheme (new",
+      "ids and times each time, the provider's own headers such as X-GitHub-Event) or FILE, signed with",
+      "the source's secret, to /hooks/SOURCE. Prints the answer (queued, parked, ignored or duplicate,",
+      "and why) and what taskgate sends to CDF for it, from the source's expressions run here. In local",
+      "mode the source is `demo`. `taskgate send --list` lists each source's events.",
+    ].join("\n"),
     options: [
-      ["--body FILE", "the webhook body to sign and send"],
+      ["-e, --event NAME", "a bundled sample event (see below, or --list)"],
+      ["--body FILE", "send FILE instead (its bytes as they are, unless --key must go in)"],
+      ["-k, --key K", "the correlation key: written where the source's correlationKey reads it"],
+      [
+        "-H, --header K:V",
+        "a header to add or override, after the sample's and the signature's (repeatable)",
+      ],
+      ["--list", "list the events of each source (or of SOURCE) in the config"],
       ["--url URL", "where to send it (default: the config's publicUrl + /hooks/SOURCE)"],
+      ["-p, --port N", "local mode: the gateway's port (default 8080, or PORT)"],
       CONFIG_OPTION,
     ],
-    example: "taskgate send demo --body event.json",
+    example: "taskgate send demo --event demo.completed --key order-1",
+    more: eventsByScheme,
   },
   emulator: {
     usage: "taskgate emulator [--port N] [--host H]",
@@ -72,5 +102,19 @@ export function helpText(command?: string): string | undefined {
     lines.push("", "Options:", ...help.options.map(([o, d]) => `  ${o.padEnd(width)}${d}`));
   }
   lines.push("", "Example:", `  ${help.example}`);
+  if (help.more) lines.push("", help.more());
+  return lines.join("\n");
+}
+
+/** The bundled events of every scheme, schemes that share them on one line. */
+function eventsByScheme(): string {
+  const groups = new Map<readonly SampleEvent[], string[]>();
+  for (const [scheme, events] of Object.entries(SAMPLE_EVENTS)) {
+    groups.set(events, [...(groups.get(events) ?? []), scheme]);
+  }
+  const lines = ["Sample events, by the source's verify.scheme:"];
+  for (const [events, schemes] of groups) {
+    lines.push(`  ${schemes.join(", ")}: ${events.map((e) => e.name).join(", ")}`);
+  }
   return lines.join("\n");
 }

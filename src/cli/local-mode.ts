@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseConfig } from "../config/parse.js";
 import type { TaskgateConfig } from "../config/schema.js";
 import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../emulator/emulator.js";
@@ -53,6 +53,21 @@ export function localConfig(dataDir: string, port: number): TaskgateConfig {
   return result.config;
 }
 
+/**
+ * The `data` directory of a local-mode gateway at `from` or the nearest directory above it that
+ * has one (its demo source's secret in it), so `taskgate send` works from anywhere in the
+ * checkout. Never creates one: a secret made here would not be the gateway's.
+ */
+export function findLocalDataDir(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const data = join(dir, "data");
+    if (existsSync(join(data, DEMO_SECRET_FILE))) return data;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+const DEMO_SECRET_FILE = "local-demo-source-secret";
+
 function localSecret(dataDir: string): string {
   const file = join(dataDir, "local-signing-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
@@ -62,7 +77,7 @@ function localSecret(dataDir: string): string {
 }
 
 function demoSecret(dataDir: string): string {
-  const file = join(dataDir, "local-demo-source-secret");
+  const file = join(dataDir, DEMO_SECRET_FILE);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = `whsec_${randomBytes(32).toString("base64")}`;
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
@@ -83,7 +98,8 @@ export function localBanner(url: string, dataDir: string, consoleLink?: string):
     `  gateway        ${url}`,
     `  CDF emulator   ${url}/emulator   (project "${DEFAULT_PROJECT}")`,
     `  API key        ${LOCAL_API_KEY}`,
-    `  console        ${url}/console   (mail catcher: ${url}/console/mail)`,
+    `  console        ${url}/console`,
+    `  mail catcher   ${url}/console/mail   (every mail taskgate sends, e.g. approval requests; local mode sends none out)`,
     ...(consoleLink
       ? [
           `  sign in once   ${consoleLink}`,
@@ -110,12 +126,12 @@ export function localBanner(url: string, dataDir: string, consoleLink?: string):
     `  curl -s ${url}/emulator/_emulator/executions/$EXEC_ID | ${j("executedTasks[0]")}`,
     "",
     '  # 5. Or let a signed webhook complete a task: register a wait for source "demo" and a key,',
-    "  #    then send a Standard Webhooks message signed with the demo source's secret",
+    "  #    then send the demo source a sample event signed with its secret, as a provider would",
     `  TASK_ID=$(curl -s -X POST ${url}/emulator/_emulator/executions -H 'content-type: application/json' -d '{}' | ${j("executedTasks[0].id")})`,
     `  curl -s -X POST ${url}/v1/waits -H 'authorization: Bearer ${LOCAL_API_KEY}' -H 'content-type: application/json' \\`,
     `    -d "{\\"taskId\\": \\"$TASK_ID\\", \\"source\\": \\"demo\\", \\"correlationKey\\": \\"order-1\\"}"`,
-    `  echo '{"correlationKey": "order-1", "output": {"shipped": true}}' > event.json`,
-    `  npx taskgate send demo --body event.json --url ${url}/hooks/demo`,
+    `  npx taskgate send demo --event demo.completed --key order-1 --url ${url}/hooks/demo`,
+    "  #    (sent again, it answers parked and says why: no open wait for order-1 any more)",
     "",
     "  # 6. Or ask a person: create an approval (local mode sends no mail: the console's mail",
     "  #    catcher shows it, and the links come back), open a link and press Approve",

@@ -5,10 +5,11 @@ import { createEmulator } from "../emulator/emulator.js";
 import { startGateway, stopOnSignals } from "../node.js";
 import { VERSION } from "../version.js";
 import { type CliArgs, parseCliArgs, USAGE } from "./args.js";
+import { checkSources, readSampleFile, SampleFileProblem } from "./check-command.js";
 import { runEmulatorCommand } from "./emulator-command.js";
 import { helpText } from "./help.js";
-import { localBanner, localConfig } from "./local-mode.js";
-import { runSendCommand } from "./send-command.js";
+import { findLocalDataDir, localBanner, localConfig } from "./local-mode.js";
+import { runSendCommand, runSendList } from "./send-command.js";
 
 /** Exit codes: 0 fine, 1 runtime failure, 2 bad usage or bad config. */
 async function main(argv: string[]): Promise<number> {
@@ -92,29 +93,45 @@ async function serveCommand(args: CliArgs): Promise<number> {
 
 async function sendCommand(args: CliArgs): Promise<number> {
   const source = args.positionals[0];
-  if (!source || !args.body) {
-    console.error(`usage: taskgate send SOURCE --body FILE [--url URL]\n\n${USAGE}`);
+  if (!args.list && !source) {
+    console.error(
+      `usage: taskgate send SOURCE (--event NAME | --body FILE) [--key K] [--header K:V]... [--url URL]\n` +
+        "       taskgate send [SOURCE] --list    (the sample events of each source)",
+    );
     return 2;
   }
   const path = resolveConfigPath(args.config);
-  const loaded = path === undefined ? localConfigResult(args) : loadConfigFile(path);
+  let loaded: ReturnType<typeof loadConfigFile>;
+  if (path === undefined) {
+    // Local mode: the demo source's secret is in the data dir of the gateway `npm start` runs.
+    const dataDir = findLocalDataDir(process.cwd());
+    if (dataDir === undefined) {
+      console.error(
+        "taskgate send: no config file, and no local-mode gateway's ./data here or above (start one with `npm start` in the checkout), " +
+          "so there is no source to sign for; pass --config FILE or set TASKGATE_CONFIG",
+      );
+      return 2;
+    }
+    loaded = { ok: true, config: localConfig(dataDir, args.port ?? envPort() ?? 8080) };
+  } else {
+    loaded = loadConfigFile(path);
+  }
   if (!loaded.ok) {
     console.error(`taskgate send: the config has problems:\n${formatProblems(loaded.problems)}`);
     return 2;
   }
+  if (args.list) return runSendList(loaded.config, source);
   return runSendCommand(loaded.config, {
-    source,
-    bodyFile: args.body,
+    source: source!,
+    ...(args.event !== undefined ? { event: args.event } : {}),
+    ...(args.body !== undefined ? { bodyFile: args.body } : {}),
+    ...(args.key !== undefined ? { key: args.key } : {}),
+    headers: args.headers,
     ...(args.url ? { url: args.url } : {}),
   });
 }
 
-/** Without a config file, `send` talks to a local-mode gateway (its demo source). */
-function localConfigResult(args: CliArgs) {
-  return { ok: true as const, config: localConfig(resolve("data"), args.port ?? envPort() ?? 8080) };
-}
-
-function checkCommand(args: CliArgs): number {
+async function checkCommand(args: CliArgs): Promise<number> {
   const path = resolveConfigPath(args.config);
   if (path === undefined) {
     console.error(
@@ -132,7 +149,25 @@ function checkCommand(args: CliArgs): number {
     `${path}: OK — CDF project "${c.cdf.project}" at ${c.cdf.baseUrl}, storage ${c.storage.kind}, ` +
       `${c.signingKeys.length} signing key(s), API auth: ${[c.api.keys?.length ? `${c.api.keys.length} key(s)` : "", c.api.oidc ? "OIDC" : ""].filter(Boolean).join(" + ")}`,
   );
-  return 0;
+  let failures: number;
+  try {
+    const files = args.samples.map(readSampleFile);
+    failures = await checkSources(c, files, (line) => console.log(line));
+  } catch (err) {
+    if (err instanceof SampleFileProblem) {
+      console.error(`taskgate check: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (Object.keys(c.sources ?? {}).length > 0) {
+    console.log(
+      failures === 0
+        ? "every sample evaluates (a status means: queued to its open wait, or parked until one is registered)"
+        : `${failures} failure(s): an expression that fails on a sample fails on the real webhook too (the sender gets 400)`,
+    );
+  }
+  return failures === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

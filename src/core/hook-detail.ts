@@ -13,6 +13,14 @@ export function duplicateDetail(earlier: Pick<DeliveryRecord, "id" | "status" | 
 }
 
 /**
+ * The `detail` of a new wait that a parked webhook closed at once: the webhook came first (or is
+ * left over from an earlier try with the same key), and its result is what goes to CDF.
+ */
+export function releasedDetail(source: string, correlationKey: string, deliveryId: string): string {
+  return `a webhook parked earlier for source "${source}" and correlation key "${correlationKey}" (delivery ${deliveryId}) was handed to this wait at once, so it is already closed and that webhook's result goes to CDF`;
+}
+
+/**
  * Why a webhook was stored as ignored: the status expression's reason when it gave something that
  * is not a CDF status, else that it said "not for us". Nothing of the payload is repeated.
  */

@@ -40,6 +40,10 @@ export const WaitCreatedSchema = WaitViewSchema.extend({
   callbackUrl: z
     .string()
     .describe("POST here to complete the task (a signed URL: a bearer credential, keep it secret)"),
+  detail: z
+    .string()
+    .optional()
+    .describe("why, in words, when a webhook parked for the same source and key closed the wait at once"),
 });
 
 export const WaitListSchema = page(WaitViewSchema);

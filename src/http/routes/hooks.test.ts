@@ -110,6 +110,11 @@ describe("POST /hooks/:source", () => {
     const { taskId, wait } = await openWait("S-3");
     expect(wait.status).toBe("closed");
     expect(wait.deliveryId).toBe(parked.deliveryId);
+    // The new wait says it was closed at once, and by what.
+    expect(wait.detail).toBe(
+      `a webhook parked earlier for source "lims" and correlation key "S-3" (delivery ${parked.deliveryId}) was handed to this wait at once, so it is already closed and that webhook's result goes to CDF`,
+    );
+    expect((await openWait("S-3b")).wait.detail).toBeUndefined();
     await forward();
     expect(emulator.getTask(taskId)).toMatchObject({
       status: "COMPLETED",

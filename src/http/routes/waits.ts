@@ -1,6 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
+import { releasedDetail } from "../../core/hook-detail.js";
 import { cancelWait, createWait, getWait, listWaits } from "../../services/waits.js";
 import type { AppEnv } from "../env.js";
 import { jsonBody } from "../middleware/json-body.js";
@@ -21,7 +22,14 @@ export const waitRoutes = new Hono<AppEnv>()
   .post("/", jsonBody(CreateWaitSchema), async (c) => {
     const input = c.req.valid("json");
     const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl });
-    return c.json({ ...waitView(wait), callbackUrl }, 201);
+    const released =
+      wait.status === "closed" &&
+      wait.source !== null &&
+      wait.correlationKey !== null &&
+      wait.deliveryId !== null
+        ? { detail: releasedDetail(wait.source, wait.correlationKey, wait.deliveryId) }
+        : {};
+    return c.json({ ...waitView(wait), callbackUrl, ...released }, 201);
   })
   .get("/", zValidator("query", WaitQuerySchema, queryHook), async (c) => {
     const q = c.req.valid("query");
