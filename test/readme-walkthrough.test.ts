@@ -8,6 +8,7 @@ import { localConfig } from "../src/cli/local-mode.js";
 import { createEmulator } from "../src/emulator/emulator.js";
 import { type RunningGateway, startGateway } from "../src/node.js";
 import { captureLogger } from "./support/capture-logger.js";
+import { tsxArgs } from "./support/tsx.js";
 
 const run = promisify(execFile);
 const README = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
@@ -32,7 +33,8 @@ describe("README walkthroughs", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "taskgate-readme-"));
     gateway = await startGateway({
-      config: localConfig(dir, 0),
+      // ./data, as `npm start` makes it: `npx taskgate send` finds the demo source's secret there.
+      config: localConfig(join(dir, "data"), 0),
       port: 0,
       emulator: createEmulator().app,
       derivePublicUrl: true,
@@ -45,8 +47,12 @@ describe("README walkthroughs", () => {
   });
 
   const shell = async (script: string) => {
-    const { stdout } = await run("bash", ["-eo", "pipefail", "-c", script.replaceAll(DOC_URL, gateway.url)], {
+    // `npx taskgate` is this checkout's CLI, run from source.
+    const cli = ["node", ...tsxArgs("src/cli/main.ts")].map((a) => `'${a}'`).join(" ");
+    const pasted = script.replaceAll(DOC_URL, gateway.url).replaceAll("npx taskgate", cli);
+    const { stdout } = await run("bash", ["-eo", "pipefail", "-c", pasted], {
       cwd: dir,
+      env: { ...process.env, TASKGATE_CONFIG: "", PORT: "" },
     });
     return stdout;
   };
@@ -82,4 +88,18 @@ describe("README walkthroughs", () => {
     const out = await shell(`${steps1to3}\nsleep 1\necho\n${again}`);
     expect(out).toMatch(/"code":"task_not_in_progress"/);
   });
+
+  it("step 5 sends the demo source a signed sample event that completes its task, and says what goes to CDF", async () => {
+    const [, five] = shBlocks("Local mode: a callback, end to end");
+    expect(five).toContain("npx taskgate send demo --event demo.completed --key order-1");
+    const out = await shell(five!);
+    // → POST http://127.0.0.1:8080/hooks/demo (event demo.completed, correlation key "order-1")
+    expect(out).toContain(`POST ${gateway.url}/hooks/demo (event demo.completed, correlation key "order-1")`);
+    expect(out).toMatch(
+      /202 Accepted\n\{"outcome":"queued","deliveryId":"[^"]+"\}\n=> queued: an open wait took it/,
+    );
+    expect(out).toContain(
+      'taskgate sends to CDF (mapping run here):\n  status  COMPLETED\n  output  {"shipped":true,"carrier":"DHL","trackingNumber":"JD014600006281230"}',
+    );
+  }, 120_000);
 });
