@@ -9,8 +9,8 @@
  * Plain JavaScript, like build-if-stale.mjs: it runs before anything is compiled.
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
-import { loadavg } from "node:os";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -36,25 +36,43 @@ async function answers() {
 async function once() {
   if (await answers()) throw new Error(`something already answers ${url}`);
   if (values.cold) rmSync(join(root, "dist", ".build-stamp"), { force: true });
+  const log = join(tmpdir(), `taskgate-start-time-${process.pid}.log`);
+  const fd = openSync(log, "w");
   const started = performance.now();
   // Its own process group, so npm, its shell and the gateway stop together.
   const child = spawn("npm", ["start", "--", "--port", values.port], {
     cwd: root,
     detached: true,
-    stdio: "ignore",
+    stdio: ["ignore", fd, fd],
     env: { ...process.env, TASKGATE_CONFIG: "", PORT: "" },
   });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  closeSync(fd);
+  let exitCode = null;
+  const exited = new Promise((resolve) =>
+    child.once("exit", (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
   try {
     for (;;) {
       if (await answers()) return performance.now() - started;
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+      if (exitCode !== null) {
+        throw new Error(`npm start exited with ${exitCode}:\n${readFileSync(log, "utf8").slice(-2000)}`);
+      }
       if (performance.now() - started > 300_000) throw new Error("no answer within 300 s");
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
-    process.kill(-child.pid, "SIGTERM");
-    await exited;
+    if (exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // the group is gone already
+      }
+      await exited;
+    }
+    rmSync(log, { force: true });
     while (await answers()) await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -72,5 +90,5 @@ console.log(
     `(min ${(sorted[0] / 1000).toFixed(2)}, max ${(sorted.at(-1) / 1000).toFixed(2)}); ` +
     `load average ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(" ")} on ${(await import("node:os")).availableParallelism()} cores`,
+      .join(" ")} on ${availableParallelism()} cores`,
 );
