@@ -1,0 +1,41 @@
+import { canonicalJson, sha256Hex } from "../canonical-json.js";
+import { type AuditDraft, type ChainHead, GENESIS_HASH, type SealedAuditEntry } from "./entry.js";
+
+/**
+ * What the hash covers: every recorded fact of the entry, but not its position (`seq`), so a
+ * verifier can tell an entry that was moved from one that was edited.
+ */
+export function entryContent(e: AuditDraft): string {
+  return canonicalJson({
+    id: e.id,
+    kind: e.kind,
+    at: e.at,
+    actor: e.actor,
+    waitId: e.waitId,
+    deliveryId: e.deliveryId,
+    approvalId: e.approvalId,
+    data: e.data,
+  });
+}
+
+/** `SHA-256(previous hash ‖ canonical JSON of the entry)`, hex. */
+export function entryHash(prevHash: string, e: AuditDraft): Promise<string> {
+  return sha256Hex(prevHash + entryContent(e));
+}
+
+/**
+ * Links unsealed drafts (in the order given) after `head` (none: the chain starts at genesis).
+ * Deterministic: two sealers given the same head and drafts compute the same entries.
+ */
+export async function linkEntries(head: ChainHead | null, drafts: readonly AuditDraft[]): Promise<SealedAuditEntry[]> {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const out: SealedAuditEntry[] = [];
+  for (const d of drafts) {
+    const hash = await entryHash(prevHash, d);
+    seq += 1;
+    out.push({ ...d, seq, prevHash, hash });
+    prevHash = hash;
+  }
+  return out;
+}

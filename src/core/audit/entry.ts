@@ -1,0 +1,74 @@
+/**
+ * One step of the audit log as the services draft it: what happened, to which wait, delivery or
+ * approval, by whom, when, and the facts worth keeping (never a secret, a token or a body).
+ */
+export type AuditKind =
+  | "webhook.received"
+  | "webhook.duplicate"
+  | "callback.received"
+  | "parked.released"
+  | "delivery.attempt"
+  | "delivery.delivered"
+  | "delivery.dead"
+  | "wait.created"
+  | "wait.cancelled"
+  | "wait.expired"
+  | "approval.created"
+  | "approval.mailed"
+  | "approval.decided"
+  | "approval.closed"
+  | "approval.cancelled"
+  | "operator.action";
+
+export interface AuditDraft {
+  /** Sorts by creation time (uuid7): the order the sealer links unsealed entries in. */
+  id: string;
+  kind: AuditKind;
+  at: number;
+  /** Who caused it: `source:NAME`, `callback`, `approver:EMAIL`, `operator:NAME`, `system`, ... */
+  actor: string;
+  waitId: string | null;
+  deliveryId: string | null;
+  approvalId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** An entry once the sealer linked it into the chain: position, previous hash and its own. */
+export interface SealedAuditEntry extends AuditDraft {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** An entry as read back: sealed, or still waiting for the sealer (seq, hashes null). */
+export type AuditEntry = AuditDraft & {
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+};
+
+/** The end of the sealed chain: the last entry's position and hash. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The previous hash of the very first entry. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Builds a draft with its subjects defaulted to none. */
+export function auditDraft(
+  d: Pick<AuditDraft, "id" | "kind" | "at" | "actor"> &
+    Partial<Pick<AuditDraft, "waitId" | "deliveryId" | "approvalId" | "data">>,
+): AuditDraft {
+  return {
+    id: d.id,
+    kind: d.kind,
+    at: d.at,
+    actor: d.actor,
+    waitId: d.waitId ?? null,
+    deliveryId: d.deliveryId ?? null,
+    approvalId: d.approvalId ?? null,
+    data: d.data ?? {},
+  };
+}
