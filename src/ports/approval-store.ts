@@ -1,4 +1,5 @@
 import type { ApprovalPolicy, ApprovalStatus, Decision } from "../core/approval-policy.js";
+import type { AuditDraft } from "../core/audit/entry.js";
 import type { Page } from "./page.js";
 import type { DeliveryRecord } from "./store-records.js";
 
@@ -97,7 +98,11 @@ export type MailOutcome =
  */
 export interface ApprovalStore {
   /** Inserts the approval and its mails together. */
-  createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void>;
+  createApproval(
+    approval: ApprovalRecord,
+    mails: readonly MailRecord[],
+    audit?: readonly AuditDraft[],
+  ): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   listApprovals(filter: ApprovalFilter): Promise<Page<ApprovalRecord>>;
   /**
@@ -114,16 +119,24 @@ export interface ApprovalStore {
     now: number;
     decision: DecisionRecord | null;
     close: { status: "approved" | "rejected" | "expired"; delivery: DeliveryRecord } | null;
+    /** Written with the step, and only if it is this caller's. */
+    audit?: readonly AuditDraft[];
   }): Promise<boolean>;
   /** Cancels a pending approval (no CDF update); returns it as it now is. */
-  cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined>;
+  cancelApproval(id: string, now: number, audit?: readonly AuditDraft[]): Promise<ApprovalRecord | undefined>;
   /** Pending approvals past their expiry, oldest first, for the sweep to close. */
   findExpiredApprovals(now: number, limit: number): Promise<ApprovalRecord[]>;
 
   /** Leases up to `limit` due mails to `owner` until `now + leaseMs`. */
   claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]>;
   /** Records a send's outcome; false (writing nothing) if `owner` no longer holds the lease. */
-  recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean>;
+  recordMail(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: MailOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean>;
   listMails(approvalId: string): Promise<MailRecord[]>;
   /** Every mail, newest first, optionally in one state (the console's outbox). */
   listOutbox(filter: {

@@ -1,5 +1,7 @@
+import type { AuditDraft } from "../core/audit/entry.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalStore } from "./approval-store.js";
+import type { AuditStore } from "./audit-store.js";
 import type { Page } from "./page.js";
 import type {
   AttemptRecord,
@@ -53,6 +55,8 @@ export interface AcceptCallbackInput {
   now: number;
   /** The delivery to insert if (and only if) the wait is open and unexpired at `now`. */
   delivery: DeliveryRecord;
+  /** Audit entries written with the delivery, and only if it is. */
+  audit?: readonly AuditDraft[];
 }
 
 /** What the forwarder records after one attempt; written only while it still holds the lease. */
@@ -64,10 +68,13 @@ export type AttemptOutcome =
 /**
  * The one persistence port. Every method is a single atomic step whose atomicity does not need an
  * interactive transaction (D1 has none): conditional writes, run in one transaction or batch.
+ * A write's `audit` drafts are part of its step: they land if, and only if, its change does.
  */
 export interface Store {
   /** Approvals and their mail outbox, over the same database. */
   readonly approvals: ApprovalStore;
+  /** The hash-chained audit log, over the same database. */
+  readonly audit: AuditStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,11 +83,11 @@ export interface Store {
    * Inserts an open wait. Returns false when another open, unexpired wait holds the same
    * (source, correlationKey). Open waits for that key that have expired are closed first.
    */
-  createWait(wait: WaitRecord): Promise<boolean>;
+  createWait(wait: WaitRecord, audit?: readonly AuditDraft[]): Promise<boolean>;
   getWait(id: string): Promise<WaitRecord | undefined>;
   listWaits(filter: WaitFilter): Promise<Page<WaitRecord>>;
   /** Cancels an open wait; returns the wait as it now is (undefined if unknown). */
-  cancelWait(id: string, now: number): Promise<WaitRecord | undefined>;
+  cancelWait(id: string, now: number, audit?: readonly AuditDraft[]): Promise<WaitRecord | undefined>;
   /** Marks every open wait past its expiry as expired; returns how many. */
   expireWaits(now: number): Promise<number>;
 
@@ -98,7 +105,13 @@ export interface Store {
   /** The earliest instant a pending delivery can be claimed (due, lease run out), for the timer. */
   nextDueAt(): Promise<number | undefined>;
   /** Records an attempt; returns false (writing nothing) if `owner` no longer holds the lease. */
-  recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean>;
+  recordAttempt(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: AttemptOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean>;
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(filter: DeliveryFilter): Promise<Page<DeliveryRecord>>;
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
@@ -112,6 +125,8 @@ export interface Store {
     delivery: DeliveryRecord;
     waitId: string | null;
     now: number;
+    /** Written with the delivery, and only if it is stored. */
+    audit?: readonly AuditDraft[];
   }): Promise<ReceiveResult>;
   /** The open, unexpired wait for (source, correlationKey), if any. */
   findOpenWait(source: string, correlationKey: string, now: number): Promise<WaitRecord | undefined>;
@@ -128,18 +143,29 @@ export interface Store {
     contentHash: string;
     deliverUntil: number;
     now: number;
+    audit?: readonly AuditDraft[];
   }): Promise<boolean>;
   /** Marks parked deliveries past parkUntil as expired; returns how many. */
   expireParked(now: number): Promise<number>;
   /** What taskgate knows of a task (delivered update, open waits, pending approvals) at `now`. */
   taskActivity(taskId: string, now: number): Promise<TaskActivity>;
   /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */
-  replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined>;
+  replayDelivery(
+    id: string,
+    now: number,
+    deliverUntil: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<DeliveryRecord | false | undefined>;
   /** How many deliveries are in each state (the console's overview). */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /**
    * An operator discards a parked delivery: it becomes `ignored` with `reason` and is never sent.
    * Undefined if unknown, false (writing nothing) if it is no longer parked.
    */
-  discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined>;
+  discardParked(
+    id: string,
+    now: number,
+    reason: string,
+    audit?: readonly AuditDraft[],
+  ): Promise<DeliveryRecord | false | undefined>;
 }

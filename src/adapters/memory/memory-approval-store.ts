@@ -1,3 +1,4 @@
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -7,20 +8,29 @@ import type {
   MailStatus,
 } from "../../ports/approval-store.js";
 import type { DeliveryRecord, Page } from "../../ports/store.js";
+import type { MemoryAuditStore } from "./memory-audit-store.js";
 
 /** Approvals in plain memory; each method runs without awaiting in the middle, so it is atomic. */
 export class MemoryApprovalStore implements ApprovalStore {
   private readonly approvals = new Map<string, ApprovalRecord>();
   private readonly mails = new Map<string, MailRecord>();
 
-  /** The owning MemoryStore's deliveries, so an ending inserts its delivery in the same step. */
-  constructor(private readonly deliveries: Map<string, DeliveryRecord>) {}
+  /** The owning MemoryStore's deliveries and audit log, written in the same step. */
+  constructor(
+    private readonly deliveries: Map<string, DeliveryRecord>,
+    private readonly audit: MemoryAuditStore,
+  ) {}
 
-  async createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void> {
+  async createApproval(
+    approval: ApprovalRecord,
+    mails: readonly MailRecord[],
+    audit?: readonly AuditDraft[],
+  ): Promise<void> {
     if (this.approvals.has(approval.id) || mails.some((m) => this.mails.has(m.id)))
       throw new Error("duplicate id");
     this.approvals.set(approval.id, structuredClone({ ...approval, decisions: [] }));
     for (const m of mails) this.mails.set(m.id, structuredClone(m));
+    this.audit.add(audit);
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
@@ -56,6 +66,7 @@ export class MemoryApprovalStore implements ApprovalStore {
     now,
     decision,
     close,
+    audit,
   }: Parameters<ApprovalStore["advanceApproval"]>[0]): Promise<boolean> {
     const a = this.approvals.get(approvalId);
     if (!a || a.version !== version || a.status !== "pending" || (!decision && !close)) return false;
@@ -73,14 +84,21 @@ export class MemoryApprovalStore implements ApprovalStore {
       this.deliveries.set(close.delivery.id, structuredClone(close.delivery));
     }
     this.approvals.set(approvalId, next);
+    this.audit.add(audit);
     return true;
   }
 
-  async cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined> {
+  async cancelApproval(
+    id: string,
+    now: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<ApprovalRecord | undefined> {
     const a = this.approvals.get(id);
     if (!a) return undefined;
-    if (a.status === "pending")
+    if (a.status === "pending") {
       this.approvals.set(id, { ...a, status: "cancelled", closedAt: now, version: a.version + 1 });
+      this.audit.add(audit);
+    }
     return this.getApproval(id);
   }
 
@@ -104,7 +122,13 @@ export class MemoryApprovalStore implements ApprovalStore {
     });
   }
 
-  async recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean> {
+  async recordMail(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: MailOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean> {
     const m = this.mails.get(id);
     if (!m || m.leaseOwner !== owner || m.status !== "pending") return false;
     const base: MailRecord = {
@@ -122,6 +146,7 @@ export class MemoryApprovalStore implements ApprovalStore {
           ? { ...base, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.error }
           : { ...base, status: outcome.kind, lastError: outcome.error },
     );
+    this.audit.add(audit);
     return true;
   }
 

@@ -1,3 +1,4 @@
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type {
@@ -16,6 +17,7 @@ import type {
 } from "../../ports/store.js";
 import type { TaskActivity } from "../../ports/task-activity.js";
 import { MemoryApprovalStore } from "./memory-approval-store.js";
+import { MemoryAuditStore } from "./memory-audit-store.js";
 
 /**
  * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
@@ -25,7 +27,9 @@ import { MemoryApprovalStore } from "./memory-approval-store.js";
 export class MemoryStore implements Store {
   private readonly waits = new Map<string, WaitRecord>();
   private readonly deliveries = new Map<string, DeliveryRecord>();
-  private readonly approvalStore = new MemoryApprovalStore(this.deliveries);
+  private readonly auditStore = new MemoryAuditStore();
+  readonly audit = this.auditStore;
+  private readonly approvalStore = new MemoryApprovalStore(this.deliveries, this.auditStore);
   readonly approvals: ApprovalStore = this.approvalStore;
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
@@ -38,7 +42,7 @@ export class MemoryStore implements Store {
     this.closed = true;
   }
 
-  async createWait(wait: WaitRecord): Promise<boolean> {
+  async createWait(wait: WaitRecord, audit?: readonly AuditDraft[]): Promise<boolean> {
     if (wait.source !== null && wait.correlationKey !== null) {
       for (const w of this.waits.values()) {
         if (w.status !== "open" || w.source !== wait.source || w.correlationKey !== wait.correlationKey)
@@ -49,6 +53,7 @@ export class MemoryStore implements Store {
     }
     if (this.waits.has(wait.id)) return false;
     this.waits.set(wait.id, clone(wait));
+    this.auditStore.add(audit);
     return true;
   }
 
@@ -69,10 +74,13 @@ export class MemoryStore implements Store {
     return page(rows, f.limit);
   }
 
-  async cancelWait(id: string, now: number): Promise<WaitRecord | undefined> {
+  async cancelWait(id: string, now: number, audit?: readonly AuditDraft[]): Promise<WaitRecord | undefined> {
     const w = this.waits.get(id);
     if (!w) return undefined;
-    if (w.status === "open") this.waits.set(id, { ...w, status: "cancelled", closedAt: now });
+    if (w.status === "open") {
+      this.waits.set(id, { ...w, status: "cancelled", closedAt: now });
+      this.auditStore.add(audit);
+    }
     return this.getWait(id);
   }
 
@@ -87,7 +95,7 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async acceptCallback({ waitId, now, delivery }: AcceptCallbackInput): Promise<AcceptResult> {
+  async acceptCallback({ waitId, now, delivery, audit }: AcceptCallbackInput): Promise<AcceptResult> {
     const w = this.waits.get(waitId);
     if (!w) return { kind: "not_found" };
     if (w.status === "open" && w.expiresAt > now) {
@@ -99,6 +107,7 @@ export class MemoryStore implements Store {
         closedWithHash: delivery.contentHash,
       });
       this.deliveries.set(delivery.id, clone(delivery));
+      this.auditStore.add(audit);
       return { kind: "accepted", delivery };
     }
     if (w.status === "closed" && w.closedWithHash === delivery.contentHash)
@@ -110,10 +119,12 @@ export class MemoryStore implements Store {
     delivery,
     waitId,
     now,
+    audit,
   }: {
     delivery: DeliveryRecord;
     waitId: string | null;
     now: number;
+    audit?: readonly AuditDraft[];
   }): Promise<ReceiveResult> {
     if (delivery.source !== null && delivery.dedupeKey !== null) {
       for (const d of this.deliveries.values()) {
@@ -133,6 +144,7 @@ export class MemoryStore implements Store {
       });
     }
     this.deliveries.set(delivery.id, clone(delivery));
+    this.auditStore.add(audit);
     return { kind: "stored", delivery };
   }
 
@@ -170,6 +182,7 @@ export class MemoryStore implements Store {
     contentHash: string;
     deliverUntil: number;
     now: number;
+    audit?: readonly AuditDraft[];
   }): Promise<boolean> {
     const { deliveryId, wait, now } = input;
     const d = this.deliveries.get(deliveryId);
@@ -195,6 +208,7 @@ export class MemoryStore implements Store {
       deliverUntil: input.deliverUntil,
       updatedAt: now,
     });
+    this.auditStore.add(input.audit);
     return true;
   }
 
@@ -240,7 +254,13 @@ export class MemoryStore implements Store {
     return next;
   }
 
-  async recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean> {
+  async recordAttempt(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: AttemptOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean> {
     const d = this.deliveries.get(id);
     if (!d || d.leaseOwner !== owner || d.status !== "pending") return false;
     const a = outcome.attempt;
@@ -263,6 +283,7 @@ export class MemoryStore implements Store {
           : { ...base, status: "delivered", deliveredAt: now },
     );
     this.attempts.set(id, [...(this.attempts.get(id) ?? []), clone(a)]);
+    this.auditStore.add(audit);
     return true;
   }
 
@@ -310,6 +331,7 @@ export class MemoryStore implements Store {
     id: string,
     now: number,
     deliverUntil: number,
+    audit?: readonly AuditDraft[],
   ): Promise<DeliveryRecord | false | undefined> {
     const d = this.deliveries.get(id);
     if (!d) return undefined;
@@ -325,6 +347,7 @@ export class MemoryStore implements Store {
       deliveredAt: null,
     };
     this.deliveries.set(id, replayed);
+    this.auditStore.add(audit);
     return clone(replayed);
   }
 
@@ -334,12 +357,18 @@ export class MemoryStore implements Store {
     return counts;
   }
 
-  async discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined> {
+  async discardParked(
+    id: string,
+    now: number,
+    reason: string,
+    audit?: readonly AuditDraft[],
+  ): Promise<DeliveryRecord | false | undefined> {
     const d = this.deliveries.get(id);
     if (!d) return undefined;
     if (d.status !== "parked") return false;
     const discarded: DeliveryRecord = { ...d, status: "ignored", reason, parkUntil: null, updatedAt: now };
     this.deliveries.set(id, discarded);
+    this.auditStore.add(audit);
     return clone(discarded);
   }
 }

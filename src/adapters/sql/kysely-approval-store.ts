@@ -1,4 +1,5 @@
 import { type CompiledQuery, type Kysely, sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -19,6 +20,7 @@ import {
 } from "./approval-rows.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
+import { auditInserts } from "./kysely-audit.js";
 import * as operator from "./kysely-operator.js";
 import { deliveryToRow } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -28,18 +30,25 @@ import { affectedRows, claimWithLease, newestFirstPage, nextDueAt, toPage } from
 export class KyselyApprovalStore implements ApprovalStore {
   private readonly db: Kysely<Database>;
   private readonly ops: SqlDialectOps;
+  private readonly ctx: SqlContext;
 
-  constructor({ db, ops }: SqlContext) {
-    this.db = db;
-    this.ops = ops;
+  constructor(ctx: SqlContext) {
+    this.ctx = ctx;
+    this.db = ctx.db;
+    this.ops = ctx.ops;
   }
 
-  async createApproval(approval: ApprovalRecord, mails: readonly MailRecord[]): Promise<void> {
+  async createApproval(
+    approval: ApprovalRecord,
+    mails: readonly MailRecord[],
+    audit?: readonly AuditDraft[],
+  ): Promise<void> {
     const queries: CompiledQuery[] = [
       this.db.insertInto("approvals").values(approvalToRow(approval)).compile(),
     ];
     // One statement per mail: D1 binds at most 100 parameters per statement.
     for (const mail of mails) queries.push(this.db.insertInto("mails").values(mailToRow(mail)).compile());
+    queries.push(...auditInserts(this.ctx, audit));
     await this.ops.atomic(this.db, queries);
   }
 
@@ -91,6 +100,7 @@ export class KyselyApprovalStore implements ApprovalStore {
     now,
     decision,
     close,
+    audit,
   }: Parameters<ApprovalStore["advanceApproval"]>[0]): Promise<boolean> {
     if (!decision && !close) return false;
     const move = this.db
@@ -125,17 +135,24 @@ export class KyselyApprovalStore implements ApprovalStore {
       queries.push(insertWhere(this.db, "decisions", decisionToRow(approvalId, version + 1, decision), mine));
     }
     if (close) queries.push(insertWhere(this.db, "deliveries", deliveryToRow(close.delivery), mine));
+    queries.push(...auditInserts(this.ctx, audit, mine));
     const [moved] = await this.ops.atomic(this.db, queries);
     return affectedRows(moved) === 1;
   }
 
-  async cancelApproval(id: string, now: number): Promise<ApprovalRecord | undefined> {
-    await this.db
+  async cancelApproval(
+    id: string,
+    now: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<ApprovalRecord | undefined> {
+    const cancel = this.db
       .updateTable("approvals")
       .set((eb) => ({ status: "cancelled", closed_at: now, version: eb("version", "+", 1), step_id: null }))
       .where("id", "=", id)
       .where("status", "=", "pending")
-      .execute();
+      .compile();
+    const done = sql<boolean>`exists (select 1 from approvals where id = ${id} and status = 'cancelled' and closed_at = ${now})`;
+    await this.ops.atomic(this.db, [cancel, ...auditInserts(this.ctx, audit, done)]);
     return this.getApproval(id);
   }
 
@@ -157,7 +174,13 @@ export class KyselyApprovalStore implements ApprovalStore {
     return rows.map(mailFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
   }
 
-  async recordMail(id: string, owner: string, now: number, outcome: MailOutcome): Promise<boolean> {
+  async recordMail(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: MailOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean> {
     const base = { lease_owner: null, lease_until: null, updated_at: now };
     const set =
       outcome.kind === "sent"
@@ -170,7 +193,7 @@ export class KyselyApprovalStore implements ApprovalStore {
               last_error: outcome.error,
             }
           : { ...base, status: outcome.kind, last_error: outcome.error };
-    const r = await this.db
+    const record = this.db
       .updateTable("mails")
       .set((eb) => ({
         ...set,
@@ -179,7 +202,9 @@ export class KyselyApprovalStore implements ApprovalStore {
       .where("id", "=", id)
       .where("lease_owner", "=", owner)
       .where("status", "=", "pending")
-      .executeTakeFirst();
+      .compile();
+    const done = sql<boolean>`exists (select 1 from mails where id = ${id} and status = ${outcome.kind === "retry" ? "pending" : outcome.kind} and updated_at = ${now} and lease_owner is null)`;
+    const [r] = await this.ops.atomic(this.db, [record, ...auditInserts(this.ctx, audit, done)]);
     return affectedRows(r) === 1;
   }
 

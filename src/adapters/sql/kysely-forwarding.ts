@@ -2,7 +2,9 @@ import { sql } from "kysely";
 import type { Page } from "../../ports/page.js";
 import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { auditInserts } from "./kysely-audit.js";
 import { insertWhere } from "./insert-where.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
 import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
@@ -21,12 +23,14 @@ export async function claimDue(
 }
 
 export async function recordAttempt(
-  { db, ops }: SqlContext,
+  ctx: SqlContext,
   id: string,
   owner: string,
   now: number,
   outcome: AttemptOutcome,
+  audit?: readonly AuditDraft[],
 ): Promise<boolean> {
+  const { db, ops } = ctx;
   const insertAttempt = insertWhere(
     db,
     "attempts",
@@ -55,7 +59,9 @@ export async function recordAttempt(
     .where("lease_owner", "=", owner)
     .where("status", "=", "pending")
     .compile();
-  const [inserted, updated] = await ops.atomic(db, [insertAttempt, update]);
+  // The attempt row is new (its key would refuse a second): present means this step wrote it.
+  const written = sql<boolean>`exists (select 1 from attempts where delivery_id = ${id} and attempt = ${outcome.attempt.attempt})`;
+  const [inserted, updated] = await ops.atomic(db, [insertAttempt, update, ...auditInserts(ctx, audit, written)]);
   return affectedRows(inserted) === 1 && affectedRows(updated) === 1;
 }
 
@@ -64,8 +70,9 @@ export async function replayDelivery(
   id: string,
   now: number,
   deliverUntil: number,
+  audit?: readonly AuditDraft[],
 ): Promise<DeliveryRecord | false | undefined> {
-  const r = await ctx.db
+  const replay = ctx.db
     .updateTable("deliveries")
     .set({
       status: "pending",
@@ -79,7 +86,9 @@ export async function replayDelivery(
     })
     .where("id", "=", id)
     .where("status", "in", ["dead", "delivered"])
-    .executeTakeFirst();
+    .compile();
+  const done = sql<boolean>`exists (select 1 from deliveries where id = ${id} and status = 'pending' and updated_at = ${now} and next_attempt_at = ${now})`;
+  const [r] = await ctx.ops.atomic(ctx.db, [replay, ...auditInserts(ctx, audit, done)]);
   const delivery = await getDelivery(ctx, id);
   if (!delivery) return undefined;
   return affectedRows(r) === 1 ? delivery : false;

@@ -1,8 +1,10 @@
 import { type CompiledQuery, sql } from "kysely";
 import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../ports/store.js";
 import type { DeliveryRecord } from "../../ports/store-records.js";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
+import { auditInserts } from "./kysely-audit.js";
 import { getWait } from "./kysely-waits.js";
 import { deliveryFromRow, deliveryToRow } from "./rows.js";
 import { affectedRows } from "./sql-helpers.js";
@@ -11,11 +13,12 @@ import { affectedRows } from "./sql-helpers.js";
 
 export async function acceptCallback(
   ctx: SqlContext,
-  { waitId, now, delivery }: AcceptCallbackInput,
+  { waitId, now, delivery, audit }: AcceptCallbackInput,
 ): Promise<AcceptResult> {
   const [closed] = await ctx.ops.atomic(ctx.db, [
     closeWaitFor(ctx, waitId, delivery, now),
     insertDeliveryIfItClosed(ctx, delivery, waitId),
+    ...auditInserts(ctx, audit, closedWith(waitId, delivery.id)),
   ]);
   if (affectedRows(closed) === 1) return { kind: "accepted", delivery };
 
@@ -29,7 +32,12 @@ export async function acceptCallback(
 
 export async function receiveWebhook(
   ctx: SqlContext,
-  { delivery, waitId, now }: { delivery: DeliveryRecord; waitId: string | null; now: number },
+  {
+    delivery,
+    waitId,
+    now,
+    audit,
+  }: { delivery: DeliveryRecord; waitId: string | null; now: number; audit?: readonly AuditDraft[] },
 ): Promise<ReceiveResult> {
   const { db, ops } = ctx;
   const queries =
@@ -42,8 +50,11 @@ export async function receiveWebhook(
             .compile(),
         ]
       : [closeWaitFor(ctx, waitId, delivery, now), insertDeliveryIfItClosed(ctx, delivery, waitId)];
+  const stored = queries.length;
+  // The delivery's id is fresh: if a row has it after the insert, this step inserted it.
+  queries.push(...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from deliveries where id = ${delivery.id})`));
   const results = await ops.atomic(db, queries);
-  if (affectedRows(results.at(-1)) === 1) return { kind: "stored", delivery };
+  if (affectedRows(results[stored - 1]) === 1) return { kind: "stored", delivery };
   if (delivery.source !== null && delivery.dedupeKey !== null) {
     const row = await db
       .selectFrom("deliveries")
@@ -85,6 +96,11 @@ function closeWaitFor(
   return q.compile();
 }
 
+/** True once the wait was closed with this very delivery (by this step: the id is fresh). */
+function closedWith(waitId: string, deliveryId: string) {
+  return sql<boolean>`exists (select 1 from waits where id = ${waitId} and delivery_id = ${deliveryId})`;
+}
+
 /** Inserts the delivery only if the statement before closed the wait with this very delivery. */
 function insertDeliveryIfItClosed(
   { db }: SqlContext,
@@ -95,6 +111,6 @@ function insertDeliveryIfItClosed(
     db,
     "deliveries",
     deliveryToRow(delivery),
-    sql<boolean>`exists (select 1 from waits where id = ${waitId} and delivery_id = ${delivery.id})`,
+    closedWith(waitId, delivery.id),
   );
 }

@@ -1,8 +1,11 @@
+import { sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { MailRecord, MailStatus } from "../../ports/approval-store.js";
 import type { Page } from "../../ports/page.js";
 import type { DeliveryRecord, DeliveryStatus } from "../../ports/store-records.js";
 import { mailFromRow } from "./approval-rows.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { auditInserts } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -29,17 +32,21 @@ export async function countDeliveries({ db }: SqlContext): Promise<Record<Delive
 
 /** Parked → ignored with the operator's reason, only while it is still parked. */
 export async function discardParked(
-  { db }: SqlContext,
+  ctx: SqlContext,
   id: string,
   now: number,
   reason: string,
+  audit?: readonly AuditDraft[],
 ): Promise<DeliveryRecord | false | undefined> {
-  const r = await db
+  const { db } = ctx;
+  const discard = db
     .updateTable("deliveries")
     .set({ status: "ignored", reason, park_until: null, updated_at: now })
     .where("id", "=", id)
     .where("status", "=", "parked")
-    .executeTakeFirst();
+    .compile();
+  const done = sql<boolean>`exists (select 1 from deliveries where id = ${id} and status = 'ignored' and updated_at = ${now} and park_until is null)`;
+  const [r] = await ctx.ops.atomic(db, [discard, ...auditInserts(ctx, audit, done)]);
   const row = await db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) return undefined;
   return affectedRows(r) === 1 ? deliveryFromRow(row) : false;

@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { auditInserts } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";
 import { affectedRows } from "./sql-helpers.js";
 
@@ -27,7 +29,7 @@ export async function findParked(
 }
 
 export async function releaseParked(
-  { db, ops }: SqlContext,
+  ctx: SqlContext,
   input: {
     deliveryId: string;
     wait: WaitRecord;
@@ -35,8 +37,10 @@ export async function releaseParked(
     contentHash: string;
     deliverUntil: number;
     now: number;
+    audit?: readonly AuditDraft[];
   },
 ): Promise<boolean> {
+  const { db, ops } = ctx;
   const { deliveryId, wait, now } = input;
   const stillParked = db
     .selectFrom("deliveries")
@@ -77,7 +81,8 @@ export async function releaseParked(
       ),
     )
     .compile();
-  const [closed, released] = await ops.atomic(db, [close, release]);
+  const done = sql<boolean>`exists (select 1 from waits where id = ${wait.id} and delivery_id = ${deliveryId} and closed_at = ${now})`;
+  const [closed, released] = await ops.atomic(db, [close, release, ...auditInserts(ctx, input.audit, done)]);
   return affectedRows(closed) === 1 && affectedRows(released) === 1;
 }
 

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
+import type { AuditStore } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
 import type {
   AcceptCallbackInput,
@@ -15,6 +17,7 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WaitRecord } from "
 import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { KyselyApprovalStore } from "./kysely-approval-store.js";
+import { KyselyAuditStore } from "./kysely-audit.js";
 import * as forwarding from "./kysely-forwarding.js";
 import * as intake from "./kysely-intake.js";
 import * as operator from "./kysely-operator.js";
@@ -30,6 +33,7 @@ import { nextDueAt } from "./sql-helpers.js";
  */
 export class KyselyStore implements Store {
   readonly approvals: ApprovalStore;
+  readonly audit: AuditStore;
   private readonly sql: SqlContext;
 
   constructor(
@@ -38,6 +42,7 @@ export class KyselyStore implements Store {
   ) {
     this.sql = { db, ops };
     this.approvals = new KyselyApprovalStore(this.sql);
+    this.audit = new KyselyAuditStore(this.sql);
   }
 
   async ping(): Promise<void> {
@@ -49,8 +54,8 @@ export class KyselyStore implements Store {
     await this.ops.close?.();
   }
 
-  createWait(wait: WaitRecord): Promise<boolean> {
-    return waits.createWait(this.sql, wait);
+  createWait(wait: WaitRecord, audit?: readonly AuditDraft[]): Promise<boolean> {
+    return waits.createWait(this.sql, wait, audit);
   }
   getWait(id: string): Promise<WaitRecord | undefined> {
     return waits.getWait(this.sql, id);
@@ -58,8 +63,8 @@ export class KyselyStore implements Store {
   listWaits(filter: WaitFilter): Promise<Page<WaitRecord>> {
     return waits.listWaits(this.sql, filter);
   }
-  cancelWait(id: string, now: number): Promise<WaitRecord | undefined> {
-    return waits.cancelWait(this.sql, id, now);
+  cancelWait(id: string, now: number, audit?: readonly AuditDraft[]): Promise<WaitRecord | undefined> {
+    return waits.cancelWait(this.sql, id, now, audit);
   }
   expireWaits(now: number): Promise<number> {
     return waits.expireWaits(this.sql, now);
@@ -75,6 +80,7 @@ export class KyselyStore implements Store {
     delivery: DeliveryRecord;
     waitId: string | null;
     now: number;
+    audit?: readonly AuditDraft[];
   }): Promise<ReceiveResult> {
     return intake.receiveWebhook(this.sql, input);
   }
@@ -89,6 +95,7 @@ export class KyselyStore implements Store {
     contentHash: string;
     deliverUntil: number;
     now: number;
+    audit?: readonly AuditDraft[];
   }): Promise<boolean> {
     return parking.releaseParked(this.sql, input);
   }
@@ -102,17 +109,33 @@ export class KyselyStore implements Store {
   nextDueAt(): Promise<number | undefined> {
     return nextDueAt(this.db, "deliveries");
   }
-  recordAttempt(id: string, owner: string, now: number, outcome: AttemptOutcome): Promise<boolean> {
-    return forwarding.recordAttempt(this.sql, id, owner, now, outcome);
+  recordAttempt(
+    id: string,
+    owner: string,
+    now: number,
+    outcome: AttemptOutcome,
+    audit?: readonly AuditDraft[],
+  ): Promise<boolean> {
+    return forwarding.recordAttempt(this.sql, id, owner, now, outcome, audit);
   }
-  replayDelivery(id: string, now: number, deliverUntil: number): Promise<DeliveryRecord | false | undefined> {
-    return forwarding.replayDelivery(this.sql, id, now, deliverUntil);
+  replayDelivery(
+    id: string,
+    now: number,
+    deliverUntil: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<DeliveryRecord | false | undefined> {
+    return forwarding.replayDelivery(this.sql, id, now, deliverUntil, audit);
   }
   countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     return operator.countDeliveries(this.sql);
   }
-  discardParked(id: string, now: number, reason: string): Promise<DeliveryRecord | false | undefined> {
-    return operator.discardParked(this.sql, id, now, reason);
+  discardParked(
+    id: string,
+    now: number,
+    reason: string,
+    audit?: readonly AuditDraft[],
+  ): Promise<DeliveryRecord | false | undefined> {
+    return operator.discardParked(this.sql, id, now, reason, audit);
   }
   getDelivery(id: string): Promise<DeliveryRecord | undefined> {
     return forwarding.getDelivery(this.sql, id);

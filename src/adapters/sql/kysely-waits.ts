@@ -1,14 +1,21 @@
-import type { CompiledQuery } from "kysely";
+import { type CompiledQuery, sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { Page } from "../../ports/page.js";
 import type { WaitFilter } from "../../ports/store.js";
 import type { WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { auditInserts } from "./kysely-audit.js";
 import { waitFromRow, waitToRow } from "./rows.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
 /** Waits: registered, read, listed, cancelled and swept. */
 
-export async function createWait({ db, ops }: SqlContext, wait: WaitRecord): Promise<boolean> {
+export async function createWait(
+  ctx: SqlContext,
+  wait: WaitRecord,
+  audit?: readonly AuditDraft[],
+): Promise<boolean> {
+  const { db, ops } = ctx;
   const queries: CompiledQuery[] = [];
   if (wait.source !== null && wait.correlationKey !== null) {
     // An expired wait that no sweep has closed yet must not block a new registration.
@@ -30,8 +37,10 @@ export async function createWait({ db, ops }: SqlContext, wait: WaitRecord): Pro
       .onConflict((oc) => oc.doNothing())
       .compile(),
   );
+  const inserted = queries.length - 1;
+  queries.push(...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from waits where id = ${wait.id})`));
   const results = await ops.atomic(db, queries);
-  return affectedRows(results.at(-1)) === 1;
+  return affectedRows(results[inserted]) === 1;
 }
 
 export async function getWait({ db }: SqlContext, id: string): Promise<WaitRecord | undefined> {
@@ -49,13 +58,20 @@ export async function listWaits({ db }: SqlContext, filter: WaitFilter): Promise
   return toPage(rows.map(waitFromRow), filter.limit);
 }
 
-export async function cancelWait(ctx: SqlContext, id: string, now: number): Promise<WaitRecord | undefined> {
-  await ctx.db
+export async function cancelWait(
+  ctx: SqlContext,
+  id: string,
+  now: number,
+  audit?: readonly AuditDraft[],
+): Promise<WaitRecord | undefined> {
+  const cancel = ctx.db
     .updateTable("waits")
     .set({ status: "cancelled", closed_at: now })
     .where("id", "=", id)
     .where("status", "=", "open")
-    .execute();
+    .compile();
+  const done = sql<boolean>`exists (select 1 from waits where id = ${id} and status = 'cancelled' and closed_at = ${now})`;
+  await ctx.ops.atomic(ctx.db, [cancel, ...auditInserts(ctx, audit, done)]);
   return getWait(ctx, id);
 }
 

@@ -115,6 +115,21 @@ export interface MailsTable {
   sent_at: number | null;
 }
 
+export interface AuditTable {
+  id: string;
+  kind: string;
+  at: number;
+  actor: string;
+  wait_id: string | null;
+  delivery_id: string | null;
+  approval_id: string | null;
+  data_json: string;
+  /** Null until the sealer links the entry into the chain. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
@@ -122,4 +137,5 @@ export interface Database {
   approvals: ApprovalsTable;
   decisions: DecisionsTable;
   mails: MailsTable;
+  audit: AuditTable;
 }

@@ -1,0 +1,78 @@
+import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
+import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
+import type { Page } from "../../ports/page.js";
+
+/** The audit log in memory, with the same sealing rules as the SQL store. */
+export class MemoryAuditStore implements AuditStore {
+  private readonly entries = new Map<string, AuditEntry>();
+  private readonly bySeq = new Map<number, AuditEntry>();
+  private last: ChainHead | null = null;
+
+  /** Called by the memory store inside the step that makes the change. */
+  add(drafts: readonly AuditDraft[] | undefined): void {
+    for (const d of drafts ?? []) {
+      if (this.entries.has(d.id)) throw new Error(`audit entry ${d.id} exists`);
+      this.entries.set(d.id, { ...structuredClone(d), seq: null, prevHash: null, hash: null });
+    }
+  }
+
+  async append(drafts: readonly AuditDraft[]): Promise<void> {
+    this.add(drafts);
+  }
+
+  async sealWork(limit: number): Promise<{ head: ChainHead | null; unsealed: AuditDraft[] }> {
+    const unsealed = [...this.entries.values()]
+      .filter((e) => e.seq === null)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(({ seq: _s, prevHash: _p, hash: _h, ...d }) => structuredClone(d));
+    return { head: this.last && { ...this.last }, unsealed };
+  }
+
+  async writeSeals(sealed: readonly SealedAuditEntry[]): Promise<number> {
+    // Checked whole before anything is written, like the SQL step that fails whole.
+    if (sealed.some((s) => this.bySeq.has(s.seq))) return 0;
+    let written = 0;
+    for (const s of sealed) {
+      const e = this.entries.get(s.id);
+      if (!e || e.seq !== null) continue;
+      const before = this.bySeq.get(s.seq - 1);
+      if (s.seq > 1 && before?.hash !== s.prevHash) continue;
+      const linked = { ...e, seq: s.seq, prevHash: s.prevHash, hash: s.hash };
+      this.entries.set(s.id, linked);
+      this.bySeq.set(s.seq, linked);
+      if (this.last === null || s.seq > this.last.seq) this.last = { seq: s.seq, hash: s.hash };
+      written++;
+    }
+    return written;
+  }
+
+  async readSealed(afterSeq: number, limit: number): Promise<SealedAuditEntry[]> {
+    const out: SealedAuditEntry[] = [];
+    for (let seq = afterSeq + 1; out.length < limit; seq++) {
+      const e = this.bySeq.get(seq);
+      if (!e) break;
+      out.push(structuredClone(e) as SealedAuditEntry);
+    }
+    return out;
+  }
+
+  async head(): Promise<ChainHead | null> {
+    return this.last && { ...this.last };
+  }
+
+  async countUnsealed(): Promise<number> {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.seq === null) n++;
+    return n;
+  }
+
+  async list(f: AuditFilter): Promise<Page<AuditEntry>> {
+    const rows = [...this.entries.values()]
+      .filter((e) => !f.subject || e.waitId === f.subject || e.deliveryId === f.subject || e.approvalId === f.subject)
+      .filter((e) => !f.cursor || e.id < f.cursor)
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = rows.slice(0, f.limit).map((e) => structuredClone(e));
+    return { items, nextCursor: rows.length > f.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+}

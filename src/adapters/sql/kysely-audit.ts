@@ -1,0 +1,165 @@
+import { type CompiledQuery, type Expression, type Selectable, type SqlBool, sql } from "kysely";
+import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
+import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
+import type { Page } from "../../ports/page.js";
+import type { SqlContext } from "./dialect-ops.js";
+import { insertWhere } from "./insert-where.js";
+import type { AuditTable } from "./schema.js";
+import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
+
+/** The row of an unsealed entry. */
+export function auditToRow(d: AuditDraft): AuditTable {
+  return {
+    id: d.id,
+    kind: d.kind,
+    at: d.at,
+    actor: d.actor,
+    wait_id: d.waitId,
+    delivery_id: d.deliveryId,
+    approval_id: d.approvalId,
+    data_json: JSON.stringify(d.data),
+    seq: null,
+    prev_hash: null,
+    hash: null,
+  };
+}
+
+function auditFromRow(r: Selectable<AuditTable>): AuditEntry {
+  return {
+    id: r.id,
+    kind: r.kind as AuditDraft["kind"],
+    at: Number(r.at),
+    actor: r.actor,
+    waitId: r.wait_id,
+    deliveryId: r.delivery_id,
+    approvalId: r.approval_id,
+    data: JSON.parse(r.data_json) as Record<string, unknown>,
+    seq: r.seq === null ? null : Number(r.seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * The statements that add `drafts` to an atomic step, each only if `condition` holds after the
+ * step's earlier statements: the entry lands exactly when the change it records does.
+ */
+export function auditInserts(
+  { db }: SqlContext,
+  drafts: readonly AuditDraft[] | undefined,
+  condition?: Expression<SqlBool>,
+): CompiledQuery[] {
+  if (!drafts || drafts.length === 0) return [];
+  return drafts.map((d) =>
+    condition
+      ? insertWhere(db, "audit", auditToRow(d), condition)
+      : db.insertInto("audit").values(auditToRow(d)).compile(),
+  );
+}
+
+/** PostgreSQL replicas take turns sealing (accepts never take this lock). */
+const SEAL_LOCK = 0x7a6741;
+
+export class KyselyAuditStore implements AuditStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  async append(drafts: readonly AuditDraft[]): Promise<void> {
+    if (drafts.length > 0) await this.ctx.ops.atomic(this.ctx.db, auditInserts(this.ctx, drafts));
+  }
+
+  async sealWork(limit: number): Promise<{ head: ChainHead | null; unsealed: AuditDraft[] }> {
+    const head = await this.head();
+    const rows = await this.ctx.db
+      .selectFrom("audit")
+      .selectAll()
+      .where("seq", "is", null)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return { head, unsealed: rows.map(auditFromRow) };
+  }
+
+  async writeSeals(sealed: readonly SealedAuditEntry[]): Promise<number> {
+    if (sealed.length === 0) return 0;
+    const { db, ops } = this.ctx;
+    // On PostgreSQL the step first waits its turn: sealers run one at a time, accepts never wait.
+    const lock = ops.skipLocked ? [sql`select pg_advisory_xact_lock(${sql.lit(SEAL_LOCK)})`.compile(db)] : [];
+    const queries: CompiledQuery[] = [];
+    for (const s of sealed) {
+      let q = db
+        .updateTable("audit")
+        .set({ seq: s.seq, prev_hash: s.prevHash, hash: s.hash })
+        .where("id", "=", s.id)
+        .where("seq", "is", null);
+      if (s.seq > 1) {
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("audit as p")
+              .select(sql`1`.as("one"))
+              .where("p.seq", "=", s.seq - 1)
+              .where("p.hash", "=", s.prevHash),
+          ),
+        );
+      }
+      queries.push(q.compile());
+    }
+    try {
+      const results = await ops.atomic(db, [...lock, ...queries]);
+      return results.slice(lock.length).reduce((n, r) => n + affectedRows(r), 0);
+    } catch (err) {
+      // Another sealer took a position first (unique seq): nothing of this step was written.
+      if (isUniqueViolation(err)) return 0;
+      throw err;
+    }
+  }
+
+  async readSealed(afterSeq: number, limit: number): Promise<SealedAuditEntry[]> {
+    const rows = await this.ctx.db
+      .selectFrom("audit")
+      .selectAll()
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => auditFromRow(r) as SealedAuditEntry);
+  }
+
+  async head(): Promise<ChainHead | null> {
+    const row = await this.ctx.db
+      .selectFrom("audit")
+      .select(["seq", "hash"])
+      .where("seq", "is not", null)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row && row.seq !== null && row.hash !== null ? { seq: Number(row.seq), hash: row.hash } : null;
+  }
+
+  async countUnsealed(): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom("audit")
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as("n"))
+      .where("seq", "is", null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async list(filter: AuditFilter): Promise<Page<AuditEntry>> {
+    let q = this.ctx.db.selectFrom("audit").selectAll();
+    const subject = filter.subject;
+    if (subject) {
+      q = q.where((eb) =>
+        eb.or([eb("wait_id", "=", subject), eb("delivery_id", "=", subject), eb("approval_id", "=", subject)]),
+      );
+    }
+    const rows = await newestFirstPage(q, filter).execute();
+    return toPage(rows.map(auditFromRow), filter.limit);
+  }
+}
+
+/** SQLite/D1 `UNIQUE constraint failed`, PostgreSQL 23505. */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE") return true;
+  return typeof e?.message === "string" && /UNIQUE constraint failed/i.test(e.message);
+}

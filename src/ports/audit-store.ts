@@ -1,0 +1,34 @@
+import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../core/audit/entry.js";
+import type { Page } from "./page.js";
+
+export type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../core/audit/entry.js";
+
+export interface AuditFilter {
+  /** A wait, delivery or approval id: its entries. */
+  subject?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * The audit log. Entries land unsealed with the change they record (the other store methods take
+ * them as an `audit` argument); this port appends stand-alone ones, seals and reads.
+ */
+export interface AuditStore {
+  /** Entries that record no state change of their own (a duplicate webhook), in one step. */
+  append(drafts: readonly AuditDraft[]): Promise<void>;
+  /** The sealed head and up to `limit` unsealed entries, oldest id first: a sealer's work. */
+  sealWork(limit: number): Promise<{ head: ChainHead | null; unsealed: AuditDraft[] }>;
+  /**
+   * Writes linked entries computed after `head`, in one step. Each is written only while it is
+   * unsealed and its predecessor is in place with the hash it was linked to, and a position is
+   * taken once (unique): a sealer that lost a race writes nothing wrong. Returns how many it wrote.
+   */
+  writeSeals(sealed: readonly SealedAuditEntry[]): Promise<number>;
+  /** Sealed entries after position `afterSeq`, in order, at most `limit` (verify, export). */
+  readSealed(afterSeq: number, limit: number): Promise<SealedAuditEntry[]>;
+  head(): Promise<ChainHead | null>;
+  countUnsealed(): Promise<number>;
+  /** A subject's entries (or all), newest first, sealed or not. */
+  list(filter: AuditFilter): Promise<Page<AuditEntry>>;
+}
