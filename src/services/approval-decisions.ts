@@ -6,6 +6,7 @@ import { assertOutputSize } from "../core/output.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalRecord, DecisionRecord } from "../ports/approval-store.js";
 import type { DeliveryRecord } from "../ports/store.js";
+import { auditEntry } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 
 /** A verified link: the approval it opens and whose link it is. */
@@ -89,6 +90,35 @@ export async function decide(
       now,
       decision,
       close: outcome && ending ? { status: outcome, delivery: ending.delivery } : null,
+      audit: [
+        auditEntry(
+          deps,
+          now,
+          "approval.decided",
+          `approver:${approver.email}`,
+          { approvalId: approval.id },
+          {
+            approverIndex: link.approverIndex,
+            email: approver.email,
+            decision: input.decision,
+            comment: input.comment,
+            ip: input.ip,
+            userAgent: input.userAgent,
+          },
+        ),
+        ...(outcome && ending
+          ? [
+              auditEntry(
+                deps,
+                now,
+                "approval.closed",
+                "system",
+                { approvalId: approval.id, deliveryId: ending.delivery.id },
+                { outcome, taskId: approval.taskId },
+              ),
+            ]
+          : []),
+      ],
     });
     if (moved) {
       deps.logger.info("approval decision recorded", {
@@ -140,6 +170,16 @@ async function expireApproval(deps: ServiceDeps, approval: ApprovalRecord): Prom
     now,
     decision: null,
     close: { status: "expired", delivery: ending.delivery },
+    audit: [
+      auditEntry(
+        deps,
+        now,
+        "approval.closed",
+        "system",
+        { approvalId: approval.id, deliveryId: ending.delivery.id },
+        { outcome: "expired", taskId: approval.taskId },
+      ),
+    ],
   });
   if (moved) deps.dispatcher.dispatched(ending.delivery);
   return moved;

@@ -2,6 +2,7 @@ import { type ApprovalPolicy, policyProblem } from "../core/approval-policy.js";
 import { TaskgateError } from "../core/errors.js";
 import type { ApprovalFilter, ApprovalRecord, EndingMode, MailRecord } from "../ports/approval-store.js";
 import type { Page } from "../ports/store.js";
+import { auditEntry } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 import { openTaskFor } from "./task-guard.js";
 
@@ -36,6 +37,7 @@ export interface ApprovalLink {
 export async function createApproval(
   deps: ServiceDeps,
   input: CreateApprovalInput,
+  actor = "api",
 ): Promise<{ approval: ApprovalRecord; links: ApprovalLink[] }> {
   const now = deps.clock.now();
   const settings = deps.approvals;
@@ -115,7 +117,23 @@ export async function createApproval(
         sentAt: null,
       }))
     : [];
-  await deps.store.approvals.createApproval(approval, mails);
+  await deps.store.approvals.createApproval(approval, mails, [
+    auditEntry(
+      deps,
+      now,
+      "approval.created",
+      actor,
+      { approvalId: approval.id },
+      {
+        taskId,
+        title: approval.title,
+        approvers: approval.approvers.map((a) => a.email),
+        policy: approval.policy,
+        notify,
+        expiresAt,
+      },
+    ),
+  ]);
   deps.logger.info("approval created", {
     approvalId: approval.id,
     taskId,
@@ -164,8 +182,11 @@ export function listApprovals(deps: ServiceDeps, filter: ApprovalFilter): Promis
 }
 
 /** Cancels a pending approval. CDF is not told (like a cancelled wait); its links show "cancelled". */
-export async function cancelApproval(deps: ServiceDeps, id: string): Promise<ApprovalRecord> {
-  const approval = await deps.store.approvals.cancelApproval(id, deps.clock.now());
+export async function cancelApproval(deps: ServiceDeps, id: string, actor = "api"): Promise<ApprovalRecord> {
+  const now = deps.clock.now();
+  const approval = await deps.store.approvals.cancelApproval(id, now, [
+    auditEntry(deps, now, "approval.cancelled", actor, { approvalId: id }),
+  ]);
   if (!approval) throw new TaskgateError("approval_not_found", `no approval with id ${id}`);
   if (approval.status !== "cancelled") {
     throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`, {

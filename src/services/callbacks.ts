@@ -8,6 +8,7 @@ import {
 import { TaskgateError } from "../core/errors.js";
 import { assertOutputAllowed } from "../core/output.js";
 import type { UpdateStatus } from "../core/task-status.js";
+import { auditEntry, type RequestOrigin } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface CallbackBody {
@@ -31,6 +32,8 @@ export async function acceptCallback(
   deps: ServiceDeps,
   waitId: string,
   body: CallbackBody,
+  /** Who called: the callback URL's holder (default), or an operator resolving by hand. */
+  by: { actor: string; origin?: RequestOrigin | undefined } = { actor: "callback" },
 ): Promise<CallbackOutcome> {
   if (body.output) assertOutputAllowed(body.output);
   const now = deps.clock.now();
@@ -54,7 +57,23 @@ export async function acceptCallback(
     wait,
   );
   deps.dispatcher.prepare(delivery, now);
-  const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery });
+  const audit = [
+    auditEntry(
+      deps,
+      now,
+      "callback.received",
+      by.actor,
+      { waitId: wait.id, deliveryId },
+      {
+        status,
+        taskId: wait.taskId,
+        bodySha256: bodyHash,
+        ip: by.origin?.ip ?? null,
+        userAgent: by.origin?.userAgent ?? null,
+      },
+    ),
+  ];
+  const result = await deps.store.acceptCallback({ waitId: wait.id, now, delivery, audit });
   switch (result.kind) {
     case "accepted":
       deps.logger.debug("callback accepted", { waitId: wait.id, deliveryId, taskId: wait.taskId, status });

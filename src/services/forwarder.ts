@@ -6,6 +6,7 @@ import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
+import { auditEntry } from "./audit-entries.js";
 import { WorkLoop } from "./work-loop.js";
 
 export interface ForwarderOptions {
@@ -169,7 +170,10 @@ export class Forwarder implements Dispatcher {
       this.loop.signal.removeEventListener("abort", stop);
     }
 
-    const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);
+    const recordedAt = this.o.clock.now();
+    const recorded = await this.o.store.recordAttempt(d.id, owner, recordedAt, outcome, [
+      attemptEntry(this.o.ids, recordedAt, d, outcome, recordedAt - startedAt),
+    ]);
     const fields = {
       outcome: outcome.kind,
       attempt: attemptNo,
@@ -264,4 +268,31 @@ function outcomeMayBeApplied(d: DeliveryRecord, failure: CdfFailure): boolean {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** One attempt's entry: what CDF answered (status, x-request-id), how long it took, what follows. */
+function attemptEntry(ids: Ids, at: number, d: DeliveryRecord, outcome: AttemptOutcome, durationMs: number) {
+  const kind =
+    outcome.kind === "dead"
+      ? "delivery.dead"
+      : outcome.kind === "retry"
+        ? "delivery.attempt"
+        : "delivery.delivered";
+  return auditEntry(
+    { ids },
+    at,
+    kind,
+    "forwarder",
+    { deliveryId: d.id, waitId: d.waitId },
+    {
+      attempt: outcome.attempt.attempt,
+      outcome: outcome.kind,
+      taskId: d.taskId,
+      cdfStatus: outcome.attempt.httpStatus,
+      cdfRequestId: outcome.attempt.requestId,
+      durationMs,
+      error: outcome.attempt.error ?? undefined,
+      nextAttemptAt: outcome.kind === "retry" ? outcome.nextAttemptAt : undefined,
+    },
+  );
 }

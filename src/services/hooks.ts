@@ -1,3 +1,4 @@
+import type { AuditDraft } from "../core/audit/entry.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { assertParkable, deliverUntil, draftDelivery, updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
@@ -6,6 +7,7 @@ import { parseJsonChecked } from "../core/json-limits.js";
 import { applyMapping } from "../core/mapping/source-mapping.js";
 import type { Handshake } from "../core/signatures/types.js";
 import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
+import { auditEntry, type RequestOrigin } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 
 export interface InboundWebhook {
@@ -15,6 +17,8 @@ export interface InboundWebhook {
   headers: Headers;
   rawBody: Uint8Array;
   query: Record<string, string>;
+  /** For the audit entry; unknown when absent. */
+  origin?: RequestOrigin;
 }
 
 export type HookOutcome =
@@ -54,6 +58,26 @@ export async function receiveHook(
     dedupeKey: mapped.dedupeKey ?? (await messageKey(deps, source, verified.messageId, text)),
     now,
   };
+  const bodySha256 = await deps.sha256(text);
+  /** The entry recording what arrived and what became of it. */
+  const received = (d: DeliveryRecord, outcome: string, duplicateOf?: string) =>
+    auditEntry(
+      deps,
+      now,
+      outcome === "duplicate" ? "webhook.duplicate" : "webhook.received",
+      `source:${name}`,
+      { deliveryId: duplicateOf ?? d.id, waitId: d.waitId },
+      {
+        source: name,
+        outcome,
+        dedupeKey: d.dedupeKey,
+        correlationKey: d.correlationKey,
+        bodySha256,
+        ip: req.origin?.ip ?? null,
+        userAgent: req.origin?.userAgent ?? null,
+        reason: d.reason ?? undefined,
+      },
+    );
 
   if (mapped.status === null) {
     // Kept for dedupe and for the operator: what arrived and why it was ignored, not its content.
@@ -63,9 +87,9 @@ export async function receiveHook(
       base,
       { status: "ignored", update, reason: mapped.ignoredBecause ?? null },
       undefined,
-      await deps.sha256(text),
+      bodySha256,
     );
-    return store(deps, delivery, null, "ignored");
+    return store(deps, delivery, null, "ignored", received);
   }
 
   const update = { status: mapped.status, output: mapped.output };
@@ -81,17 +105,19 @@ export async function receiveHook(
     });
     const delivery = await draft(deps, base, { status: "pending", update: forwarded }, wait);
     deps.dispatcher.prepare(delivery, now);
-    const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now });
+    const audit = [received(delivery, "matched")];
+    const r = await deps.store.receiveWebhook({ delivery, waitId: wait.id, now, audit });
     if (r.kind === "stored") {
       deps.logger.info("webhook matched a wait", { source: name, deliveryId: delivery.id, waitId: wait.id });
       deps.dispatcher.dispatched(delivery);
       return { outcome: "queued", deliveryId: delivery.id };
     }
-    if (r.kind === "duplicate") return duplicate(r.delivery);
+    if (r.kind === "duplicate")
+      return duplicate(deps, r.delivery, received(delivery, "duplicate", r.delivery.id));
     // The wait closed between the lookup and the write: keep the webhook for the next one.
   }
   const parked = await draft(deps, base, { status: "parked", update, parkUntil: now + source.parkForMs });
-  return store(deps, parked, null, "parked");
+  return store(deps, parked, null, "parked", received);
 }
 
 /**
@@ -115,6 +141,20 @@ export async function releaseParkedFor(deps: ServiceDeps, wait: WaitRecord): Pro
     contentHash: parked.contentHash,
     deliverUntil: deliverUntil(now, deps.minRetryWindowMs, wait.expiresAt),
     now,
+    audit: [
+      auditEntry(
+        deps,
+        now,
+        "parked.released",
+        "system",
+        { deliveryId: parked.id, waitId: wait.id },
+        {
+          source: wait.source,
+          correlationKey: wait.correlationKey,
+          taskId: wait.taskId,
+        },
+      ),
+    ],
   });
   if (!released) return wait;
   deps.logger.info("parked webhook released to its wait", { deliveryId: parked.id, waitId: wait.id });
@@ -159,9 +199,12 @@ async function store(
   delivery: DeliveryRecord,
   waitId: null,
   outcome: "parked" | "ignored",
+  received: (d: DeliveryRecord, outcome: string, duplicateOf?: string) => AuditDraft,
 ): Promise<HookOutcome> {
-  const r = await deps.store.receiveWebhook({ delivery, waitId, now: delivery.createdAt });
-  if (r.kind === "duplicate") return duplicate(r.delivery);
+  const audit = [received(delivery, outcome)];
+  const r = await deps.store.receiveWebhook({ delivery, waitId, now: delivery.createdAt, audit });
+  if (r.kind === "duplicate")
+    return duplicate(deps, r.delivery, received(delivery, "duplicate", r.delivery.id));
   deps.logger.info(`webhook ${outcome}`, {
     source: delivery.source,
     deliveryId: delivery.id,
@@ -178,7 +221,13 @@ async function store(
   return { outcome, deliveryId: delivery.id, detail: ignoredDetail(delivery.reason) };
 }
 
-function duplicate(earlier: DeliveryRecord): HookOutcome {
+/** A duplicate changes nothing; its entry (who sent it again, from where) is written on its own. */
+async function duplicate(
+  deps: ServiceDeps,
+  earlier: DeliveryRecord,
+  entry: AuditDraft,
+): Promise<HookOutcome> {
+  await deps.store.audit.append([entry]);
   return { outcome: "duplicate", deliveryId: earlier.id, detail: duplicateDetail(earlier) };
 }
 

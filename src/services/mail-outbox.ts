@@ -4,6 +4,7 @@ import type { RenderApprovalMail } from "../ports/approval-mail-view.js";
 import type { MailRecord } from "../ports/approval-store.js";
 import type { Mailer } from "../ports/mailer.js";
 import { approvalLink } from "./approvals.js";
+import { auditEntry } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 import { WorkLoop } from "./work-loop.js";
 
@@ -93,10 +94,29 @@ export class MailOutbox {
       const receipt = await this.mailer.send(
         await this.render({ approval, approverIndex: mail.approverIndex, link, now }),
       );
-      await deps.store.approvals.recordMail(mail.id, this.owner, deps.clock.now(), {
-        kind: "sent",
-        messageId: receipt.messageId,
-      });
+      const sentAt = deps.clock.now();
+      const approver = approval.approvers[mail.approverIndex];
+      await deps.store.approvals.recordMail(
+        mail.id,
+        this.owner,
+        sentAt,
+        { kind: "sent", messageId: receipt.messageId },
+        [
+          auditEntry(
+            deps,
+            sentAt,
+            "approval.mailed",
+            "mailer",
+            { approvalId: approval.id },
+            {
+              mailId: mail.id,
+              approverIndex: mail.approverIndex,
+              email: approver?.email,
+              messageId: receipt.messageId,
+            },
+          ),
+        ],
+      );
       log.info("approval mail sent");
     } catch (err) {
       const error = isTaskgateError(err) ? err.message : "unexpected error while sending";

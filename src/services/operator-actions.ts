@@ -3,6 +3,7 @@ import { TaskgateError } from "../core/errors.js";
 import type { UpdateStatus } from "../core/task-status.js";
 import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
 import type { DeliveryRecord, DeliveryStatus, WaitRecord } from "../ports/store.js";
+import { auditEntry } from "./audit-entries.js";
 import { acceptCallback, type CallbackOutcome } from "./callbacks.js";
 import type { ServiceDeps } from "./deps.js";
 import { cancelWait } from "./waits.js";
@@ -24,8 +25,8 @@ export type OperatorAction =
   | "discard_parked";
 
 /**
- * The one place an operator action is recorded: the log now; the audit chain, when it exists,
- * gets its entry from here too (one call site per action, each passing who and what).
+ * The one place an operator action is logged. Its audit entry is written by the store step that
+ * makes the change (see `operatorEntry`), so the chain has it exactly when the change happened.
  */
 export function recordOperatorAction(
   deps: ServiceDeps,
@@ -37,9 +38,25 @@ export function recordOperatorAction(
   deps.logger.info("operator action", { action, subject, by, ...detail });
 }
 
+/** The audit entry of an operator action, naming who did it. */
+function operatorEntry(
+  deps: ServiceDeps,
+  now: number,
+  by: string,
+  action: OperatorAction,
+  subjects: { waitId?: string; deliveryId?: string; approvalId?: string },
+  detail: Record<string, unknown> = {},
+) {
+  return auditEntry(deps, now, "operator.action", operatorActor(by), subjects, { action, ...detail });
+}
+
+const operatorActor = (by: string) => `operator:${by}`;
+
 export async function replayOne(deps: ServiceDeps, by: string, id: string): Promise<DeliveryRecord> {
   const now = deps.clock.now();
-  const replayed = await deps.store.replayDelivery(id, now, now + deps.minRetryWindowMs);
+  const replayed = await deps.store.replayDelivery(id, now, now + deps.minRetryWindowMs, [
+    operatorEntry(deps, now, by, "replay", { deliveryId: id }),
+  ]);
   if (replayed === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
   if (replayed === false) {
     throw new TaskgateError("delivery_not_replayable", "only dead or delivered deliveries can be replayed");
@@ -74,7 +91,8 @@ export async function replayMatching(
     const now = deps.clock.now();
     for (const d of page.items) {
       if (count >= BULK_REPLAY_LIMIT) break;
-      if (await deps.store.replayDelivery(d.id, now, now + deps.minRetryWindowMs)) count++;
+      const entry = operatorEntry(deps, now, by, "replay_bulk", { deliveryId: d.id });
+      if (await deps.store.replayDelivery(d.id, now, now + deps.minRetryWindowMs, [entry])) count++;
     }
     if (count >= BULK_REPLAY_LIMIT || page.nextCursor === null) {
       const more = count >= BULK_REPLAY_LIMIT;
@@ -87,7 +105,7 @@ export async function replayMatching(
 }
 
 export async function cancelWaitBy(deps: ServiceDeps, by: string, id: string): Promise<WaitRecord> {
-  const wait = await cancelWait(deps, id);
+  const wait = await cancelWait(deps, id, operatorActor(by));
   recordOperatorAction(deps, by, "cancel_wait", id);
   return wait;
 }
@@ -100,13 +118,21 @@ export async function resolveTaskBy(
   status: UpdateStatus,
   reason: string | undefined,
 ): Promise<CallbackOutcome> {
-  const outcome = await acceptCallback(deps, waitId, { status, ...(reason ? { output: { reason } } : {}) });
+  const outcome = await acceptCallback(
+    deps,
+    waitId,
+    { status, ...(reason ? { output: { reason } } : {}) },
+    { actor: operatorActor(by) },
+  );
   recordOperatorAction(deps, by, "resolve_task", waitId, { status, deliveryId: outcome.deliveryId });
   return outcome;
 }
 
 export async function cancelApprovalBy(deps: ServiceDeps, by: string, id: string): Promise<ApprovalRecord> {
-  const approval = await deps.store.approvals.cancelApproval(id, deps.clock.now());
+  const now = deps.clock.now();
+  const approval = await deps.store.approvals.cancelApproval(id, now, [
+    auditEntry(deps, now, "approval.cancelled", operatorActor(by), { approvalId: id }),
+  ]);
   if (!approval) throw new TaskgateError("approval_not_found", "no approval with this id");
   if (approval.status !== "cancelled") {
     throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`);
@@ -133,12 +159,19 @@ export async function resendMailBy(deps: ServiceDeps, by: string, mailId: string
   if (queued === undefined) throw new TaskgateError("mail_not_found", "no mail with this id");
   if (queued === false) throw new TaskgateError("invalid_request", "this mail is queued already");
   recordOperatorAction(deps, by, "resend_mail", mailId, { approvalId: approval.id });
+  // Queuing a mail again changes only the outbox; its entry follows the change (not one step).
+  await deps.store.audit.append([
+    operatorEntry(deps, now, by, "resend_mail", { approvalId: approval.id }, { mailId }),
+  ]);
   deps.mailOutbox.kick();
   return queued;
 }
 
 export async function discardParkedBy(deps: ServiceDeps, by: string, id: string): Promise<DeliveryRecord> {
-  const discarded = await deps.store.discardParked(id, deps.clock.now(), `discarded by ${by}`);
+  const now = deps.clock.now();
+  const discarded = await deps.store.discardParked(id, now, `discarded by ${by}`, [
+    operatorEntry(deps, now, by, "discard_parked", { deliveryId: id }),
+  ]);
   if (discarded === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
   if (discarded === false) throw new TaskgateError("delivery_not_parked", "the delivery is no longer parked");
   recordOperatorAction(deps, by, "discard_parked", id);
@@ -188,6 +221,7 @@ export async function releaseParkedBy(
     contentHash: parked.contentHash,
     deliverUntil: Math.max(wait.expiresAt, now + deps.minRetryWindowMs),
     now,
+    audit: [operatorEntry(deps, now, by, "release_parked", { deliveryId: parked.id, waitId: wait.id })],
   });
   if (!released) {
     throw new TaskgateError(

@@ -2,6 +2,7 @@ import { updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import { assertOutputAllowed } from "../core/output.js";
 import type { Page, WaitFilter, WaitRecord } from "../ports/store.js";
+import { auditEntry } from "./audit-entries.js";
 import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
 import { releaseParkedFor } from "./hooks.js";
 import { openTaskFor } from "./task-guard.js";
@@ -28,7 +29,11 @@ export interface CreatedWait {
  * Registers a wait; resolves `executionId + taskExternalId` to a task id through CDF, and refuses
  * a task that can no longer take an update (see openTaskFor).
  */
-export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Promise<CreatedWait> {
+export async function createWait(
+  deps: ServiceDeps,
+  input: CreateWaitInput,
+  actor = "api",
+): Promise<CreatedWait> {
   const now = deps.clock.now();
   const expiresAt = resolveExpiry(deps, input, now);
   if (input.output) assertOutputAllowed(input.output);
@@ -52,7 +57,22 @@ export async function createWait(deps: ServiceDeps, input: CreateWaitInput): Pro
     closedWithHash: null,
   };
   await assertParkedFits(deps, wait, now);
-  if (!(await deps.store.createWait(wait))) {
+  const audit = [
+    auditEntry(
+      deps,
+      now,
+      "wait.created",
+      actor,
+      { waitId: wait.id },
+      {
+        taskId,
+        source: wait.source,
+        correlationKey: wait.correlationKey,
+        expiresAt,
+      },
+    ),
+  ];
+  if (!(await deps.store.createWait(wait, audit))) {
     throw new TaskgateError(
       "wait_conflict",
       `an open wait already exists for source "${wait.source}" and this correlation key`,
@@ -97,8 +117,11 @@ export function listWaits(deps: ServiceDeps, filter: WaitFilter): Promise<Page<W
 }
 
 /** Cancels an open wait. CDF is not told: the task stays IN_PROGRESS until something else acts. */
-export async function cancelWait(deps: ServiceDeps, id: string): Promise<WaitRecord> {
-  const wait = await deps.store.cancelWait(id, deps.clock.now());
+export async function cancelWait(deps: ServiceDeps, id: string, actor = "api"): Promise<WaitRecord> {
+  const now = deps.clock.now();
+  const wait = await deps.store.cancelWait(id, now, [
+    auditEntry(deps, now, "wait.cancelled", actor, { waitId: id }),
+  ]);
   if (!wait) throw new TaskgateError("wait_not_found", `no wait with id ${id}`);
   if (wait.status !== "cancelled") {
     throw new TaskgateError("wait_closed", `the wait is already ${wait.status}`, {

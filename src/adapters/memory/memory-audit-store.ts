@@ -69,7 +69,10 @@ export class MemoryAuditStore implements AuditStore {
 
   async list(f: AuditFilter): Promise<Page<AuditEntry>> {
     const rows = [...this.entries.values()]
-      .filter((e) => !f.subject || e.waitId === f.subject || e.deliveryId === f.subject || e.approvalId === f.subject)
+      .filter(
+        (e) =>
+          !f.subject || e.waitId === f.subject || e.deliveryId === f.subject || e.approvalId === f.subject,
+      )
       .filter((e) => !f.cursor || e.id < f.cursor)
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const items = rows.slice(0, f.limit).map((e) => structuredClone(e));

@@ -149,7 +149,11 @@ export class KyselyAuditStore implements AuditStore {
     const subject = filter.subject;
     if (subject) {
       q = q.where((eb) =>
-        eb.or([eb("wait_id", "=", subject), eb("delivery_id", "=", subject), eb("approval_id", "=", subject)]),
+        eb.or([
+          eb("wait_id", "=", subject),
+          eb("delivery_id", "=", subject),
+          eb("approval_id", "=", subject),
+        ]),
       );
     }
     const rows = await newestFirstPage(q, filter).execute();

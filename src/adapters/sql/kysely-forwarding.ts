@@ -1,11 +1,11 @@
 import { sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { Page } from "../../ports/page.js";
 import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
-import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { auditInserts } from "./kysely-audit.js";
 import { insertWhere } from "./insert-where.js";
+import { auditInserts } from "./kysely-audit.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
 import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -61,7 +61,11 @@ export async function recordAttempt(
     .compile();
   // The attempt row is new (its key would refuse a second): present means this step wrote it.
   const written = sql<boolean>`exists (select 1 from attempts where delivery_id = ${id} and attempt = ${outcome.attempt.attempt})`;
-  const [inserted, updated] = await ops.atomic(db, [insertAttempt, update, ...auditInserts(ctx, audit, written)]);
+  const [inserted, updated] = await ops.atomic(db, [
+    insertAttempt,
+    update,
+    ...auditInserts(ctx, audit, written),
+  ]);
   return affectedRows(inserted) === 1 && affectedRows(updated) === 1;
 }
 

@@ -1,7 +1,7 @@
 import { type CompiledQuery, sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../ports/store.js";
 import type { DeliveryRecord } from "../../ports/store-records.js";
-import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
 import { auditInserts } from "./kysely-audit.js";
@@ -52,7 +52,9 @@ export async function receiveWebhook(
       : [closeWaitFor(ctx, waitId, delivery, now), insertDeliveryIfItClosed(ctx, delivery, waitId)];
   const stored = queries.length;
   // The delivery's id is fresh: if a row has it after the insert, this step inserted it.
-  queries.push(...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from deliveries where id = ${delivery.id})`));
+  queries.push(
+    ...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from deliveries where id = ${delivery.id})`),
+  );
   const results = await ops.atomic(db, queries);
   if (affectedRows(results[stored - 1]) === 1) return { kind: "stored", delivery };
   if (delivery.source !== null && delivery.dedupeKey !== null) {
@@ -107,10 +109,5 @@ function insertDeliveryIfItClosed(
   delivery: DeliveryRecord,
   waitId: string,
 ): CompiledQuery {
-  return insertWhere(
-    db,
-    "deliveries",
-    deliveryToRow(delivery),
-    closedWith(waitId, delivery.id),
-  );
+  return insertWhere(db, "deliveries", deliveryToRow(delivery), closedWith(waitId, delivery.id));
 }

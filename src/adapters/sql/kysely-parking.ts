@@ -1,7 +1,7 @@
 import { sql } from "kysely";
+import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
-import type { AuditDraft } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { auditInserts } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";

@@ -27,7 +27,10 @@ export function entryHash(prevHash: string, e: AuditDraft): Promise<string> {
  * Links unsealed drafts (in the order given) after `head` (none: the chain starts at genesis).
  * Deterministic: two sealers given the same head and drafts compute the same entries.
  */
-export async function linkEntries(head: ChainHead | null, drafts: readonly AuditDraft[]): Promise<SealedAuditEntry[]> {
+export async function linkEntries(
+  head: ChainHead | null,
+  drafts: readonly AuditDraft[],
+): Promise<SealedAuditEntry[]> {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   const out: SealedAuditEntry[] = [];

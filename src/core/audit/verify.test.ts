@@ -5,7 +5,13 @@ import { verifyChain } from "./verify.js";
 
 async function chainOf(n: number): Promise<SealedAuditEntry[]> {
   const drafts = Array.from({ length: n }, (_, i) =>
-    auditDraft({ id: `e${i + 1}`, kind: "wait.created", at: 1000 + i, actor: "api:test", waitId: `w${i + 1}` }),
+    auditDraft({
+      id: `e${i + 1}`,
+      kind: "wait.created",
+      at: 1000 + i,
+      actor: "api:test",
+      waitId: `w${i + 1}`,
+    }),
   );
   return linkEntries(null, drafts);
 }
@@ -49,7 +55,12 @@ describe("verifyChain", () => {
     const forged = auditDraft({ id: "x", kind: "wait.cancelled", at: 1002, actor: "api:test" });
     const linked = { ...forged, seq: 3, prevHash: es[1]!.hash, hash: await entryHash(es[1]!.hash, forged) };
     const withLinked = renumber([...es.slice(0, 2), linked, ...es.slice(2)]);
-    expect(await verifyChain(withLinked)).toMatchObject({ ok: false, problem: "inserted", entryId: "x", seq: 3 });
+    expect(await verifyChain(withLinked)).toMatchObject({
+      ok: false,
+      problem: "inserted",
+      entryId: "x",
+      seq: 3,
+    });
     const unlinked = { ...linked, prevHash: "f".repeat(64) };
     const withUnlinked = renumber([...es.slice(0, 2), unlinked, ...es.slice(2)]);
     expect(await verifyChain(withUnlinked)).toMatchObject({ ok: false, problem: "inserted", entryId: "x" });
@@ -58,7 +69,12 @@ describe("verifyChain", () => {
   it("names two swapped entries", async () => {
     const es = await chainOf(5);
     const swapped = renumber([es[0]!, es[2]!, es[1]!, es[3]!, es[4]!]);
-    expect(await verifyChain(swapped)).toMatchObject({ ok: false, problem: "reordered", entryId: "e3", seq: 2 });
+    expect(await verifyChain(swapped)).toMatchObject({
+      ok: false,
+      problem: "reordered",
+      entryId: "e3",
+      seq: 2,
+    });
   });
 
   it("detects a cut tail only against a head kept elsewhere", async () => {
@@ -76,7 +92,10 @@ describe("verifyChain", () => {
     const es = await chainOf(5);
     const rest = es.slice(2);
     expect((await verifyChain(rest)).ok).toBe(false);
-    expect(await verifyChain(rest, { from: { seq: 2, hash: es[1]!.hash } })).toMatchObject({ ok: true, count: 3 });
+    expect(await verifyChain(rest, { from: { seq: 2, hash: es[1]!.hash } })).toMatchObject({
+      ok: true,
+      count: 3,
+    });
   });
 
   it("streams from an async source", async () => {

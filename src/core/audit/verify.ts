@@ -73,21 +73,41 @@ export async function verifyChain(
     const recomputed = await entryHash(e.prevHash, e);
     if (e.prevHash === prev.hash) {
       if (recomputed !== e.hash) {
-        return broken("edited", e, `entry ${e.seq} (${e.id}) was edited: its hash does not match its content`);
+        return broken(
+          "edited",
+          e,
+          `entry ${e.seq} (${e.id}) was edited: its hash does not match its content`,
+        );
       }
     } else {
       const later = await lookAhead();
       if (later.some((l) => l.hash === e!.prevHash)) {
-        return broken("reordered", e, `entry ${e.seq} (${e.id}) is out of order: it links to an entry placed after it`);
+        return broken(
+          "reordered",
+          e,
+          `entry ${e.seq} (${e.id}) is out of order: it links to an entry placed after it`,
+        );
       }
       if (later[0]?.prevHash === prev.hash) {
-        return broken("inserted", e, `entry ${e.seq} (${e.id}) was inserted: the entry after it links past it`);
+        return broken(
+          "inserted",
+          e,
+          `entry ${e.seq} (${e.id}) was inserted: the entry after it links past it`,
+        );
       }
       if (prevEntry && recent.has(e.prevHash)) {
-        return broken("inserted", prevEntry, `entry ${prevEntry.seq} (${prevEntry.id}) was inserted: the entry after it links past it`);
+        return broken(
+          "inserted",
+          prevEntry,
+          `entry ${prevEntry.seq} (${prevEntry.id}) was inserted: the entry after it links past it`,
+        );
       }
       if (recomputed !== e.hash) {
-        return broken("edited", e, `entry ${e.seq} (${e.id}) was edited: it does not link to the entry before it`);
+        return broken(
+          "edited",
+          e,
+          `entry ${e.seq} (${e.id}) was edited: it does not link to the entry before it`,
+        );
       }
       if (e.seq > prev.seq + 1) {
         return broken(
@@ -97,7 +117,11 @@ export async function verifyChain(
         );
       }
       if (prevEntry === null) {
-        return broken("edited", e, `entry ${e.seq} (${e.id}) was edited: it does not link to the start of the chain`);
+        return broken(
+          "edited",
+          e,
+          `entry ${e.seq} (${e.id}) was edited: it does not link to the start of the chain`,
+        );
       }
       return broken(
         "edited",

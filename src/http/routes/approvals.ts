@@ -5,12 +5,12 @@ import { ApprovalQuerySchema, CreateApprovalSchema } from "../approval-schemas.j
 import { approvalApiView } from "../approval-views.js";
 import type { AppEnv } from "../env.js";
 import { jsonBody } from "../middleware/json-body.js";
-import { queryHook } from "./waits.js";
+import { apiActor, queryHook } from "./waits.js";
 
 export const approvalRoutes = new Hono<AppEnv>()
   .post("/", jsonBody(CreateApprovalSchema), async (c) => {
     const input = c.req.valid("json");
-    const { approval, links } = await createApproval(c.var.deps, { ...input, ttlMs: input.ttl });
+    const { approval, links } = await createApproval(c.var.deps, { ...input, ttlMs: input.ttl }, apiActor(c));
     return c.json({ ...approvalApiView(approval), links }, 201);
   })
   .get("/", zValidator("query", ApprovalQuerySchema, queryHook), async (c) => {
@@ -24,4 +24,6 @@ export const approvalRoutes = new Hono<AppEnv>()
     const delivery = approval.deliveryId ? await store.getDelivery(approval.deliveryId) : undefined;
     return c.json(approvalApiView(approval, { mails, delivery, now: clock.now() }));
   })
-  .delete("/:id", async (c) => c.json(approvalApiView(await cancelApproval(c.var.deps, c.req.param("id")))));
+  .delete("/:id", async (c) =>
+    c.json(approvalApiView(await cancelApproval(c.var.deps, c.req.param("id"), apiActor(c)))),
+  );

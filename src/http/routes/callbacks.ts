@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { acceptCallback, callbackWaitId } from "../../services/callbacks.js";
+import { userAgent } from "../client-meta.js";
 import type { AppEnv } from "../env.js";
 import { readJson } from "../middleware/json-body.js";
 import { CallbackBodySchema } from "../schemas.js";
@@ -9,6 +10,9 @@ export const callbackRoutes = new Hono<AppEnv>().post("/:token", async (c) => {
   // The token is checked before the body is parsed, so a forged URL learns nothing about the schema.
   const waitId = await callbackWaitId(c.var.deps, c.req.param("token"));
   const body = await readJson(c, CallbackBodySchema, { emptyAsObject: true });
-  const result = await acceptCallback(c.var.deps, waitId, body);
+  const result = await acceptCallback(c.var.deps, waitId, body, {
+    actor: "callback",
+    origin: { ip: c.var.deps.clientAddress(c), userAgent: userAgent(c) },
+  });
   return c.json(result, result.outcome === "queued" ? 202 : 200);
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { TaskgateError } from "../../core/errors.js";
 import { receiveHook } from "../../services/hooks.js";
+import { userAgent } from "../client-meta.js";
 import type { AppEnv } from "../env.js";
 
 /** Signed webhooks from configured sources: verified on the raw bytes, never re-serialised. */
@@ -32,6 +33,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
       headers: c.req.raw.headers,
       rawBody,
       query: Object.fromEntries(incoming.searchParams),
+      origin: { ip: deps.clientAddress(c), userAgent: userAgent(c) },
     });
     if (result.outcome === "handshake") {
       const { status, headers, body } = result.handshake;

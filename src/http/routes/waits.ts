@@ -1,5 +1,5 @@
 import { zValidator } from "@hono/zod-validator";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
 import { releasedDetail } from "../../core/hook-detail.js";
 import { cancelWait, createWait, getWait, listWaits } from "../../services/waits.js";
@@ -21,7 +21,7 @@ export const queryHook = (result: { success: boolean; error?: unknown }) => {
 export const waitRoutes = new Hono<AppEnv>()
   .post("/", jsonBody(CreateWaitSchema), async (c) => {
     const input = c.req.valid("json");
-    const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl });
+    const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl }, apiActor(c));
     const released =
       wait.status === "closed" &&
       wait.source !== null &&
@@ -37,4 +37,12 @@ export const waitRoutes = new Hono<AppEnv>()
     return c.json({ items: page.items.map(waitView), nextCursor: page.nextCursor });
   })
   .get("/:id", async (c) => c.json(waitView(await getWait(c.var.deps, c.req.param("id")))))
-  .delete("/:id", async (c) => c.json(waitView(await cancelWait(c.var.deps, c.req.param("id")))));
+  .delete("/:id", async (c) =>
+    c.json(waitView(await cancelWait(c.var.deps, c.req.param("id"), apiActor(c)))),
+  );
+
+/** The API caller as the audit log names it: `api:<key name or OIDC subject>`. */
+export function apiActor(c: Context<AppEnv>): string {
+  const p = c.get("principal");
+  return p ? `api:${p.name}` : "api";
+}
