@@ -23,6 +23,7 @@ import type { AppDeps } from "./http/env.js";
 import { openStoreWhenReachable } from "./node-store.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
+import { AuditSealer } from "./services/audit-sealer.js";
 import type { Forwarder } from "./services/forwarder.js";
 import { VERSION } from "./version.js";
 
@@ -120,6 +121,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   app = createApp(deps) as unknown as Hono;
   forwarder.start();
   mailOutbox?.start();
+  // Links audit entries into the chain shortly after their change (every replica runs one; on
+  // PostgreSQL they take turns under an advisory lock, and a lost race writes nothing).
+  const sealer = new AuditSealer(store.audit, logger);
+  sealer.start();
   const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
@@ -132,6 +137,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
       await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
+      await sealer.stop();
       await store.close();
       logger.info("stopped");
     })();

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from "hono";
+import { SEAL_BATCH, sealAll, sealOnce } from "./services/audit-sealer.js";
 import type { WorkerBindings } from "./workers/config.js";
 import { configErrorResponse } from "./workers/fail-closed.js";
 import { gatewayFor } from "./workers/gateway.js";
@@ -10,7 +11,8 @@ import { gatewayFor } from "./workers/gateway.js";
  * - `fetch` serves the app; after each accepted callback the forward to CDF starts at once under
  *   `ctx.waitUntil`, on a delivery leased in the accept itself.
  * - `scheduled` (the cron) runs one forwarder pass: retries that came due, deliveries whose
- *   isolate died mid-forward (their lease ran out), and the expiry of old waits.
+ *   isolate died mid-forward (their lease ran out), and the expiry of old waits; and seals the
+ *   audit entries written since (each write also seals a batch after its response).
  *
  * The configuration is the `TASKGATE_CONFIG` variable; when it is wrong every request is answered
  * with the problems and the cron only logs them.
@@ -26,7 +28,12 @@ const worker = {
   async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
     const gateway = gatewayFor(env);
     if (!gateway.ok) return configErrorResponse(gateway.problems);
-    return gateway.app.fetch(request, env, ctx);
+    const response = await gateway.app.fetch(request, env, ctx);
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      // Seal what this write added, after the response; the cron catches whatever this misses.
+      ctx.waitUntil(sealOnce(gateway.audit, SEAL_BATCH).catch(() => undefined));
+    }
+    return response;
   },
 
   async scheduled(event: CronEvent, env: WorkerBindings, _ctx: ExecutionContext): Promise<void> {
@@ -42,8 +49,9 @@ const worker = {
     try {
       const forwarded = await gateway.forwarder.runOnce();
       const mailed = (await gateway.mailOutbox?.runOnce()) ?? 0;
-      const log = forwarded + mailed > 0 ? gateway.logger.info : gateway.logger.debug;
-      log("cron pass done", { cron: event.cron, forwarded, mailed, ms: Date.now() - started });
+      const sealed = await sealAll(gateway.audit, 20);
+      const log = forwarded + mailed + sealed > 0 ? gateway.logger.info : gateway.logger.debug;
+      log("cron pass done", { cron: event.cron, forwarded, mailed, sealed, ms: Date.now() - started });
     } catch (err) {
       gateway.logger.error("cron pass failed; the next one retries", {
         cron: event.cron,

@@ -9,6 +9,7 @@ import type { TaskgateConfig } from "../config/schema.js";
 import { sha256Hex } from "../core/canonical-json.js";
 import { createApp } from "../http/app.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
+import type { AuditStore } from "../ports/audit-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { Forwarder } from "../services/forwarder.js";
 import type { MailOutbox } from "../services/mail-outbox.js";
@@ -25,6 +26,8 @@ export interface RunningGateway {
   mailOutbox: MailOutbox | undefined;
   logger: Logger;
   config: TaskgateConfig;
+  /** The audit log, sealed by the cron and after writes (`waitUntil`). */
+  audit: AuditStore;
 }
 
 /** A worker whose configuration is wrong: it serves nothing but the problems. */
@@ -119,5 +122,5 @@ function build(
 
   const app = createApp(deps, { requestDeps: (c) => requestDeps(c.executionCtx) });
   logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
-  return { ok: true, app, forwarder, mailOutbox, logger, config };
+  return { ok: true, app, forwarder, mailOutbox, logger, config, audit: deps.store.audit };
 }
