@@ -18,6 +18,9 @@ export interface CliArgs {
   list: boolean;
   /** `check --sample FILE`, repeatable. */
   samples: string[];
+  /** `audit verify --head HASH`, `audit export --since T`. */
+  head?: string;
+  since?: string;
   help: boolean;
   version: boolean;
 }
@@ -39,6 +42,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       header: { type: "string", short: "H", multiple: true },
       list: { type: "boolean", default: false },
       sample: { type: "string", multiple: true },
+      head: { type: "string" },
+      since: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
       version: { type: "boolean", short: "v", default: false },
     },
@@ -64,6 +69,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     headers,
     list: values.list ?? false,
     samples: values.sample ?? [],
+    ...(values.head !== undefined ? { head: values.head } : {}),
+    ...(values.since !== undefined ? { since: values.since } : {}),
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -94,6 +101,8 @@ Usage:
                                               secret, as the provider would, send it to
                                               /hooks/SOURCE, and show what goes to CDF
   taskgate send [SOURCE] --list               the sample events of each source
+  taskgate audit verify|head|export [--head HASH] [--since T] [--config FILE]
+                                              check the audit chain, print its head, export it
   taskgate help [COMMAND]                     usage, options and an example for a command
 
 The config is --config FILE, else $TASKGATE_CONFIG, else ./taskgate.config.json.

@@ -82,6 +82,20 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     example: "taskgate emulator --port 9090",
   },
+  audit: {
+    usage: "taskgate audit verify|head|export [--head HASH] [--since T] [--config FILE]",
+    summary:
+      "Reads the audit log from the store the config names (local mode: ./data/taskgate.db).\n" +
+      "verify recomputes the hash chain and names the first entry edited, deleted, inserted or\n" +
+      "reordered (exit 1); with --head it also detects a cut tail. head prints the chain's head hash\n" +
+      "to keep elsewhere. export writes the sealed entries as JSON lines.",
+    options: [
+      ["--head HASH", "verify: a head kept earlier; if no entry has it, the tail was cut"],
+      ["--since T", "export: entries at or after T (epoch ms, ISO time, or a duration like 24h)"],
+      CONFIG_OPTION,
+    ],
+    example: "taskgate audit verify --head $(taskgate audit head)",
+  },
   help: {
     usage: "taskgate help [COMMAND]",
     summary: "Prints the usage, or one command's usage, options and an example (also: COMMAND --help).",

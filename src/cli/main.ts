@@ -5,6 +5,7 @@ import { createEmulator } from "../emulator/emulator.js";
 import { startGateway, stopOnSignals } from "../node.js";
 import { VERSION } from "../version.js";
 import { type CliArgs, parseCliArgs, USAGE } from "./args.js";
+import { runAuditCommand } from "./audit-command.js";
 import { checkSources, readSampleFile, SampleFileProblem } from "./check-command.js";
 import { runEmulatorCommand } from "./emulator-command.js";
 import { helpText } from "./help.js";
@@ -46,6 +47,13 @@ async function main(argv: string[]): Promise<number> {
       return checkCommand(args);
     case "send":
       return sendCommand(args);
+    case "audit":
+      return runAuditCommand({
+        sub: args.positionals[0],
+        config: args.config,
+        head: args.head,
+        since: args.since,
+      });
     case "emulator":
       await runEmulatorCommand({
         ...(args.port !== undefined ? { port: args.port } : {}),

@@ -28,6 +28,7 @@ export class MemoryApprovalStore implements ApprovalStore {
   ): Promise<void> {
     if (this.approvals.has(approval.id) || mails.some((m) => this.mails.has(m.id)))
       throw new Error("duplicate id");
+    this.audit.check(audit);
     this.approvals.set(approval.id, structuredClone({ ...approval, decisions: [] }));
     for (const m of mails) this.mails.set(m.id, structuredClone(m));
     this.audit.add(audit);

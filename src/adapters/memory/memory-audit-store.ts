@@ -8,10 +8,15 @@ export class MemoryAuditStore implements AuditStore {
   private readonly bySeq = new Map<number, AuditEntry>();
   private last: ChainHead | null = null;
 
+  /** Throws, like a SQL key would, before a step writes anything, if an entry's id is taken. */
+  check(drafts: readonly AuditDraft[] | undefined): void {
+    for (const d of drafts ?? []) if (this.entries.has(d.id)) throw new Error(`audit entry ${d.id} exists`);
+  }
+
   /** Called by the memory store inside the step that makes the change. */
   add(drafts: readonly AuditDraft[] | undefined): void {
+    this.check(drafts);
     for (const d of drafts ?? []) {
-      if (this.entries.has(d.id)) throw new Error(`audit entry ${d.id} exists`);
       this.entries.set(d.id, { ...structuredClone(d), seq: null, prevHash: null, hash: null });
     }
   }

@@ -20,7 +20,7 @@ import {
 } from "./approval-rows.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, rowStill } from "./kysely-audit.js";
 import * as operator from "./kysely-operator.js";
 import { deliveryToRow } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -151,8 +151,8 @@ export class KyselyApprovalStore implements ApprovalStore {
       .where("id", "=", id)
       .where("status", "=", "pending")
       .compile();
-    const done = sql<boolean>`exists (select 1 from approvals where id = ${id} and status = 'cancelled' and closed_at = ${now})`;
-    await this.ops.atomic(this.db, [cancel, ...auditInserts(this.ctx, audit, done)]);
+    const pending = rowStill(this.ctx, "approvals", sql`id = ${id} and status = 'pending'`);
+    await this.ops.atomic(this.db, [...auditInserts(this.ctx, audit, pending), cancel]);
     return this.getApproval(id);
   }
 
@@ -203,8 +203,13 @@ export class KyselyApprovalStore implements ApprovalStore {
       .where("lease_owner", "=", owner)
       .where("status", "=", "pending")
       .compile();
-    const done = sql<boolean>`exists (select 1 from mails where id = ${id} and status = ${outcome.kind === "retry" ? "pending" : outcome.kind} and updated_at = ${now} and lease_owner is null)`;
-    const [r] = await this.ops.atomic(this.db, [record, ...auditInserts(this.ctx, audit, done)]);
+    const held = rowStill(
+      this.ctx,
+      "mails",
+      sql`id = ${id} and lease_owner = ${owner} and status = 'pending'`,
+    );
+    const entries = auditInserts(this.ctx, audit, held);
+    const r = (await this.ops.atomic(this.db, [...entries, record]))[entries.length];
     return affectedRows(r) === 1;
   }
 

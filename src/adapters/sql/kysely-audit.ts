@@ -1,4 +1,11 @@
-import { type CompiledQuery, type Expression, type Selectable, type SqlBool, sql } from "kysely";
+import {
+  type CompiledQuery,
+  type Expression,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from "kysely";
 import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
 import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
@@ -55,6 +62,20 @@ export function auditInserts(
       ? insertWhere(db, "audit", auditToRow(d), condition)
       : db.insertInto("audit").values(auditToRow(d)).compile(),
   );
+}
+
+/**
+ * "The row is still in the state the change needs", for entries written before the change in the
+ * same step (the change's own condition, checked first). On PostgreSQL the row is locked by the
+ * check, so nobody can move it between the entry and the change; SQLite and D1 run the step alone.
+ */
+export function rowStill(
+  { ops }: SqlContext,
+  table: "waits" | "deliveries" | "approvals" | "mails",
+  condition: RawBuilder<unknown>,
+): RawBuilder<boolean> {
+  const lock = ops.skipLocked ? sql` for update` : sql``;
+  return sql<boolean>`exists (select 1 from ${sql.table(table)} where ${condition}${lock})`;
 }
 
 /** PostgreSQL replicas take turns sealing (accepts never take this lock). */

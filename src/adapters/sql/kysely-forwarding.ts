@@ -5,7 +5,7 @@ import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, rowStill } from "./kysely-audit.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
 import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -91,8 +91,9 @@ export async function replayDelivery(
     .where("id", "=", id)
     .where("status", "in", ["dead", "delivered"])
     .compile();
-  const done = sql<boolean>`exists (select 1 from deliveries where id = ${id} and status = 'pending' and updated_at = ${now} and next_attempt_at = ${now})`;
-  const [r] = await ctx.ops.atomic(ctx.db, [replay, ...auditInserts(ctx, audit, done)]);
+  const replayable = rowStill(ctx, "deliveries", sql`id = ${id} and status in ('dead', 'delivered')`);
+  const entries = auditInserts(ctx, audit, replayable);
+  const r = (await ctx.ops.atomic(ctx.db, [...entries, replay]))[entries.length];
   const delivery = await getDelivery(ctx, id);
   if (!delivery) return undefined;
   return affectedRows(r) === 1 ? delivery : false;

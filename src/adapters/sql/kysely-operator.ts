@@ -5,7 +5,7 @@ import type { Page } from "../../ports/page.js";
 import type { DeliveryRecord, DeliveryStatus } from "../../ports/store-records.js";
 import { mailFromRow } from "./approval-rows.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, rowStill } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -45,8 +45,9 @@ export async function discardParked(
     .where("id", "=", id)
     .where("status", "=", "parked")
     .compile();
-  const done = sql<boolean>`exists (select 1 from deliveries where id = ${id} and status = 'ignored' and updated_at = ${now} and park_until is null)`;
-  const [r] = await ctx.ops.atomic(db, [discard, ...auditInserts(ctx, audit, done)]);
+  const parked = rowStill(ctx, "deliveries", sql`id = ${id} and status = 'parked'`);
+  const entries = auditInserts(ctx, audit, parked);
+  const r = (await ctx.ops.atomic(db, [...entries, discard]))[entries.length];
   const row = await db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) return undefined;
   return affectedRows(r) === 1 ? deliveryFromRow(row) : false;

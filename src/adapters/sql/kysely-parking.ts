@@ -3,7 +3,7 @@ import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, rowStill } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";
 import { affectedRows } from "./sql-helpers.js";
 
@@ -81,8 +81,11 @@ export async function releaseParked(
       ),
     )
     .compile();
-  const done = sql<boolean>`exists (select 1 from waits where id = ${wait.id} and delivery_id = ${deliveryId} and closed_at = ${now})`;
-  const [closed, released] = await ops.atomic(db, [close, release, ...auditInserts(ctx, input.audit, done)]);
+  // Checked before the change, with the change's own conditions (a repeat finds the wait closed).
+  const releasable = sql<boolean>`${rowStill(ctx, "waits", sql`id = ${wait.id} and status = 'open' and expires_at > ${now}`)} and ${rowStill(ctx, "deliveries", sql`id = ${deliveryId} and status = 'parked' and park_until > ${now}`)}`;
+  const entries = auditInserts(ctx, input.audit, releasable);
+  const results = await ops.atomic(db, [...entries, close, release]);
+  const [closed, released] = results.slice(entries.length);
   return affectedRows(closed) === 1 && affectedRows(released) === 1;
 }
 

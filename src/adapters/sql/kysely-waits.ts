@@ -4,7 +4,7 @@ import type { Page } from "../../ports/page.js";
 import type { WaitFilter } from "../../ports/store.js";
 import type { WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, rowStill } from "./kysely-audit.js";
 import { waitFromRow, waitToRow } from "./rows.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -70,8 +70,8 @@ export async function cancelWait(
     .where("id", "=", id)
     .where("status", "=", "open")
     .compile();
-  const done = sql<boolean>`exists (select 1 from waits where id = ${id} and status = 'cancelled' and closed_at = ${now})`;
-  await ctx.ops.atomic(ctx.db, [cancel, ...auditInserts(ctx, audit, done)]);
+  const open = rowStill(ctx, "waits", sql`id = ${id} and status = 'open'`);
+  await ctx.ops.atomic(ctx.db, [...auditInserts(ctx, audit, open), cancel]);
   return getWait(ctx, id);
 }
 

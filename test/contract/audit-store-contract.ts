@@ -1,0 +1,254 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { linkEntries } from "../../src/core/audit/chain.js";
+import { type AuditDraft, auditDraft } from "../../src/core/audit/entry.js";
+import { verifyChain } from "../../src/core/audit/verify.js";
+import type { Store } from "../../src/ports/store.js";
+import { sealAll, sealedEntries, sealOnce } from "../../src/services/audit-sealer.js";
+import { anApproval } from "./approval-store-fixtures.js";
+import { aDelivery, anAttempt, aWait, newId, type StoreHarness, T0 } from "./store-fixtures.js";
+
+const entry = (over: Partial<AuditDraft> = {}): AuditDraft =>
+  auditDraft({ id: newId(), kind: "wait.created", at: T0, actor: "api:test", ...over });
+
+/** The audit log of every store: entries ride with their change, seals never fork the chain. */
+export function describeAuditStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+  describe(`${name}: audit log`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    beforeEach(async () => {
+      h = await open();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    const subjectKinds = async (subject: string) =>
+      (await store.audit.list({ subject, limit: 50 })).items.map((e) => e.kind).reverse();
+
+    it("writes an entry with the change it records, and none with a change refused", async () => {
+      const w = aWait({ source: "s", correlationKey: "k" });
+      expect(await store.createWait(w, [entry({ waitId: w.id })])).toBe(true);
+      const clash = aWait({ source: "s", correlationKey: "k" });
+      expect(await store.createWait(clash, [entry({ waitId: clash.id })])).toBe(false);
+      expect(await subjectKinds(w.id)).toEqual(["wait.created"]);
+      expect(await subjectKinds(clash.id)).toEqual([]);
+
+      const d = aDelivery(w);
+      const cb = entry({
+        kind: "callback.received",
+        waitId: w.id,
+        deliveryId: d.id,
+        data: { ip: "192.0.2.1" },
+      });
+      expect((await store.acceptCallback({ waitId: w.id, now: T0 + 1, delivery: d, audit: [cb] })).kind).toBe(
+        "accepted",
+      );
+      const late = aDelivery(w, { contentHash: "other" });
+      const lateEntry = entry({ kind: "callback.received", deliveryId: late.id });
+      expect(
+        (await store.acceptCallback({ waitId: w.id, now: T0 + 2, delivery: late, audit: [lateEntry] })).kind,
+      ).toBe("closed");
+      expect(await subjectKinds(d.id)).toEqual(["callback.received"]);
+      expect(await subjectKinds(late.id)).toEqual([]);
+      const stored = (await store.audit.list({ subject: d.id, limit: 5 })).items[0]!;
+      expect(stored).toMatchObject({ data: { ip: "192.0.2.1" }, seq: null, hash: null });
+
+      // An attempt by a worker that lost its lease writes neither the attempt nor its entry.
+      const [leased] = await store.claimDue(T0 + 3, "w1", 30_000, 10);
+      const lost = entry({ kind: "delivery.delivered", deliveryId: d.id });
+      const outcome = { kind: "delivered" as const, attempt: anAttempt(leased!) };
+      expect(await store.recordAttempt(d.id, "w2", T0 + 4, outcome, [lost])).toBe(false);
+      const won = entry({ kind: "delivery.delivered", deliveryId: d.id });
+      expect(await store.recordAttempt(d.id, "w1", T0 + 4, outcome, [won])).toBe(true);
+      expect(await subjectKinds(d.id)).toEqual(["callback.received", "delivery.delivered"]);
+
+      // Replayed once: the second replay of a pending delivery is refused, and so is its entry.
+      expect(
+        await store.replayDelivery(d.id, T0 + 5, T0 + 9_000, [
+          entry({ kind: "operator.action", deliveryId: d.id }),
+        ]),
+      ).not.toBe(false);
+      expect(
+        await store.replayDelivery(d.id, T0 + 6, T0 + 9_000, [
+          entry({ kind: "operator.action", deliveryId: d.id }),
+        ]),
+      ).toBe(false);
+      expect(await subjectKinds(d.id)).toEqual([
+        "callback.received",
+        "delivery.delivered",
+        "operator.action",
+      ]);
+    });
+
+    it("records webhooks stored, parked, released and discarded, not a duplicate's store step", async () => {
+      const parked = aDelivery(aWait(), {
+        waitId: null,
+        taskId: null,
+        status: "parked",
+        source: "gh",
+        correlationKey: "k1",
+        dedupeKey: "m1",
+        parkUntil: T0 + 60_000,
+      });
+      const r1 = await store.receiveWebhook({
+        delivery: parked,
+        waitId: null,
+        now: T0,
+        audit: [entry({ kind: "webhook.received", deliveryId: parked.id })],
+      });
+      expect(r1.kind).toBe("stored");
+      const again = { ...parked, id: newId() };
+      const r2 = await store.receiveWebhook({
+        delivery: again,
+        waitId: null,
+        now: T0,
+        audit: [entry({ kind: "webhook.received", deliveryId: again.id })],
+      });
+      expect(r2.kind).toBe("duplicate");
+      expect(await subjectKinds(again.id)).toEqual([]);
+
+      const w = aWait({ source: "gh", correlationKey: "k1" });
+      await store.createWait(w);
+      const ok = await store.releaseParked({
+        deliveryId: parked.id,
+        wait: w,
+        update: { status: "COMPLETED" },
+        contentHash: "h",
+        deliverUntil: T0 + 60_000,
+        now: T0 + 1,
+        audit: [entry({ kind: "parked.released", deliveryId: parked.id, waitId: w.id })],
+      });
+      expect(ok).toBe(true);
+      expect(await subjectKinds(parked.id)).toEqual(["webhook.received", "parked.released"]);
+
+      const other = aDelivery(aWait(), {
+        waitId: null,
+        status: "parked",
+        source: "gh",
+        correlationKey: "k2",
+        parkUntil: T0 + 60_000,
+      });
+      await store.receiveWebhook({ delivery: other, waitId: null, now: T0 });
+      const discard = () =>
+        store.discardParked(other.id, T0 + 2, "by op", [
+          entry({ kind: "operator.action", deliveryId: other.id }),
+        ]);
+      expect(await discard()).not.toBe(false);
+      expect(await discard()).toBe(false);
+      expect(await subjectKinds(other.id)).toEqual(["operator.action"]);
+    });
+
+    it("writes approval entries with their step, and a failing statement in the step takes both back", async () => {
+      const a = anApproval();
+      const created = entry({ kind: "approval.created", approvalId: a.id });
+      await store.approvals.createApproval(a, [], [created]);
+      // The same approval again fails whole: its entry does not land.
+      const again = entry({ kind: "approval.created", approvalId: a.id });
+      await expect(store.approvals.createApproval(a, [], [again])).rejects.toThrow();
+      // An entry that cannot be written (its id is taken) takes the approval back with it.
+      const b = anApproval();
+      await expect(
+        store.approvals.createApproval(b, [], [{ ...created, approvalId: b.id }]),
+      ).rejects.toThrow();
+      expect(await store.approvals.getApproval(b.id)).toBeUndefined();
+      expect((await store.audit.list({ subject: a.id, limit: 10 })).items.map((e) => e.id)).toEqual([
+        created.id,
+      ]);
+
+      const decided = entry({
+        kind: "approval.decided",
+        approvalId: a.id,
+        actor: "approver:ada@example.com",
+      });
+      const step = { approvalId: a.id, version: 0, now: T0 + 1, close: null };
+      const decision = {
+        approverIndex: 0,
+        email: "ada@example.com",
+        decision: "approve" as const,
+        comment: null,
+        decidedAt: T0 + 1,
+        ip: null,
+        userAgent: null,
+      };
+      expect(
+        await store.approvals.advanceApproval({ ...step, stepId: newId(), decision, audit: [decided] }),
+      ).toBe(true);
+      const stale = entry({ kind: "approval.decided", approvalId: a.id });
+      expect(
+        await store.approvals.advanceApproval({
+          ...step,
+          stepId: newId(),
+          decision: { ...decision, approverIndex: 1 },
+          audit: [stale],
+        }),
+      ).toBe(false);
+      expect(await subjectKinds(a.id)).toEqual(["approval.created", "approval.decided"]);
+      await store.approvals.cancelApproval(a.id, T0 + 2, [
+        entry({ kind: "approval.cancelled", approvalId: a.id }),
+      ]);
+      await store.approvals.cancelApproval(a.id, T0 + 3, [
+        entry({ kind: "approval.cancelled", approvalId: a.id }),
+      ]);
+      expect(await subjectKinds(a.id)).toEqual([
+        "approval.created",
+        "approval.decided",
+        "approval.cancelled",
+      ]);
+    });
+
+    it("seals entries in id order into a chain that verifies, and reports what is left", async () => {
+      const drafts = Array.from({ length: 7 }, () => entry());
+      await store.audit.append(drafts.slice(0, 4));
+      await store.audit.append(drafts.slice(4));
+      expect(await store.audit.countUnsealed()).toBe(7);
+      expect(await store.audit.head()).toBeNull();
+      expect(await sealOnce(store.audit, 5)).toBe(5);
+      expect(await store.audit.countUnsealed()).toBe(2);
+      expect(await sealAll(store.audit)).toBe(2);
+      const chain = await store.audit.readSealed(0, 100);
+      expect(chain.map((e) => e.id)).toEqual(drafts.map((d) => d.id));
+      expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await store.audit.head()).toEqual({ seq: 7, hash: chain[6]!.hash });
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 7 });
+      expect((await store.audit.readSealed(5, 100)).map((e) => e.seq)).toEqual([6, 7]);
+    });
+
+    it("lets a sealer that lost a race write nothing, so the chain never forks", async () => {
+      await store.audit.append([entry(), entry()]);
+      const work = await store.audit.sealWork(10);
+      // Another sealer seals the first entry meanwhile.
+      expect(await store.audit.writeSeals((await linkEntries(work.head, work.unsealed)).slice(0, 1))).toBe(1);
+      const later = entry();
+      await store.audit.append([later]);
+      // A stale sealer links [2nd, 3rd] after the head it read (none): position 1 is taken.
+      const stale = await linkEntries(null, [work.unsealed[1]!, later]);
+      expect(await store.audit.writeSeals(stale)).toBe(0);
+      // Linked after a head with the wrong hash: nothing either.
+      const forged = await linkEntries({ seq: 1, hash: "f".repeat(64) }, [work.unsealed[1]!]);
+      expect(await store.audit.writeSeals(forged)).toBe(0);
+      expect(await store.audit.countUnsealed()).toBe(2);
+      await sealAll(store.audit);
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 3 });
+    });
+
+    it("stays one chain with sealers running at once", async () => {
+      for (let i = 0; i < 6; i++) await store.audit.append(Array.from({ length: 10 }, () => entry()));
+      await Promise.all([sealAll(store.audit), sealAll(store.audit), sealAll(store.audit)]);
+      await sealAll(store.audit);
+      expect(await store.audit.countUnsealed()).toBe(0);
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 60 });
+    });
+
+    it("lists a subject's entries newest first, page by page", async () => {
+      const w = newId();
+      const mine = [entry({ waitId: w }), entry({ deliveryId: w }), entry({ approvalId: w })];
+      await store.audit.append([...mine, entry()]);
+      const first = await store.audit.list({ subject: w, limit: 2 });
+      expect(first.items.map((e) => e.id)).toEqual([mine[2]!.id, mine[1]!.id]);
+      const second = await store.audit.list({ subject: w, limit: 2, cursor: first.nextCursor! });
+      expect(second).toEqual({ items: [expect.objectContaining({ id: mine[0]!.id })], nextCursor: null });
+      expect((await store.audit.list({ limit: 10 })).items).toHaveLength(4);
+    });
+  });
+}
