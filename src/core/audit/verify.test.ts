@@ -61,6 +61,8 @@ describe("verifyChain", () => {
       entryId: "x",
       seq: 3,
     });
+    const badHash = renumber([...es.slice(0, 2), { ...linked, hash: "e".repeat(64) }, ...es.slice(2)]);
+    expect(await verifyChain(badHash)).toMatchObject({ ok: false, problem: "inserted", entryId: "x" });
     const unlinked = { ...linked, prevHash: "f".repeat(64) };
     const withUnlinked = renumber([...es.slice(0, 2), unlinked, ...es.slice(2)]);
     expect(await verifyChain(withUnlinked)).toMatchObject({ ok: false, problem: "inserted", entryId: "x" });

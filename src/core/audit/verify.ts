@@ -73,6 +73,14 @@ export async function verifyChain(
     const recomputed = await entryHash(e.prevHash, e);
     if (e.prevHash === prev.hash) {
       if (recomputed !== e.hash) {
+        const [after] = await lookAhead();
+        if (after?.prevHash === prev.hash) {
+          return broken(
+            "inserted",
+            e,
+            `entry ${e.seq} (${e.id}) was inserted: the entry after it links past it`,
+          );
+        }
         return broken(
           "edited",
           e,
