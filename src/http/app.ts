@@ -9,6 +9,7 @@ import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
 import { approvalRoutes } from "./routes/approvals.js";
+import { auditRoutes } from "./routes/audit.js";
 import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
@@ -63,9 +64,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/v1/waits/*", apiAuth)
     .use("/v1/deliveries/*", apiAuth)
     .use("/v1/approvals/*", apiAuth)
+    .use("/v1/audit/*", apiAuth)
     .route("/v1/waits", waitRoutes)
     .route("/v1/approvals", approvalRoutes)
-    .route("/v1/deliveries", deliveryRoutes);
+    .route("/v1/deliveries", deliveryRoutes)
+    .route("/v1/audit", auditRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);
 

@@ -1,5 +1,6 @@
 import { approvalPageDocs } from "../routes/approval-pages-docs.js";
 import { approvalDocs } from "../routes/approvals-docs.js";
+import { auditDocs } from "../routes/audit-docs.js";
 import { callbackDocs } from "../routes/callbacks-docs.js";
 import { deliveryDocs } from "../routes/deliveries-docs.js";
 import { healthDocs } from "../routes/health-docs.js";
@@ -19,6 +20,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...approvalDocs,
   ...approvalPageDocs,
   ...deliveryDocs,
+  ...auditDocs,
   ...healthDocs,
   ...referenceDocs,
 ];

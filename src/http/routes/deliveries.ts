@@ -1,10 +1,11 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
+import { auditEntry } from "../../services/audit-entries.js";
 import type { AppEnv } from "../env.js";
 import { DeliveryQuerySchema } from "../schemas.js";
 import { deliveryView } from "../views.js";
-import { queryHook } from "./waits.js";
+import { apiActor, queryHook } from "./waits.js";
 
 export const deliveryRoutes = new Hono<AppEnv>()
   .get("/", zValidator("query", DeliveryQuerySchema, queryHook), async (c) => {
@@ -20,7 +21,16 @@ export const deliveryRoutes = new Hono<AppEnv>()
   .post("/:id/replay", async (c) => {
     const { store, clock, minRetryWindowMs, dispatcher, logger } = c.var.deps;
     const now = clock.now();
-    const replayed = await store.replayDelivery(c.req.param("id"), now, now + minRetryWindowMs);
+    const id = c.req.param("id");
+    const entry = auditEntry(
+      c.var.deps,
+      now,
+      "operator.action",
+      apiActor(c),
+      { deliveryId: id },
+      { action: "replay" },
+    );
+    const replayed = await store.replayDelivery(id, now, now + minRetryWindowMs, [entry]);
     if (replayed === undefined) throw new TaskgateError("delivery_not_found", "no delivery with this id");
     if (replayed === false) {
       throw new TaskgateError("delivery_not_replayable", "only dead or delivered deliveries can be replayed");
