@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** GET /v1/audit: one subject's entries (a wait, delivery or approval id), or every entry. */
 export const AuditQuerySchema = z
