@@ -18,6 +18,7 @@ describe("D1 migration files", () => {
     expect(tables.map((t) => (t as { name: string }).name)).toEqual([
       "approvals",
       "attempts",
+      "audit",
       "decisions",
       "deliveries",
       "mails",
