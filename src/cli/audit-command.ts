@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { openPostgresStore } from "../adapters/sql/postgres.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import { loadConfigFile, resolveConfigPath } from "../config/load-file.js";
@@ -7,6 +7,7 @@ import type { TaskgateConfig } from "../config/schema.js";
 import { parseDuration } from "../core/duration.js";
 import type { Store } from "../ports/store.js";
 import { sealedEntries, verifyAudit } from "../services/audit-sealer.js";
+import { findLocalDataDir } from "./local-mode.js";
 
 export interface AuditCommandArgs {
   sub: string | undefined;
@@ -96,7 +97,13 @@ function configFor(
     // Local mode's database, as `taskgate serve` without a config keeps it.
     return {
       ok: true,
-      config: { storage: { kind: "sqlite", path: resolve("data", "taskgate.db"), synchronous: "normal" } },
+      config: {
+        storage: {
+          kind: "sqlite",
+          path: join(findLocalDataDir(process.cwd()) ?? resolve("data"), "taskgate.db"),
+          synchronous: "normal",
+        },
+      },
     };
   }
   const loaded = loadConfigFile(file);
