@@ -2,11 +2,14 @@ import type { GetConnInfo } from "hono/conninfo";
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
+import { createPrometheusMetrics } from "./adapters/metrics/prometheus-metrics.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import type { MailConfig } from "./config/approvals-schema.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import { TaskgateError } from "./core/errors.js";
+import type { MetricsRegistry } from "./core/metrics/registry.js";
+import { SecretMatcher } from "./core/signatures/constant-time.js";
 import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
@@ -46,10 +49,11 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox } {
+): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox; metricsRegistry: MetricsRegistry } {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
+  const { metrics, registry: metricsRegistry } = createPrometheusMetrics();
   const cdf = createCdfClient({
     baseUrl: config.cdf.baseUrl,
     project: config.cdf.project,
@@ -62,6 +66,7 @@ export function composeDeps(
     sdkVersion: VERSION,
     timeoutMs: config.cdf.timeout,
     retry: { maxRetries: config.forwarder.callRetries },
+    tokenRefreshes: metrics.cdfTokenRefreshes,
   });
   const forwarder = new Forwarder({
     store,
@@ -69,6 +74,7 @@ export function composeDeps(
     clock,
     ids,
     logger: logger.child({ component: "forwarder" }),
+    metrics,
     concurrency: config.forwarder.concurrency,
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
@@ -80,6 +86,7 @@ export function composeDeps(
     clock,
     ids,
     logger,
+    metrics,
     tokens: new TokenSigner(config.signingKeys),
     sha256,
     publicUrl: parts.publicUrl ?? config.publicUrl,
@@ -105,18 +112,20 @@ export function composeDeps(
     bodyLimitBytes: config.server.bodyLimitBytes,
     clientAddress: clientAddressFrom(parts.getConnInfo, { trustProxy: config.server.trustProxy }),
     version: VERSION,
+    accessLog: config.server.accessLog,
+    ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder };
+  if (!mailer) return { deps, forwarder, metricsRegistry };
   const mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox };
+  return { deps, forwarder, mailOutbox, metricsRegistry };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

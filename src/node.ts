@@ -11,6 +11,7 @@ import {
   DEFAULT_SERVER_LIMITS,
   type LimitableServer,
 } from "./adapters/runtime/node-server-limits.js";
+import { installNodeProcessMetrics } from "./adapters/runtime/node-process-metrics.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
@@ -103,6 +104,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     deps: shared,
     forwarder,
     mailOutbox,
+    metricsRegistry,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -118,6 +120,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const signIn = o.emulator ? new OneTimeSignIn(deps, "local") : undefined;
   if (signIn && mailCatcher) deps.console = { signIn, mailCatcher };
   app = createApp(deps) as unknown as Hono;
+  const stopProcessMetrics = installNodeProcessMetrics(metricsRegistry);
+  if (!config.metrics.token && !o.emulator) {
+    logger.warn("metrics.token is not set: GET /metrics answers anyone who reaches this server");
+  }
   forwarder.start();
   mailOutbox?.start();
   const { publicUrl } = deps;
@@ -133,6 +139,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       });
       await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
       await store.close();
+      stopProcessMetrics();
       logger.info("stopped");
     })();
     return closing;

@@ -5,6 +5,7 @@ import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { observe } from "./middleware/observe.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -13,6 +14,8 @@ import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
 import { hookRoutes } from "./routes/hooks.js";
+import { landingRoutes } from "./routes/landing.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { referenceRoutes } from "./routes/reference.js";
 import { waitRoutes } from "./routes/waits.js";
 
@@ -39,11 +42,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       c.set("deps", requestDeps ? requestDeps(c) : deps);
       await next();
     })
+    .use(observe)
     .use(requestId)
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)
     .use("/readyz", secure)
+    .use("/metrics", secure)
     .use("/openapi.json", secure)
     .use(
       "/v1/*",
@@ -55,6 +60,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       }),
     )
     .route("/", healthRoutes)
+    .route("/", metricsRoutes)
+    .route("/", landingRoutes)
     .route("/", referenceRoutes)
     .route("/v1/callbacks", callbackRoutes)
     .route("/hooks", hookRoutes)

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { SecretMatcher } from "../core/signatures/constant-time.js";
 import type { EmulatorEnv } from "../emulator/context.js";
 import type { Authenticate, Principal } from "../ports/authenticate.js";
 import type { MailCatcher } from "../ports/mail-catcher.js";
@@ -15,6 +16,10 @@ export interface AppDeps extends ServiceDeps {
   /** Local mode mounts the CDF emulator at /emulator in the same server. */
   emulator?: Hono<EmulatorEnv>;
   version: string;
+  /** One JSON line per request through the logger (config `server.accessLog`). */
+  accessLog: boolean;
+  /** When set (config `metrics.token`), GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: SecretMatcher;
   /** Local mode's console extras: one-time sign-in links, and the mail catcher. */
   console?: { signIn?: OneTimeSignIn; mailCatcher?: MailCatcher };
 }
@@ -24,5 +29,9 @@ export interface AppEnv {
     deps: AppDeps;
     requestId: string;
     principal: Principal;
+    /** What an accept route answered (queued, parked, …), for the access log and metrics. */
+    outcome: string;
+    /** The error code a refusal was answered with (set by onError), for the access log and metrics. */
+    errorCode: string;
   };
 }

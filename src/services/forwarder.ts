@@ -5,6 +5,7 @@ import type { Clock } from "../ports/clock.js";
 import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
 import { WorkLoop } from "./work-loop.js";
 
@@ -14,6 +15,8 @@ export interface ForwarderOptions {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Counts each attempt by result and times it. */
+  metrics?: Pick<Metrics, "forwardAttempts" | "forwardDuration">;
   /** At most this many CDF updates in flight from this process. */
   concurrency: number;
   leaseMs: number;
@@ -170,6 +173,11 @@ export class Forwarder implements Dispatcher {
     }
 
     const recorded = await this.o.store.recordAttempt(d.id, owner, this.o.clock.now(), outcome);
+    const metrics = this.o.metrics;
+    if (metrics) {
+      metrics.forwardAttempts.labels(outcome.kind).inc();
+      metrics.forwardDuration.observe((outcome.attempt.finishedAt - startedAt) / 1000);
+    }
     const fields = {
       outcome: outcome.kind,
       attempt: attemptNo,

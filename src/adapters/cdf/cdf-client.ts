@@ -9,6 +9,7 @@ import type {
 } from "../../ports/cdf-client.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
+import type { Counter } from "../../ports/metrics.js";
 import { attemptSignal, errorMessage, raceAbort } from "./abort.js";
 import { parseCdfErrorMessage } from "./error-body.js";
 import {
@@ -43,6 +44,8 @@ export interface CdfClientOptions {
   retry?: Partial<BackoffPolicy> & { maxRetries?: number };
   /** Per attempt (token requests included); default 30 s. */
   timeoutMs?: number;
+  /** Counts each access token obtained from the identity provider. */
+  tokenRefreshes?: Counter;
 }
 
 const CDF_API_VERSION = "20230101";
@@ -101,7 +104,13 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
   const tokens: TokenProvider =
     options.auth.type === "token"
       ? staticTokenProvider(options.auth.token)
-      : clientCredentialsTokenProvider(options.auth, { fetch: fetchImpl, clock, logger, timeoutMs });
+      : clientCredentialsTokenProvider(options.auth, {
+          fetch: fetchImpl,
+          clock,
+          logger,
+          timeoutMs,
+          ...(options.tokenRefreshes ? { refreshes: options.tokenRefreshes } : {}),
+        });
 
   async function attempt<T>(call: Call<T>): Promise<Attempt<T>> {
     let token: string;

@@ -4,6 +4,8 @@ import { callbackDocs } from "../routes/callbacks-docs.js";
 import { deliveryDocs } from "../routes/deliveries-docs.js";
 import { healthDocs } from "../routes/health-docs.js";
 import { hookDocs } from "../routes/hooks-docs.js";
+import { landingDocs } from "../routes/landing-docs.js";
+import { metricsDocs } from "../routes/metrics-docs.js";
 import { referenceDocs } from "../routes/reference-docs.js";
 import { waitDocs } from "../routes/waits-docs.js";
 import type { RouteDoc } from "./route-doc.js";
@@ -20,6 +22,8 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...approvalPageDocs,
   ...deliveryDocs,
   ...healthDocs,
+  ...metricsDocs,
+  ...landingDocs,
   ...referenceDocs,
 ];
 

@@ -10,5 +10,6 @@ export const callbackRoutes = new Hono<AppEnv>().post("/:token", async (c) => {
   const waitId = await callbackWaitId(c.var.deps, c.req.param("token"));
   const body = await readJson(c, CallbackBodySchema, { emptyAsObject: true });
   const result = await acceptCallback(c.var.deps, waitId, body);
+  c.set("outcome", result.outcome);
   return c.json(result, result.outcome === "queued" ? 202 : 200);
 });

@@ -33,6 +33,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
       rawBody,
       query: Object.fromEntries(incoming.searchParams),
     });
+    c.set("outcome", result.outcome);
     if (result.outcome === "handshake") {
       const { status, headers, body } = result.handshake;
       return new Response(body, { status, headers });
