@@ -6,12 +6,12 @@ import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
+import { installNodeProcessMetrics } from "./adapters/runtime/node-process-metrics.js";
 import {
   applyServerLimits,
   DEFAULT_SERVER_LIMITS,
   type LimitableServer,
 } from "./adapters/runtime/node-server-limits.js";
-import { installNodeProcessMetrics } from "./adapters/runtime/node-process-metrics.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";

@@ -98,6 +98,7 @@ export async function decide(
         outcome,
       });
       if (ending) {
+        deps.metrics.approvals.labels(outcome!).inc();
         deps.dispatcher.dispatched(ending.delivery);
         deps.logger.info("approval ended", {
           approvalId: approval.id,
@@ -141,7 +142,10 @@ async function expireApproval(deps: ServiceDeps, approval: ApprovalRecord): Prom
     decision: null,
     close: { status: "expired", delivery: ending.delivery },
   });
-  if (moved) deps.dispatcher.dispatched(ending.delivery);
+  if (moved) {
+    deps.metrics.approvals.labels("expired").inc();
+    deps.dispatcher.dispatched(ending.delivery);
+  }
   return moved;
 }
 

@@ -86,6 +86,7 @@ export class MailOutbox {
         kind: "skipped",
         error: `the approval is ${approval?.status ?? "gone"}`,
       });
+      deps.metrics.mail.labels("skipped").inc();
       return;
     }
     try {
@@ -97,6 +98,7 @@ export class MailOutbox {
         kind: "sent",
         messageId: receipt.messageId,
       });
+      deps.metrics.mail.labels("sent").inc();
       log.info("approval mail sent");
     } catch (err) {
       const error = isTaskgateError(err) ? err.message : "unexpected error while sending";
@@ -109,9 +111,11 @@ export class MailOutbox {
           nextAttemptAt,
           error,
         });
+        deps.metrics.mail.labels("retry").inc();
         log.warn("approval mail not sent; will retry", { error, attempt: mail.attempts + 1 });
       } else {
         await deps.store.approvals.recordMail(mail.id, this.owner, at, { kind: "dead", error });
+        deps.metrics.mail.labels("dead").inc();
         log.error("approval mail given up", { error, attempt: mail.attempts + 1 });
       }
     }
