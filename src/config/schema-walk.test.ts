@@ -20,11 +20,12 @@ describe("knownKeysAt", () => {
         "waits",
         "forwarder",
         "log",
+        "metrics",
         "sources",
         "approvals",
       ],
     ],
-    [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections"]],
+    [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections", "accessLog"]],
     [["signingKeys", 3], {}, ["kid", "secret"]],
     [["cdf", "auth"], { cdf: { auth: { type: "token" } } }, ["type", "token"]],
     [

@@ -14,7 +14,7 @@ import type { ConfigProblem } from "./parse.js";
 describe("config: the document", () => {
   it("applies every default and resolves environment references", () => {
     expect(configOf(minimal())).toEqual({
-      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144, trustProxy: false },
+      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144, trustProxy: false, accessLog: true },
       publicUrl: "https://taskgate.example.com",
       cdf: {
         baseUrl: "https://westeurope-1.cognitedata.com",
@@ -41,6 +41,7 @@ describe("config: the document", () => {
         callRetries: 2,
       },
       log: { level: "info" },
+      metrics: {},
     });
   });
 
@@ -56,6 +57,7 @@ describe("config: the document", () => {
       port: 9000,
       bodyLimitBytes: 262_144,
       trustProxy: false,
+      accessLog: true,
     });
     expect(config.forwarder).toMatchObject({ concurrency: 2, lease: 60_000, callRetries: 2 });
     expect(config.waits).toEqual({ defaultTtl: 86_400_000, maxTtl: 30 * 86_400_000 });

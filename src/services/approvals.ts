@@ -165,16 +165,16 @@ export function listApprovals(deps: ServiceDeps, filter: ApprovalFilter): Promis
 
 /** Cancels a pending approval. CDF is not told (like a cancelled wait); its links show "cancelled". */
 export async function cancelApproval(deps: ServiceDeps, id: string): Promise<ApprovalRecord> {
-  const now = deps.clock.now();
-  const approval = await deps.store.approvals.cancelApproval(id, now);
+  const pending = (await deps.store.approvals.getApproval(id))?.status === "pending";
+  const approval = await deps.store.approvals.cancelApproval(id, deps.clock.now());
   if (!approval) throw new TaskgateError("approval_not_found", `no approval with id ${id}`);
   if (approval.status !== "cancelled") {
     throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`, {
       details: { status: approval.status },
     });
   }
-  // Cancelled by this call (not an earlier one): counted once.
-  if (approval.closedAt === now) deps.metrics.approvals.labels("cancelled").inc();
+  // Cancelled by this call, not an earlier one: counted once.
+  if (pending) deps.metrics.approvals.labels("cancelled").inc();
   deps.logger.info("approval cancelled", { approvalId: id });
   return approval;
 }

@@ -106,13 +106,13 @@ export async function resolveTaskBy(
 }
 
 export async function cancelApprovalBy(deps: ServiceDeps, by: string, id: string): Promise<ApprovalRecord> {
-  const now = deps.clock.now();
-  const approval = await deps.store.approvals.cancelApproval(id, now);
+  const pending = (await deps.store.approvals.getApproval(id))?.status === "pending";
+  const approval = await deps.store.approvals.cancelApproval(id, deps.clock.now());
   if (!approval) throw new TaskgateError("approval_not_found", "no approval with this id");
   if (approval.status !== "cancelled") {
     throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`);
   }
-  if (approval.closedAt === now) deps.metrics.approvals.labels("cancelled").inc();
+  if (pending) deps.metrics.approvals.labels("cancelled").inc();
   recordOperatorAction(deps, by, "cancel_approval", id);
   return approval;
 }
