@@ -122,7 +122,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   app = createApp(deps) as unknown as Hono;
   const stopProcessMetrics = installNodeProcessMetrics(metricsRegistry);
   if (!config.metrics.token && !o.emulator) {
-    logger.warn("metrics.token is not set: GET /metrics answers anyone who reaches this server");
+    logger.info("GET /metrics is open: set metrics.token to require a bearer token");
   }
   forwarder.start();
   mailOutbox?.start();

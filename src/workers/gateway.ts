@@ -119,7 +119,7 @@ function build(
 
   const app = createApp(deps, { requestDeps: (c) => requestDeps(c.executionCtx) });
   if (!config.metrics.token) {
-    logger.warn("metrics.token is not set: GET /metrics answers anyone who reaches this worker");
+    logger.info("GET /metrics is open: set metrics.token to require a bearer token");
   }
   logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
   return { ok: true, app, forwarder, mailOutbox, logger, config };
