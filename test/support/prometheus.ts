@@ -1,3 +1,4 @@
+/// <reference path="./prometheus-text.d.ts" />
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 
 export type { ParsedFamily } from "parse-prometheus-text-format";
