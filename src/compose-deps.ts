@@ -1,6 +1,7 @@
 import type { GetConnInfo } from "hono/conninfo";
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
+import type { HttpTransport } from "./adapters/cdf/http-transport.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
@@ -26,6 +27,8 @@ export interface RuntimeParts {
   store: Store;
   /** How CDF and the identity provider are reached. */
   fetch: typeof fetch;
+  /** A faster way to send CDF calls than `fetch` (Node's pooled client); token requests keep `fetch`. */
+  cdfTransport?: HttpTransport;
   sha256: Sha256Hex;
   logger: Logger;
   /** The runtime's connection info (Hono's per-runtime `getConnInfo`), for client addresses. */
@@ -55,6 +58,7 @@ export function composeDeps(
     project: config.cdf.project,
     auth: config.cdf.auth,
     fetch: parts.fetch,
+    ...(parts.cdfTransport ? { transport: parts.cdfTransport } : {}),
     clock,
     random: ids.random,
     logger: logger.child({ component: "cdf" }),
