@@ -12,7 +12,7 @@ import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
 import { approvalMessage } from "./http/pages/mail/approval-mail.js";
-import type { Sha256Hex } from "./ports/hasher.js";
+import type { HmacSha256, Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
 import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
@@ -30,6 +30,8 @@ export interface RuntimeParts {
   /** A faster way to send CDF calls than `fetch` (Node's pooled client); token requests keep `fetch`. */
   cdfTransport?: HttpTransport;
   sha256: Sha256Hex;
+  /** A faster HMAC than Web Crypto's for verifying URL tokens (Node); jose verifies without it. */
+  hmacSha256?: HmacSha256;
   logger: Logger;
   /** The runtime's connection info (Hono's per-runtime `getConnInfo`), for client addresses. */
   getConnInfo: GetConnInfo;
@@ -84,7 +86,7 @@ export function composeDeps(
     clock,
     ids,
     logger,
-    tokens: new TokenSigner(config.signingKeys),
+    tokens: new TokenSigner(config.signingKeys, parts.hmacSha256 ? { hmacSha256: parts.hmacSha256 } : {}),
     sha256,
     publicUrl: parts.publicUrl ?? config.publicUrl,
     waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },

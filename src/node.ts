@@ -7,6 +7,7 @@ import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
+import { nodeHmacSha256 } from "./adapters/runtime/node-hmac.js";
 import {
   applyServerLimits,
   DEFAULT_SERVER_LIMITS,
@@ -114,6 +115,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     fetch: cdfFetch,
     ...(cdfTransport ? { cdfTransport } : {}),
     sha256: nodeSha256Hex,
+    hmacSha256: nodeHmacSha256,
     logger,
     getConnInfo,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
