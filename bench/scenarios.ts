@@ -69,6 +69,13 @@ function measuredBatch(s: Settings, warmRate: number, ceilingRate: number): numb
   return Math.ceil(Math.max(warmRate * 2, ceilingRate / 2, 500) * s.durationSec) + s.connections * 4;
 }
 
+/**
+ * How long a gateway with parked CDF calls gets to stop before it is killed. A profiled one
+ * writes its CPU profile only on a clean exit, after the forwarder's 10 s grace for the parked
+ * calls: killed sooner, the callback and webhook rows had no profile.
+ */
+const stopMs = (s: Settings, name: string): number => (s.nodeFlags(name).length > 0 ? 20_000 : 2_000);
+
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Runs the measured load and reports its window. */
@@ -198,7 +205,7 @@ export async function callbackScenario(
       updateFailures,
     };
   } finally {
-    await gw.proc.stop(forward ? 15_000 : 2_000);
+    await gw.proc.stop(forward ? 15_000 : stopMs(s, name));
   }
 }
 
@@ -292,7 +299,7 @@ export async function webhookScenario(
       peakRssMb: peakRssMb(pid),
     };
   } finally {
-    await gw.proc.stop(2_000);
+    await gw.proc.stop(stopMs(s, "webhook"));
   }
 }
 
