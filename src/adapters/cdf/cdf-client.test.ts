@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import type { buildConnector } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { captureLogger } from "../../../test/support/capture-logger.js";
 import { sequenceRandom, TestClock } from "../../../test/support/test-clock.js";
 import { CdfError } from "../../core/cdf-error.js";
@@ -34,18 +34,32 @@ const taskExecution = (status = "COMPLETED") => ({
  */
 const TRANSPORTS = ["fetch", "undici"] as const;
 type TransportKind = (typeof TRANSPORTS)[number];
-const PORT = 41418;
+/** Each harness gets its own server (ports 41420-41499 in turn): a late request of an earlier
+ * test can never reach a later test's fake. */
+const PORTS = { first: 41420, count: 80 };
+let nextPort = 0;
 let kind: TransportKind = "fetch";
-/** What the real socket serves: the app of the test running now. */
-let served: Hono | undefined;
 const closers: (() => Promise<void>)[] = [];
 
-/** The undici transport's connections all go to the local server, whatever the URL's host. */
-const toLocalServer: buildConnector.connector = (_options, callback) => {
-  const socket = connect(PORT, "127.0.0.1");
-  socket.once("connect", () => callback(null, socket));
-  socket.once("error", (err) => callback(err, null));
-};
+/** Serves `app` on the next port; the undici transport's connections all go there. */
+function overSocket(app: Hono) {
+  const port = PORTS.first + (nextPort++ % PORTS.count);
+  const server: ServerType = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });
+  const toServer: buildConnector.connector = (_options, callback) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => callback(null, socket));
+    socket.once("error", (err) => callback(err, null));
+  };
+  const transport = undiciTransport({ connections: 4, connect: toServer });
+  closers.push(async () => {
+    await transport.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    });
+  });
+  return transport;
+}
 
 interface Seen {
   method: string;
@@ -80,10 +94,7 @@ function harness(
     return cdf(c, cdfRequests.length);
   });
   const base: typeof fetch = (input, init) => Promise.resolve(app.fetch(new Request(input, init)));
-  served = app;
-  const transport =
-    kind === "undici" ? undiciTransport({ connections: 4, connect: toLocalServer }) : undefined;
-  if (transport) closers.push(() => transport.close());
+  const transport = kind === "undici" ? overSocket(app) : undefined;
   const clock = new TestClock();
   const logger = captureLogger();
   const client: CdfClient = createCdfClient({
@@ -150,23 +161,11 @@ const hang = (c: Context) =>
   );
 
 describe.each(TRANSPORTS)("over %s", (transportKind) => {
-  let server: ServerType | undefined;
-  beforeAll(async () => {
+  beforeAll(() => {
     kind = transportKind;
-    if (kind !== "undici") return;
-    await new Promise<void>((resolve) => {
-      server = serve(
-        { fetch: (req, env) => served!.fetch(req, env), port: PORT, hostname: "127.0.0.1" },
-        () => resolve(),
-      );
-    });
   });
   afterEach(async () => {
     await Promise.all(closers.splice(0).map((close) => close()));
-  });
-  afterAll(async () => {
-    const s = server;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   });
 
   describe("createCdfClient: requests", () => {
