@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { bodyLimit } from "./middleware/body-limit.js";
 import { observe } from "./middleware/observe.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
@@ -52,12 +52,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/openapi.json", secure)
     .use(
       "/v1/*",
-      bodyLimit({
-        maxSize: deps.bodyLimitBytes,
-        onError: () => {
-          throw new TaskgateError("payload_too_large", `the body exceeds ${deps.bodyLimitBytes} bytes`);
-        },
-      }),
+      bodyLimit(() => deps.bodyLimitBytes),
     )
     .route("/", healthRoutes)
     .route("/", metricsRoutes)

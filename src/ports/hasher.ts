@@ -3,3 +3,6 @@
  * by runtime: on Node, Web Crypto's digest is a thread-pool job that costs far more than the hash.
  */
 export type Sha256Hex = (text: string) => Promise<string>;
+
+/** HMAC-SHA-256, synchronous (token verification); the type lives in core, which uses it. */
+export type { HmacSha256 } from "../core/signed-token.js";

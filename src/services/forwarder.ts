@@ -30,6 +30,13 @@ export interface ForwarderOptions {
 }
 
 /**
+ * Accepted deliveries held in this process (queued or in flight) per CDF call slot. Past it, the
+ * store holds them and the loop claims them: memory stays bounded, and a burst of accepts up to
+ * this many per slot costs no claim at all.
+ */
+const HAND_OFF_PER_SLOT = 16;
+
+/**
  * Moves accepted deliveries to CDF. Deliveries accepted by this process arrive through `submit`
  * already leased, so the happy path costs no claim and no polling delay; everything else (retries,
  * leases left behind by a crashed process) is claimed from the store with a lease.
@@ -71,7 +78,7 @@ export class Forwarder implements Dispatcher {
 
   /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
   canTakeDirectly(): boolean {
-    return this.loop.accepting && this.loop.held < this.o.concurrency * 4;
+    return this.loop.accepting && this.loop.held < this.o.concurrency * HAND_OFF_PER_SLOT;
   }
 
   /** Leases a draft to this process (fencing: a fresh owner per lease) before it is stored. */

@@ -1,9 +1,11 @@
-import type { CompiledQuery } from "kysely";
+import type { CompiledQuery, Selectable } from "kysely";
 import type { Page } from "../../ports/page.js";
 import type { WaitFilter } from "../../ports/store.js";
 import type { WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { prepared, slot } from "./prepared.js";
 import { waitFromRow, waitToRow } from "./rows.js";
+import type { WaitsTable } from "./schema.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
 /** Waits: registered, read, listed, cancelled and swept. */
@@ -34,8 +36,15 @@ export async function createWait({ db, ops }: SqlContext, wait: WaitRecord): Pro
   return affectedRows(results.at(-1)) === 1;
 }
 
+/** Every accept reads its wait first: compiled once (prepared.ts). */
 export async function getWait({ db }: SqlContext, id: string): Promise<WaitRecord | undefined> {
-  const row = await db.selectFrom("waits").selectAll().where("id", "=", id).executeTakeFirst();
+  const q = prepared(
+    db,
+    "wait by id",
+    (db) => db.selectFrom("waits").selectAll().where("id", "=", slot<string>("id")).compile(),
+    { id },
+  );
+  const [row] = (await db.executeQuery<Selectable<WaitsTable>>(q)).rows;
   return row && waitFromRow(row);
 }
 

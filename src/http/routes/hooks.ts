@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { TaskgateError } from "../../core/errors.js";
 import { receiveHook } from "../../services/hooks.js";
 import type { AppEnv } from "../env.js";
+import { bodyLimit } from "../middleware/body-limit.js";
 
 /** Signed webhooks from configured sources: verified on the raw bytes, never re-serialised. */
 export const hookRoutes = new Hono<AppEnv>().post(
@@ -14,13 +14,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
     }
     await next();
   },
-  (c, next) =>
-    bodyLimit({
-      maxSize: c.var.deps.bodyLimitBytes,
-      onError: () => {
-        throw new TaskgateError("payload_too_large", `the body exceeds ${c.var.deps.bodyLimitBytes} bytes`);
-      },
-    })(c, next),
+  bodyLimit((c) => c.var.deps.bodyLimitBytes),
   async (c) => {
     const { deps } = c.var;
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
