@@ -17,6 +17,7 @@ import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
+import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
@@ -36,6 +37,11 @@ export interface RuntimeParts {
   mailer?: (mail: MailConfig) => Mailer;
   /** Used when the config names no mail (local mode's capturing mailer). */
   fallbackMailer?: Mailer;
+  /**
+   * Replicas share the store (PostgreSQL on Node): beat, and take over a dead replica's leases.
+   * A single writer (SQLite) releases its predecessor's leases at start instead.
+   */
+  heartbeat?: boolean;
 }
 
 /**
@@ -46,10 +52,26 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox } {
+): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox; heartbeat?: Heartbeat } {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
+  const instanceId = `gw-${ids.newId()}`;
+  let mailOutbox: MailOutbox | undefined;
+  const heartbeat = parts.heartbeat
+    ? new Heartbeat({
+        store,
+        clock,
+        logger: logger.child({ component: "heartbeat" }),
+        instanceId,
+        intervalMs: config.forwarder.heartbeat,
+        takeoverAfterMs: config.forwarder.takeoverAfter,
+        onTakeover: () => {
+          forwarder.kick();
+          mailOutbox?.kick();
+        },
+      })
+    : undefined;
   const cdf = createCdfClient({
     baseUrl: config.cdf.baseUrl,
     project: config.cdf.project,
@@ -73,6 +95,8 @@ export function composeDeps(
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
     onSweep: (now) => expireApprovals(deps, now),
+    instanceId,
+    ...(heartbeat ? { leases: heartbeat } : {}),
   });
   const deps: AppDeps = {
     store,
@@ -110,13 +134,14 @@ export function composeDeps(
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder };
-  const mailOutbox = new MailOutbox(deps, mailer, {
+  if (!mailer) return { deps, forwarder, ...(heartbeat ? { heartbeat } : {}) };
+  mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
+    instanceId,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox };
+  return { deps, forwarder, mailOutbox, ...(heartbeat ? { heartbeat } : {}) };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

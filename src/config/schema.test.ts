@@ -39,6 +39,8 @@ describe("config: the document", () => {
         pollInterval: 1_000,
         minRetryWindow: 3_600_000,
         callRetries: 2,
+        heartbeat: 2_000,
+        takeoverAfter: 10_000,
       },
       log: { level: "info" },
     });
