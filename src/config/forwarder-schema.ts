@@ -12,10 +12,10 @@ export const ForwarderSchema = z
     /** PostgreSQL replicas beat this often... */
     heartbeat: duration("2s", "the heartbeat interval"),
     /** ...and take over the leases of a replica silent for this long (well under the lease). */
-    takeoverAfter: duration("10s", "the takeover delay"),
+    takeoverAfter: duration("8s", "the takeover delay"),
   })
   .refine((f) => f.takeoverAfter >= 3 * f.heartbeat, {
     path: ["takeoverAfter"],
     message: "must be at least three heartbeat intervals, or a live replica could be taken for dead",
-    params: fixParams("make it at least three times forwarder.heartbeat (defaults: 2s and 10s)"),
+    params: fixParams("make it at least three times forwarder.heartbeat (defaults: 2s and 8s)"),
   });

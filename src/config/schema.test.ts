@@ -40,7 +40,7 @@ describe("config: the document", () => {
         minRetryWindow: 3_600_000,
         callRetries: 2,
         heartbeat: 2_000,
-        takeoverAfter: 10_000,
+        takeoverAfter: 8_000,
       },
       log: { level: "info" },
     });
