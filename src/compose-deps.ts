@@ -10,6 +10,7 @@ import { TaskgateError } from "./core/errors.js";
 import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
+import { PublicLimits } from "./http/middleware/public-limits.js";
 import { approvalMessage } from "./http/pages/mail/approval-mail.js";
 import type { Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
@@ -129,6 +130,7 @@ export function composeDeps(
     bodyLimitBytes: config.server.bodyLimitBytes,
     clientAddress: clientAddressFrom(parts.getConnInfo, { trustProxy: config.server.trustProxy }),
     version: VERSION,
+    limits: new PublicLimits(config.limits),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
   const mail = config.approvals.mail;

@@ -20,6 +20,7 @@ describe("knownKeysAt", () => {
         "waits",
         "forwarder",
         "log",
+        "limits",
         "sources",
         "approvals",
       ],

@@ -43,6 +43,7 @@ describe("config: the document", () => {
         takeoverAfter: 8_000,
       },
       log: { level: "info" },
+      limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000 },
     });
   });
 

@@ -4,6 +4,7 @@ import { ApprovalsSchema } from "./approvals-schema.js";
 import { CdfSchema } from "./cdf-schema.js";
 import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
+import { LimitsSchema } from "./limits-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -28,6 +29,7 @@ export const TaskgateConfigSchema = z
     waits: WaitsSchema.prefault({}),
     forwarder: ForwarderSchema.prefault({}),
     log: LogSchema.prefault({}),
+    limits: LimitsSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
   })

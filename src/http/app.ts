@@ -5,6 +5,7 @@ import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { publicLimits } from "./middleware/public-limits.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -45,6 +46,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/healthz", secure)
     .use("/readyz", secure)
     .use("/openapi.json", secure)
+    .use("/hooks/*", publicLimits)
+    .use("/v1/callbacks/*", publicLimits)
+    .use("/a/*", publicLimits)
     .use(
       "/v1/*",
       bodyLimit({

@@ -92,7 +92,8 @@ function envelope(
   requestId: string,
   details?: Record<string, unknown>,
 ): Response {
-  const retryAfter = RETRY_AFTER_SECONDS[code];
+  const asked = details?.retryAfterSeconds;
+  const retryAfter = typeof asked === "number" ? String(asked) : RETRY_AFTER_SECONDS[code];
   return c.json(
     { error: { code, message, requestId, ...(details ? { details } : {}) } },
     status as ContentfulStatusCode,
