@@ -23,7 +23,7 @@ describe("public endpoints: rate limits and load shedding", () => {
       clock,
       overrides: { limits, clientAddress: (c) => c.req.header("x-test-ip") ?? null },
     });
-    const post = (path: string, ip = "203.0.113.1", body: BodyInit = "{}") =>
+    const post = (path: string, ip = "203.0.113.1", body = "{}") =>
       t.app.request(path, {
         method: "POST",
         body,
@@ -78,8 +78,7 @@ describe("public endpoints: rate limits and load shedding", () => {
       method: "POST",
       body,
       headers: { "content-type": "application/json" },
-      // @ts-expect-error Node's fetch needs duplex for a streamed body
-      duplex: "half",
+      ...{ duplex: "half" }, // Node's Request needs it for a streamed body
     });
     await new Promise((r) => setTimeout(r, 10));
     expect(t.limits.inFlight).toBe(1);
