@@ -118,7 +118,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   });
   // Beat before the first lease is taken, so no replica can mistake this one for dead.
   if (heartbeat) await joinWhenReachable(heartbeat, logger);
-  const deps: AppDeps = { ...shared, ...(o.emulator ? { emulator: o.emulator } : {}) };
+  const deps: AppDeps = {
+    ...shared,
+    ...(o.emulator ? { emulator: o.emulator, loopbackHostsOnly: true } : {}),
+  };
   // Local mode: the console's one-time sign-in links (as the local key) and its mail catcher.
   const signIn = o.emulator ? new OneTimeSignIn(deps, "local") : undefined;
   if (signIn && mailCatcher) deps.console = { signIn, mailCatcher };

@@ -5,6 +5,7 @@ import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { loopbackHostOnly } from "./middleware/loopback-host.js";
 import { publicLimits } from "./middleware/public-limits.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       await next();
     })
     .use(requestId)
+    .use(loopbackHostOnly)
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)

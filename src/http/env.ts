@@ -16,6 +16,8 @@ export interface AppDeps extends ServiceDeps {
   /** Local mode mounts the CDF emulator at /emulator in the same server. */
   emulator?: Hono<EmulatorEnv>;
   version: string;
+  /** Local mode: answer only loopback Host names (DNS rebinding); 421 otherwise. */
+  loopbackHostsOnly?: boolean;
   /** Rate limits and load shedding on the public endpoints (config `limits`); unset: none. */
   limits?: PublicLimits;
   /** Local mode's console extras: one-time sign-in links, and the mail catcher. */
