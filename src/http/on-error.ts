@@ -50,6 +50,14 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     });
     return res;
   }
+  if (clientWentAway(err, c)) {
+    // Not our failure: the client hung up while its request was read or answered.
+    log?.info("client closed the connection before the answer", {
+      requestId,
+      path: loggablePath(c.req.path),
+    });
+    return envelope(c, 400, "invalid_request", "the request was not received whole", requestId);
+  }
   log?.error("unhandled error", {
     requestId,
     error: err.name,
@@ -57,6 +65,18 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     path: loggablePath(c.req.path),
   });
   return envelope(c, 500, "internal", "internal error; the request id identifies it in the logs", requestId);
+}
+
+/** The request's own signal aborted (the socket closed), or the body stream broke off mid-read. */
+function clientWentAway(err: Error, c: Context<AppEnv>): boolean {
+  if (c.req.raw.signal?.aborted) return true;
+  const code = (err as { code?: unknown }).code;
+  return (
+    err.name === "AbortError" ||
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    (err.name === "TypeError" && /terminated|aborted/i.test(err.message))
+  );
 }
 
 /** A refusal answered in the envelope without passing through onError's logging (readiness). */
