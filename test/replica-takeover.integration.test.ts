@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { isUpdate, taskOfUpdate } from "./support/cdf.js";
 import type { ChildGateway } from "./support/gateways.js";
 import { Resources } from "./support/resources.js";
