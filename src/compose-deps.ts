@@ -14,6 +14,7 @@ import { SecretMatcher } from "./core/signatures/constant-time.js";
 import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
+import { PublicLimits } from "./http/middleware/public-limits.js";
 import { approvalMessage } from "./http/pages/mail/approval-mail.js";
 import type { HmacSha256, Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
@@ -21,6 +22,7 @@ import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
+import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
@@ -44,6 +46,11 @@ export interface RuntimeParts {
   mailer?: (mail: MailConfig) => Mailer;
   /** Used when the config names no mail (local mode's capturing mailer). */
   fallbackMailer?: Mailer;
+  /**
+   * Replicas share the store (PostgreSQL on Node): beat, and take over a dead replica's leases.
+   * A single writer (SQLite) releases its predecessor's leases at start instead.
+   */
+  heartbeat?: boolean;
 }
 
 /**
@@ -54,11 +61,33 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox; metricsRegistry: MetricsRegistry } {
+): {
+  deps: AppDeps;
+  forwarder: Forwarder;
+  mailOutbox?: MailOutbox;
+  heartbeat?: Heartbeat;
+  metricsRegistry: MetricsRegistry;
+} {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
   const { metrics, registry: metricsRegistry } = createPrometheusMetrics();
+  const instanceId = `gw-${ids.newId()}`;
+  let mailOutbox: MailOutbox | undefined;
+  const heartbeat = parts.heartbeat
+    ? new Heartbeat({
+        store,
+        clock,
+        logger: logger.child({ component: "heartbeat" }),
+        instanceId,
+        intervalMs: config.forwarder.heartbeat,
+        takeoverAfterMs: config.forwarder.takeoverAfter,
+        onTakeover: () => {
+          forwarder.kick();
+          mailOutbox?.kick();
+        },
+      })
+    : undefined;
   const cdf = createCdfClient({
     baseUrl: config.cdf.baseUrl,
     project: config.cdf.project,
@@ -85,6 +114,8 @@ export function composeDeps(
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
     onSweep: (now) => expireApprovals(deps, now),
+    instanceId,
+    ...(heartbeat ? { leases: heartbeat } : {}),
   });
   const deps: AppDeps = {
     store,
@@ -120,18 +151,20 @@ export function composeDeps(
     version: VERSION,
     accessLog: config.server.accessLog,
     ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
+    limits: new PublicLimits(config.limits),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder, metricsRegistry };
-  const mailOutbox = new MailOutbox(deps, mailer, {
+  if (!mailer) return { deps, forwarder, metricsRegistry, ...(heartbeat ? { heartbeat } : {}) };
+  mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
+    instanceId,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox, metricsRegistry };
+  return { deps, forwarder, mailOutbox, metricsRegistry, ...(heartbeat ? { heartbeat } : {}) };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

@@ -27,6 +27,7 @@ import { openStoreWhenReachable } from "./node-store.js";
 import type { Logger } from "./ports/logger.js";
 import type { Store } from "./ports/store.js";
 import type { Forwarder } from "./services/forwarder.js";
+import type { Heartbeat } from "./services/heartbeat.js";
 import { VERSION } from "./version.js";
 
 export interface GatewayOptions {
@@ -111,6 +112,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     forwarder,
     mailOutbox,
     metricsRegistry,
+    heartbeat,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -122,8 +124,14 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     getConnInfo,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
     mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
+    heartbeat: config.storage.kind === "postgres",
   });
-  const deps: AppDeps = { ...shared, ...(o.emulator ? { emulator: o.emulator } : {}) };
+  // Beat before the first lease is taken, so no replica can mistake this one for dead.
+  if (heartbeat) await joinWhenReachable(heartbeat, logger);
+  const deps: AppDeps = {
+    ...shared,
+    ...(o.emulator ? { emulator: o.emulator, loopbackHostsOnly: true } : {}),
+  };
   // Local mode: the console's one-time sign-in links (as the local key) and its mail catcher.
   const signIn = o.emulator ? new OneTimeSignIn(deps, "local") : undefined;
   if (signIn && mailCatcher) deps.console = { signIn, mailCatcher };
@@ -134,6 +142,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   }
   forwarder.start();
   mailOutbox?.start();
+  heartbeat?.start();
   const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
@@ -146,6 +155,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
       await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
+      await heartbeat?.stop();
       await Promise.all([store.close(), cdfTransport?.close()]);
       stopProcessMetrics();
       logger.info("stopped");
@@ -163,6 +173,19 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     close,
     ...(consoleSignInLink ? { consoleSignInLink } : {}),
   };
+}
+
+/** The first beat, retried while the store is briefly unreachable (it answered a moment ago). */
+async function joinWhenReachable(heartbeat: Heartbeat, logger: Logger): Promise<void> {
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await heartbeat.join();
+      return;
+    } catch {
+      logger.warn("first heartbeat failed; trying again", { retryInMs: delay });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /** Before the store answers: live for /healthz, not ready for anything else. */

@@ -21,6 +21,7 @@ describe("knownKeysAt", () => {
         "forwarder",
         "log",
         "metrics",
+        "limits",
         "sources",
         "approvals",
       ],

@@ -39,9 +39,12 @@ describe("config: the document", () => {
         pollInterval: 1_000,
         minRetryWindow: 3_600_000,
         callRetries: 2,
+        heartbeat: 2_000,
+        takeoverAfter: 8_000,
       },
       log: { level: "info" },
       metrics: {},
+      limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000 },
     });
   });
 

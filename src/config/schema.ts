@@ -4,6 +4,7 @@ import { ApprovalsSchema } from "./approvals-schema.js";
 import { CdfSchema } from "./cdf-schema.js";
 import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
+import { LimitsSchema } from "./limits-schema.js";
 import { MetricsSchema } from "./metrics-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
@@ -30,6 +31,7 @@ export const TaskgateConfigSchema = z
     forwarder: ForwarderSchema.prefault({}),
     log: LogSchema.prefault({}),
     metrics: MetricsSchema.prefault({}),
+    limits: LimitsSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
   })

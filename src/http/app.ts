@@ -5,7 +5,9 @@ import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
 import { bodyLimit } from "./middleware/body-limit.js";
+import { loopbackHostOnly } from "./middleware/loopback-host.js";
 import { observe } from "./middleware/observe.js";
+import { publicLimits } from "./middleware/public-limits.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -44,12 +46,16 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     })
     .use(observe)
     .use(requestId)
+    .use(loopbackHostOnly)
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)
     .use("/readyz", secure)
     .use("/metrics", secure)
     .use("/openapi.json", secure)
+    .use("/hooks/*", publicLimits)
+    .use("/v1/callbacks/*", publicLimits)
+    .use("/a/*", publicLimits)
     .use(
       "/v1/*",
       bodyLimit(() => deps.bodyLimitBytes),

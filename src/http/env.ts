@@ -6,6 +6,7 @@ import type { MailCatcher } from "../ports/mail-catcher.js";
 import type { ServiceDeps } from "../services/deps.js";
 import type { ClientAddress } from "./client-meta.js";
 import type { OneTimeSignIn } from "./console/one-time-sign-in.js";
+import type { PublicLimits } from "./middleware/public-limits.js";
 
 /** What the app needs beyond the services: how to authenticate, limits, and optional mounts. */
 export interface AppDeps extends ServiceDeps {
@@ -20,6 +21,10 @@ export interface AppDeps extends ServiceDeps {
   accessLog: boolean;
   /** When set (config `metrics.token`), GET /metrics wants `Authorization: Bearer <token>`. */
   metricsToken?: SecretMatcher;
+  /** Local mode: answer only loopback Host names (DNS rebinding); 421 otherwise. */
+  loopbackHostsOnly?: boolean;
+  /** Rate limits and load shedding on the public endpoints (config `limits`); unset: none. */
+  limits?: PublicLimits;
   /** Local mode's console extras: one-time sign-in links, and the mail catcher. */
   console?: { signIn?: OneTimeSignIn; mailCatcher?: MailCatcher };
 }

@@ -78,8 +78,10 @@ function clientGone(c: Context<AppEnv>, err: Error): boolean {
   if (c.req.raw.signal?.aborted) return true;
   const code = (err as { code?: unknown }).code;
   return (
+    err.name === "AbortError" ||
     code === "ECONNRESET" ||
     code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    (err.name === "TypeError" && /terminated|aborted/i.test(err.message)) ||
     err.message === "aborted" ||
     err.message === "Client connection prematurely closed."
   );
@@ -119,7 +121,8 @@ function envelope(
   details?: Record<string, unknown>,
 ): Response {
   c.set("errorCode", code);
-  const retryAfter = RETRY_AFTER_SECONDS[code];
+  const asked = details?.retryAfterSeconds;
+  const retryAfter = typeof asked === "number" ? String(asked) : RETRY_AFTER_SECONDS[code];
   return c.json(
     { error: { code, message, requestId, ...(details ? { details } : {}) } },
     status as ContentfulStatusCode,

@@ -1,5 +1,6 @@
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalStore } from "./approval-store.js";
+import type { InstanceStore } from "./instances.js";
 import type { Page } from "./page.js";
 import type {
   AttemptRecord,
@@ -68,6 +69,8 @@ export type AttemptOutcome =
 export interface Store {
   /** Approvals and their mail outbox, over the same database. */
   readonly approvals: ApprovalStore;
+  /** Heartbeats of running processes and takeover of a dead one's leases. */
+  readonly instances: InstanceStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
+import type { LeaseGuard } from "./heartbeat.js";
 import { WorkLoop } from "./work-loop.js";
 
 export interface ForwarderOptions {
@@ -27,6 +28,10 @@ export interface ForwarderOptions {
   /** More to close on each sweep (expired approvals, which need the services to tell CDF). */
   onSweep?: (now: number) => Promise<unknown>;
   schedule?: RetrySchedule;
+  /** This process among replicas: lease owners start with `<instanceId>/` (heartbeat takeover). */
+  instanceId?: string;
+  /** Says whether a lease is still ours before CDF is called (a paused replica taken over). */
+  leases?: LeaseGuard;
 }
 
 /**
@@ -50,7 +55,7 @@ export class Forwarder implements Dispatcher {
   private lastSweep = 0;
 
   constructor(private readonly o: ForwarderOptions) {
-    this.workerId = `fwd-${o.ids.newId()}`;
+    this.workerId = o.instanceId ?? `fwd-${o.ids.newId()}`;
     this.loop = new WorkLoop<DeliveryRecord>({
       name: "forwarder",
       clock: o.clock,
@@ -65,6 +70,11 @@ export class Forwarder implements Dispatcher {
       onDrained: () => this.kick(),
       beforePass: (force) => this.sweep(force),
     });
+  }
+
+  /** This process's id among replicas: the prefix of every lease owner it writes. */
+  get instanceId(): string {
+    return this.workerId;
   }
 
   get leaseMs(): number {
@@ -141,6 +151,14 @@ export class Forwarder implements Dispatcher {
     const owner = d.leaseOwner;
     if (owner === null) throw new Error("forward() needs a leased delivery");
     const log = this.o.logger.child({ deliveryId: d.id, taskId: d.taskId });
+    if (
+      this.o.leases &&
+      d.leaseUntil !== null &&
+      !(await this.o.leases.confirm(d.leaseUntil - this.o.leaseMs))
+    ) {
+      log.warn("lease no longer trusted (this replica was silent too long); leaving the delivery to others");
+      return;
+    }
     const attemptNo = d.attempts + 1;
     const startedAt = this.o.clock.now();
     const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({

@@ -16,6 +16,8 @@ export interface MailOutboxOptions {
   batch?: number;
   /** Full-jitter backoff between attempts at one mail. */
   retry?: { baseDelayMs: number; maxDelayMs: number };
+  /** This process among replicas: the prefix of its lease owner (heartbeat takeover). */
+  instanceId?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export class MailOutbox {
     const leaseMs = o.leaseMs ?? 60_000;
     this.batch = o.batch ?? 10;
     this.retry = o.retry ?? { baseDelayMs: 5_000, maxDelayMs: 300_000 };
-    this.owner = `mail-${deps.ids.newId()}`;
+    this.owner = o.instanceId ? `${o.instanceId}/mail-${deps.ids.newId()}` : `mail-${deps.ids.newId()}`;
     // One mail at a time, a batch claimed at once: a mail server is better served in turn.
     this.loop = new WorkLoop<MailRecord>({
       name: "mail outbox",

@@ -3,6 +3,7 @@ import type { Store } from "../../src/ports/store.js";
 import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeOperatorStoreContract } from "./operator-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
+import { describeInstancesContract } from "./store-contract-instances.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
 import { describeTaskActivityContract } from "./store-contract-task-activity.js";
 import { describeWaitsContract } from "./store-contract-waits.js";
@@ -35,6 +36,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeWaitsContract(current);
     describeIntakeContract(current);
     describeForwardingContract(current);
+    describeInstancesContract(current);
     describeWebhooksContract(current);
     describeTaskActivityContract(current);
 

@@ -10,6 +10,8 @@ export interface ForwarderSettings {
   pollInterval?: string;
   minRetryWindow?: string;
   callRetries?: number;
+  heartbeat?: string;
+  takeoverAfter?: string;
 }
 
 export interface GatewayConfigOptions {

@@ -92,6 +92,17 @@ export class MemoryApprovalStore implements ApprovalStore {
       .map((a) => structuredClone(a));
   }
 
+  /** Takeover: releases pending mails leased by an owner `isDead` names; returns how many. */
+  releaseMailLeases(isDead: (owner: string) => boolean, now: number): number {
+    let n = 0;
+    for (const m of this.mails.values()) {
+      if (m.status !== "pending" || m.leaseOwner === null || !isDead(m.leaseOwner)) continue;
+      this.mails.set(m.id, { ...m, leaseOwner: null, leaseUntil: null, updatedAt: now });
+      n++;
+    }
+    return n;
+  }
+
   async claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]> {
     const due = [...this.mails.values()]
       .filter((m) => m.status === "pending" && m.nextAttemptAt <= now && (m.leaseUntil ?? 0) <= now)

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
+import type { InstanceStore } from "../../ports/instances.js";
 import type { Page } from "../../ports/page.js";
 import type {
   AcceptCallbackInput,
@@ -16,6 +17,7 @@ import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { KyselyApprovalStore } from "./kysely-approval-store.js";
 import * as forwarding from "./kysely-forwarding.js";
+import { KyselyInstances } from "./kysely-instances.js";
 import * as intake from "./kysely-intake.js";
 import * as operator from "./kysely-operator.js";
 import * as parking from "./kysely-parking.js";
@@ -30,6 +32,7 @@ import { nextDueAt } from "./sql-helpers.js";
  */
 export class KyselyStore implements Store {
   readonly approvals: ApprovalStore;
+  readonly instances: InstanceStore;
   private readonly sql: SqlContext;
 
   constructor(
@@ -38,6 +41,7 @@ export class KyselyStore implements Store {
   ) {
     this.sql = { db, ops };
     this.approvals = new KyselyApprovalStore(this.sql);
+    this.instances = new KyselyInstances(this.sql);
   }
 
   async ping(): Promise<void> {

@@ -115,6 +115,13 @@ export interface MailsTable {
   sent_at: number | null;
 }
 
+/** A running gateway process and its last heartbeat (PostgreSQL replicas take over the dead's leases). */
+export interface InstancesTable {
+  id: string;
+  started_at: number;
+  beat_at: number;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
@@ -122,4 +129,5 @@ export interface Database {
   approvals: ApprovalsTable;
   decisions: DecisionsTable;
   mails: MailsTable;
+  instances: InstancesTable;
 }
