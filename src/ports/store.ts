@@ -1,6 +1,7 @@
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalStore } from "./approval-store.js";
 import type { Page } from "./page.js";
+import type { RejectionStore } from "./rejection-store.js";
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -68,6 +69,8 @@ export type AttemptOutcome =
 export interface Store {
   /** Approvals and their mail outbox, over the same database. */
   readonly approvals: ApprovalStore;
+  /** The rejected-request log, over the same database. */
+  readonly rejections: RejectionStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

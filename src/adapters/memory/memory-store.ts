@@ -1,5 +1,6 @@
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
+import type { RejectionStore } from "../../ports/rejection-store.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -16,6 +17,7 @@ import type {
 } from "../../ports/store.js";
 import type { TaskActivity } from "../../ports/task-activity.js";
 import { MemoryApprovalStore } from "./memory-approval-store.js";
+import { MemoryRejectionStore } from "./memory-rejection-store.js";
 
 /**
  * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
@@ -27,6 +29,7 @@ export class MemoryStore implements Store {
   private readonly deliveries = new Map<string, DeliveryRecord>();
   private readonly approvalStore = new MemoryApprovalStore(this.deliveries);
   readonly approvals: ApprovalStore = this.approvalStore;
+  readonly rejections: RejectionStore = new MemoryRejectionStore();
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
 

@@ -115,6 +115,21 @@ export interface MailsTable {
   sent_at: number | null;
 }
 
+export interface RejectionsTable {
+  id: string;
+  at: number;
+  route: string;
+  source: string | null;
+  code: string;
+  status: number;
+  client_ip: string | null;
+  user_agent: string | null;
+  /** JSON list of lower-case header names. */
+  header_names: string;
+  body_size: number | null;
+  body_sha256: string | null;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
@@ -122,4 +137,5 @@ export interface Database {
   approvals: ApprovalsTable;
   decisions: DecisionsTable;
   mails: MailsTable;
+  rejections: RejectionsTable;
 }

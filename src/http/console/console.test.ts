@@ -4,6 +4,7 @@ import { TestClock } from "../../../test/support/test-clock.js";
 import { forwardOnce, TEST_API_KEY, testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
+import { DEFAULT_SCOPES } from "../../core/scopes.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { Principal } from "../../ports/authenticate.js";
 import { OneTimeSignIn } from "./one-time-sign-in.js";
@@ -137,7 +138,7 @@ describe("/console", () => {
     });
 
     it("refuses a key without the admin scope with 403", async () => {
-      const scoped: Principal & { scopes: string[] } = { kind: "api-key", name: "fn", scopes: ["waits"] };
+      const scoped: Principal = { kind: "api-key", name: "fn", scopes: ["waits"] };
       t = testApp({ store, cdf: t.deps.cdf, clock, overrides: { authenticate: async () => scoped } });
       const res = await t.app.request("/console/login", {
         method: "POST",
@@ -148,19 +149,20 @@ describe("/console", () => {
       expect(await res.text()).toContain("does not have the admin scope");
     });
 
-    it("refuses an OIDC subject (no admin scope) and accepts a key that has it", async () => {
+    it("refuses a key configured without scopes (every scope but admin) and accepts one with admin", async () => {
       t = testApp({
         store,
         cdf: t.deps.cdf,
         clock,
-        overrides: { authenticate: async () => ({ kind: "oidc", name: "sub" }) },
+        overrides: { authenticate: async () => ({ kind: "api-key", name: "fn", scopes: DEFAULT_SCOPES }) },
       });
       let res = await t.app.request("/console/login", {
         method: "POST",
         body: new URLSearchParams({ key: "a.b.c" }),
       });
       expect(res.status).toBe(403);
-      const admin = { kind: "api-key" as const, name: "ops", scopes: ["admin"] };
+      expect(await res.text()).toContain('Add "admin" to its "scopes"');
+      const admin: Principal = { kind: "api-key", name: "ops", scopes: ["admin"] };
       t = testApp({ store, cdf: t.deps.cdf, clock, overrides: { authenticate: async () => admin } });
       res = await t.app.request("/console/login", {
         method: "POST",
