@@ -18,6 +18,7 @@ import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
 import { MailOutbox } from "./services/mail-outbox.js";
+import { RejectionLog } from "./services/rejection-log.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -46,7 +47,7 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox } {
+): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox; rejectionLog?: RejectionLog } {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
@@ -107,16 +108,25 @@ export function composeDeps(
     version: VERSION,
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
+  // One writer per process (Node) or isolate (Workers): it batches, so a flood costs a few inserts.
+  const rejectionLog = config.rejections.enabled
+    ? new RejectionLog(
+        { store: store.rejections, clock, ids, logger: logger.child({ component: "rejections" }) },
+        { maxRows: config.rejections.maxRows },
+      )
+    : undefined;
+  if (rejectionLog) deps.rejections = rejectionLog;
+  const logs = rejectionLog ? { rejectionLog } : {};
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder };
+  if (!mailer) return { deps, forwarder, ...logs };
   const mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox };
+  return { deps, forwarder, mailOutbox, ...logs };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

@@ -103,6 +103,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     deps: shared,
     forwarder,
     mailOutbox,
+    rejectionLog,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -131,7 +132,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         server!.close(() => resolve());
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
-      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
+      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop(), rejectionLog?.close()]);
       await store.close();
       logger.info("stopped");
     })();

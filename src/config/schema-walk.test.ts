@@ -22,6 +22,7 @@ describe("knownKeysAt", () => {
         "log",
         "sources",
         "approvals",
+        "rejections",
       ],
     ],
     [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections"]],
@@ -34,7 +35,11 @@ describe("knownKeysAt", () => {
     ],
     [["storage"], { storage: { kind: "postgres" } }, ["kind", "url", "poolSize"]],
     [["storage"], { storage: { kind: "unknown" } }, []],
-    [["api", "oidc"], {}, ["issuer", "audience", "jwksUrl", "require", "algorithms", "clockTolerance"]],
+    [
+      ["api", "oidc"],
+      {},
+      ["issuer", "audience", "jwksUrl", "require", "algorithms", "scopesClaim", "clockTolerance"],
+    ],
     [["log", "level"], {}, []],
     [["nope", "deeper"], {}, []],
   ] as const)("at %j", (path, input, expected) => {

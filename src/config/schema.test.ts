@@ -41,6 +41,7 @@ describe("config: the document", () => {
         callRetries: 2,
       },
       log: { level: "info" },
+      rejections: { enabled: true, maxRows: 100_000 },
     });
   });
 

@@ -4,6 +4,7 @@ import { ApprovalsSchema } from "./approvals-schema.js";
 import { CdfSchema } from "./cdf-schema.js";
 import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
+import { RejectionsSchema } from "./rejections-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -30,6 +31,7 @@ export const TaskgateConfigSchema = z
     log: LogSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
+    rejections: RejectionsSchema.prefault({}),
   })
   .transform(({ $schema, ...config }) => config);
 

@@ -5,6 +5,7 @@ import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { recordRejection } from "./middleware/record-rejection.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -14,6 +15,7 @@ import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { referenceRoutes } from "./routes/reference.js";
+import { rejectionRoutes } from "./routes/rejections.js";
 import { waitRoutes } from "./routes/waits.js";
 
 export interface AppOptions {
@@ -40,6 +42,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       await next();
     })
     .use(requestId)
+    // Outermost on the public routes, so every refusal below (body limit included) is seen.
+    .use("/hooks/*", recordRejection("hook"))
+    .use("/v1/callbacks/*", recordRejection("callback"))
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)
@@ -63,9 +68,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/v1/waits/*", apiAuth)
     .use("/v1/deliveries/*", apiAuth)
     .use("/v1/approvals/*", apiAuth)
+    .use("/v1/rejections/*", apiAuth)
     .route("/v1/waits", waitRoutes)
     .route("/v1/approvals", approvalRoutes)
-    .route("/v1/deliveries", deliveryRoutes);
+    .route("/v1/deliveries", deliveryRoutes)
+    .route("/v1/rejections", rejectionRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);
 

@@ -161,7 +161,7 @@ describe("/console", () => {
         body: new URLSearchParams({ key: "a.b.c" }),
       });
       expect(res.status).toBe(403);
-      expect(await res.text()).toContain('Add "admin" to its "scopes"');
+      expect(await res.text()).toContain("Add &quot;admin&quot; to its &quot;scopes&quot;");
       const admin: Principal = { kind: "api-key", name: "ops", scopes: ["admin"] };
       t = testApp({ store, cdf: t.deps.cdf, clock, overrides: { authenticate: async () => admin } });
       res = await t.app.request("/console/login", {

@@ -5,6 +5,7 @@ import { deliveryDocs } from "../routes/deliveries-docs.js";
 import { healthDocs } from "../routes/health-docs.js";
 import { hookDocs } from "../routes/hooks-docs.js";
 import { referenceDocs } from "../routes/reference-docs.js";
+import { rejectionDocs } from "../routes/rejections-docs.js";
 import { waitDocs } from "../routes/waits-docs.js";
 import type { RouteDoc } from "./route-doc.js";
 
@@ -19,6 +20,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...approvalDocs,
   ...approvalPageDocs,
   ...deliveryDocs,
+  ...rejectionDocs,
   ...healthDocs,
   ...referenceDocs,
 ];
