@@ -24,6 +24,7 @@ const sources = compileSources({
     correlationKey: "key",
     status: "'COMPLETED'",
     output: "($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; { 'd': $f(100000) })",
+    parkUnmatchedFor: 3_600_000,
   },
 });
 
