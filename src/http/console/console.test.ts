@@ -262,6 +262,47 @@ describe("/console", () => {
       }
     });
 
+    it("lists rejected requests with filters, and says what to do when there are none", async () => {
+      const s = await signIn();
+      let body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("The rejected-request log is off");
+      t.deps.rejections = { record: async () => {} };
+      body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("No request has been refused");
+      const at = clock.now() - 120_000;
+      const row = (n: number, over: Record<string, unknown>) => ({
+        id: `0190c1b2-0000-7000-8000-00000000000${n}`,
+        at,
+        route: "hook" as const,
+        source: "github",
+        code: "signature_invalid" as const,
+        status: 401,
+        clientIp: "203.0.113.7",
+        userAgent: "GitHub-Hookshot/<b>",
+        headerNames: ["content-type", "x-hub-signature-256"],
+        bodySize: 2048,
+        bodySha256: "c".repeat(64),
+        ...over,
+      });
+      await store.rejections.insertRejections([
+        row(1, {}),
+        row(2, { route: "callback", source: null, code: "token_invalid", bodySize: null, bodySha256: null }),
+      ]);
+      body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("signature_invalid");
+      expect(body).toContain("token_invalid");
+      expect(body).toContain("203.0.113.7");
+      expect(body).toContain("GitHub-Hookshot/&lt;b&gt;");
+      expect(body).toContain("2.0 KB");
+      body = await (await get(s, "/console/rejections?code=token_invalid")).text();
+      expect(body).toContain("token_invalid</span>");
+      expect(body).not.toContain("signature_invalid</span>");
+      expect(body).toContain('href="/console/rejections"');
+      body = await (await get(s, "/console/rejections?source=stripe")).text();
+      expect(body).toContain("No rejected request matches these filters");
+      expect((await get(s, "/console/rejections?cursor=nope")).status).toBe(400);
+    });
+
     it("shows a delivery's attempts with CDF's status and request id", async () => {
       const s = await signIn();
       const dead = await deadLetter();
