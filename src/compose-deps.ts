@@ -24,6 +24,7 @@ import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
 import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
+import { RejectionLog } from "./services/rejection-log.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -66,6 +67,7 @@ export function composeDeps(
   forwarder: Forwarder;
   mailOutbox?: MailOutbox;
   heartbeat?: Heartbeat;
+  rejectionLog?: RejectionLog;
   metricsRegistry: MetricsRegistry;
 } {
   const clock = systemClock;
@@ -154,17 +156,30 @@ export function composeDeps(
     limits: new PublicLimits(config.limits),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
+  // One writer per process (Node) or isolate (Workers): it batches, so a flood costs a few inserts.
+  const rejectionLog = config.rejections.enabled
+    ? new RejectionLog(
+        { store: store.rejections, clock, ids, logger: logger.child({ component: "rejections" }) },
+        { maxRows: config.rejections.maxRows },
+      )
+    : undefined;
+  if (rejectionLog) deps.rejections = rejectionLog;
+  const extras = {
+    metricsRegistry,
+    ...(heartbeat ? { heartbeat } : {}),
+    ...(rejectionLog ? { rejectionLog } : {}),
+  };
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder, metricsRegistry, ...(heartbeat ? { heartbeat } : {}) };
+  if (!mailer) return { deps, forwarder, ...extras };
   mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
     instanceId,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox, metricsRegistry, ...(heartbeat ? { heartbeat } : {}) };
+  return { deps, forwarder, mailOutbox, ...extras };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

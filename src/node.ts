@@ -113,6 +113,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     mailOutbox,
     metricsRegistry,
     heartbeat,
+    rejectionLog,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -154,7 +155,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         server!.close(() => resolve());
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
-      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
+      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop(), rejectionLog?.close()]);
       await heartbeat?.stop();
       await Promise.all([store.close(), cdfTransport?.close()]);
       stopProcessMetrics();

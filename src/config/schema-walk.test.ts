@@ -24,6 +24,7 @@ describe("knownKeysAt", () => {
         "limits",
         "sources",
         "approvals",
+        "rejections",
       ],
     ],
     [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections", "accessLog"]],
@@ -36,7 +37,11 @@ describe("knownKeysAt", () => {
     ],
     [["storage"], { storage: { kind: "postgres" } }, ["kind", "url", "poolSize"]],
     [["storage"], { storage: { kind: "unknown" } }, []],
-    [["api", "oidc"], {}, ["issuer", "audience", "jwksUrl", "require", "algorithms", "clockTolerance"]],
+    [
+      ["api", "oidc"],
+      {},
+      ["issuer", "audience", "jwksUrl", "require", "algorithms", "scopesClaim", "clockTolerance"],
+    ],
     [["log", "level"], {}, []],
     [["nope", "deeper"], {}, []],
   ] as const)("at %j", (path, input, expected) => {

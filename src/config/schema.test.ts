@@ -45,6 +45,7 @@ describe("config: the document", () => {
       log: { level: "info" },
       metrics: {},
       limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000 },
+      rejections: { enabled: true, maxRows: 100_000 },
     });
   });
 

@@ -6,6 +6,7 @@ import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
 import { LimitsSchema } from "./limits-schema.js";
 import { MetricsSchema } from "./metrics-schema.js";
+import { RejectionsSchema } from "./rejections-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -34,6 +35,7 @@ export const TaskgateConfigSchema = z
     limits: LimitsSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
+    rejections: RejectionsSchema.prefault({}),
   })
   .transform(({ $schema, ...config }) => config);
 

@@ -8,6 +8,7 @@ import { bodyLimit } from "./middleware/body-limit.js";
 import { loopbackHostOnly } from "./middleware/loopback-host.js";
 import { observe } from "./middleware/observe.js";
 import { publicLimits } from "./middleware/public-limits.js";
+import { recordRejection } from "./middleware/record-rejection.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -19,6 +20,7 @@ import { hookRoutes } from "./routes/hooks.js";
 import { landingRoutes } from "./routes/landing.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { referenceRoutes } from "./routes/reference.js";
+import { rejectionRoutes } from "./routes/rejections.js";
 import { waitRoutes } from "./routes/waits.js";
 
 export interface AppOptions {
@@ -47,6 +49,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use(observe)
     .use(requestId)
     .use(loopbackHostOnly)
+    // Outermost on the public routes, so every refusal below (body limit included) is seen.
+    .use("/hooks/*", recordRejection("hook"))
+    .use("/v1/callbacks/*", recordRejection("callback"))
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)
@@ -71,9 +76,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/v1/waits/*", apiAuth)
     .use("/v1/deliveries/*", apiAuth)
     .use("/v1/approvals/*", apiAuth)
+    .use("/v1/rejections/*", apiAuth)
     .route("/v1/waits", waitRoutes)
     .route("/v1/approvals", approvalRoutes)
-    .route("/v1/deliveries", deliveryRoutes);
+    .route("/v1/deliveries", deliveryRoutes)
+    .route("/v1/rejections", rejectionRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);
 

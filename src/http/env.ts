@@ -4,6 +4,7 @@ import type { EmulatorEnv } from "../emulator/context.js";
 import type { Authenticate, Principal } from "../ports/authenticate.js";
 import type { MailCatcher } from "../ports/mail-catcher.js";
 import type { ServiceDeps } from "../services/deps.js";
+import type { RejectionRecorder } from "../services/rejection-log.js";
 import type { ClientAddress } from "./client-meta.js";
 import type { OneTimeSignIn } from "./console/one-time-sign-in.js";
 import type { PublicLimits } from "./middleware/public-limits.js";
@@ -27,6 +28,8 @@ export interface AppDeps extends ServiceDeps {
   limits?: PublicLimits;
   /** Local mode's console extras: one-time sign-in links, and the mail catcher. */
   console?: { signIn?: OneTimeSignIn; mailCatcher?: MailCatcher };
+  /** The rejected-request log (`rejections.enabled`); absent, refusals are not recorded. */
+  rejections?: RejectionRecorder;
 }
 
 export interface AppEnv {

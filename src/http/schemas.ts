@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { parseDuration } from "../core/duration.js";
+import { ERROR_STATUS, type ErrorCode } from "../core/errors.js";
 import { findNull } from "../core/output.js";
 import { TaskIdSchema, UpdateStatusSchema } from "../core/task-status.js";
 
@@ -109,6 +110,28 @@ export const DeliveryQuerySchema = z
     waitId: z.string().optional(),
     source: z.string().min(1).max(255).optional(),
     cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** GET /v1/rejections: filters, newest first, cursor-paginated. */
+export const RejectionQuerySchema = z
+  .object({
+    source: z.string().min(1).max(255).optional().describe("only rejections of this source"),
+    code: z
+      .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+      .optional()
+      .describe("only rejections with this error code"),
+    since: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("only rejections at or after this instant (epoch ms)"),
+    cursor: z
+      .string()
+      .regex(/^\d{1,16}_[0-9a-f-]{36}$/, "use the nextCursor of the previous page")
+      .optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();

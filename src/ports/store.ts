@@ -2,6 +2,7 @@ import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalStore } from "./approval-store.js";
 import type { InstanceStore } from "./instances.js";
 import type { Page } from "./page.js";
+import type { RejectionStore } from "./rejection-store.js";
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -71,6 +72,8 @@ export interface Store {
   readonly approvals: ApprovalStore;
   /** Heartbeats of running processes and takeover of a dead one's leases. */
   readonly instances: InstanceStore;
+  /** The rejected-request log, over the same database. */
+  readonly rejections: RejectionStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -89,7 +89,7 @@ function build(
   d1: Parameters<typeof openD1Store>[0],
   logger: Logger,
 ): RunningGateway {
-  const { deps, forwarder, mailOutbox } = composeDeps(config, {
+  const { deps, forwarder, mailOutbox, rejectionLog } = composeDeps(config, {
     store: openD1Store(d1),
     // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
     fetch: (input, init) => fetch(input, init),
@@ -114,6 +114,18 @@ function build(
     // New approval mails go out after the response; the cron retries what fails.
     ...(mailOutbox
       ? { mailOutbox: { kick: () => ctx.waitUntil(background(mailOutbox.runOnce(), "mail pass")) } }
+      : {}),
+    // Rejections are batched per isolate; each request keeps it alive until its batch is written.
+    ...(rejectionLog
+      ? {
+          rejections: {
+            record: (entry) => {
+              const written = rejectionLog.record(entry);
+              ctx.waitUntil(written);
+              return written;
+            },
+          },
+        }
       : {}),
   });
 

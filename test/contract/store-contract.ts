@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/ports/store.js";
 import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeOperatorStoreContract } from "./operator-store-contract.js";
+import { describeRejectionStoreContract } from "./rejection-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
 import { describeInstancesContract } from "./store-contract-instances.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
@@ -21,6 +22,7 @@ export { aDelivery, aWait } from "./store-fixtures.js";
 export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
   describeApprovalStoreContract(name, open);
   describeOperatorStoreContract(name, open);
+  describeRejectionStoreContract(name, open);
   describe(`Store contract: ${name}`, () => {
     let h: StoreHarness;
     let store: Store;

@@ -56,7 +56,7 @@ export function testApp(o: TestAppOptions) {
     // Tests forward with `forwardOnce`, as a cron would.
     dispatcher: claimOnlyDispatcher,
     authenticate: createApiAuthenticator(
-      { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256 }] },
+      { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256, scopes: ["admin"] }] },
       clock,
     ),
     bodyLimitBytes: 256 * 1024,

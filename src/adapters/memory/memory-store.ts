@@ -1,6 +1,7 @@
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type { InstanceStore } from "../../ports/instances.js";
+import type { RejectionStore } from "../../ports/rejection-store.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -18,6 +19,7 @@ import type {
 import type { TaskActivity } from "../../ports/task-activity.js";
 import { MemoryApprovalStore } from "./memory-approval-store.js";
 import { MemoryInstances } from "./memory-instances.js";
+import { MemoryRejectionStore } from "./memory-rejection-store.js";
 
 /**
  * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
@@ -32,6 +34,7 @@ export class MemoryStore implements Store {
   readonly instances: InstanceStore = new MemoryInstances(this.deliveries, (isDead, now) =>
     this.approvalStore.releaseMailLeases(isDead, now),
   );
+  readonly rejections: RejectionStore = new MemoryRejectionStore();
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
 

@@ -3,6 +3,7 @@ import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type { InstanceStore } from "../../ports/instances.js";
 import type { Page } from "../../ports/page.js";
+import type { RejectionStore } from "../../ports/rejection-store.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -21,6 +22,7 @@ import { KyselyInstances } from "./kysely-instances.js";
 import * as intake from "./kysely-intake.js";
 import * as operator from "./kysely-operator.js";
 import * as parking from "./kysely-parking.js";
+import { KyselyRejectionStore } from "./kysely-rejections.js";
 import { taskActivity } from "./kysely-task-activity.js";
 import * as waits from "./kysely-waits.js";
 import type { Database } from "./schema.js";
@@ -33,6 +35,7 @@ import { nextDueAt } from "./sql-helpers.js";
 export class KyselyStore implements Store {
   readonly approvals: ApprovalStore;
   readonly instances: InstanceStore;
+  readonly rejections: RejectionStore;
   private readonly sql: SqlContext;
 
   constructor(
@@ -42,6 +45,7 @@ export class KyselyStore implements Store {
     this.sql = { db, ops };
     this.approvals = new KyselyApprovalStore(this.sql);
     this.instances = new KyselyInstances(this.sql);
+    this.rejections = new KyselyRejectionStore(this.sql);
   }
 
   async ping(): Promise<void> {

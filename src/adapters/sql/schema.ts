@@ -122,6 +122,21 @@ export interface InstancesTable {
   beat_at: number;
 }
 
+export interface RejectionsTable {
+  id: string;
+  at: number;
+  route: string;
+  source: string | null;
+  code: string;
+  status: number;
+  client_ip: string | null;
+  user_agent: string | null;
+  /** JSON list of lower-case header names. */
+  header_names: string;
+  body_size: number | null;
+  body_sha256: string | null;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
@@ -130,4 +145,5 @@ export interface Database {
   decisions: DecisionsTable;
   mails: MailsTable;
   instances: InstancesTable;
+  rejections: RejectionsTable;
 }

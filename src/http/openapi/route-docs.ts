@@ -7,6 +7,7 @@ import { hookDocs } from "../routes/hooks-docs.js";
 import { landingDocs } from "../routes/landing-docs.js";
 import { metricsDocs } from "../routes/metrics-docs.js";
 import { referenceDocs } from "../routes/reference-docs.js";
+import { rejectionDocs } from "../routes/rejections-docs.js";
 import { waitDocs } from "../routes/waits-docs.js";
 import type { RouteDoc } from "./route-doc.js";
 
@@ -21,6 +22,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...approvalDocs,
   ...approvalPageDocs,
   ...deliveryDocs,
+  ...rejectionDocs,
   ...healthDocs,
   ...metricsDocs,
   ...landingDocs,

@@ -12,6 +12,7 @@ export const deliveryDocs: RouteDoc[] = [
     tag: "Deliveries",
     summary: "List deliveries",
     auth: "api",
+    scope: "deliveries:read",
     query: DeliveryQuerySchema,
     responses: {
       200: {
@@ -27,6 +28,7 @@ export const deliveryDocs: RouteDoc[] = [
     tag: "Deliveries",
     summary: "Read a delivery and its forwarding attempts",
     auth: "api",
+    scope: "deliveries:read",
     params: ID,
     responses: {
       200: {
@@ -43,6 +45,7 @@ export const deliveryDocs: RouteDoc[] = [
     summary: "Queue a dead or delivered delivery again",
     description: "The delivery is forwarded to CDF again, with a fresh retry window.",
     auth: "api",
+    scope: "deliveries:replay",
     params: ID,
     responses: {
       202: { description: "the delivery, pending again", json: named("Delivery", DeliveryViewSchema) },

@@ -2,22 +2,28 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
 import type { AppEnv } from "../env.js";
+import { requireScope } from "../middleware/require-scope.js";
 import { DeliveryQuerySchema } from "../schemas.js";
 import { deliveryView } from "../views.js";
 import { queryHook } from "./waits.js";
 
 export const deliveryRoutes = new Hono<AppEnv>()
-  .get("/", zValidator("query", DeliveryQuerySchema, queryHook), async (c) => {
-    const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
-    return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
-  })
-  .get("/:id", async (c) => {
+  .get(
+    "/",
+    requireScope("deliveries:read"),
+    zValidator("query", DeliveryQuerySchema, queryHook),
+    async (c) => {
+      const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
+      return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
+    },
+  )
+  .get("/:id", requireScope("deliveries:read"), async (c) => {
     const { store } = c.var.deps;
     const delivery = await store.getDelivery(c.req.param("id"));
     if (!delivery) throw new TaskgateError("delivery_not_found", "no delivery with this id");
     return c.json(deliveryView(delivery, await store.listAttempts(delivery.id)));
   })
-  .post("/:id/replay", async (c) => {
+  .post("/:id/replay", requireScope("deliveries:replay"), async (c) => {
     const { store, clock, minRetryWindowMs, dispatcher, logger } = c.var.deps;
     const now = clock.now();
     const replayed = await store.replayDelivery(c.req.param("id"), now, now + minRetryWindowMs);

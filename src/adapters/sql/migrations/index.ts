@@ -4,6 +4,7 @@ import { approvals } from "./0002-approvals.js";
 import { approvalRequester } from "./0003-approval-requester.js";
 import { deliveriesTask } from "./0008-deliveries-task.js";
 import { consoleIndexes } from "./0009-console-indexes.js";
+import { rejections } from "./0010-rejections.js";
 import { instances } from "./0013-instances.js";
 
 /**
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "0003_approval_requester": approvalRequester,
   "0008_deliveries_task": deliveriesTask,
   "0009_console_indexes": consoleIndexes,
+  "0010_rejections": rejections,
   "0013_instances": instances,
 };
 
