@@ -4,6 +4,7 @@ import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeOperatorStoreContract } from "./operator-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
+import { describeRetentionContract } from "./store-contract-retention.js";
 import { describeTaskActivityContract } from "./store-contract-task-activity.js";
 import { describeWaitsContract } from "./store-contract-waits.js";
 import { describeWebhooksContract } from "./store-contract-webhooks.js";
@@ -37,6 +38,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeForwardingContract(current);
     describeWebhooksContract(current);
     describeTaskActivityContract(current);
+    describeRetentionContract(current);
 
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
