@@ -22,6 +22,7 @@ import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
 import { MailOutbox } from "./services/mail-outbox.js";
+import { purgeSteps, RetentionJob } from "./services/retention.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -54,7 +55,13 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox; metricsRegistry: MetricsRegistry } {
+): {
+  deps: AppDeps;
+  forwarder: Forwarder;
+  retention: RetentionJob;
+  mailOutbox?: MailOutbox;
+  metricsRegistry: MetricsRegistry;
+} {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
@@ -122,16 +129,24 @@ export function composeDeps(
     ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
   };
+  // Retention (DESIGN §5): a timer on Node, each cron pass on Workers.
+  const retention = new RetentionJob({
+    steps: purgeSteps(store, config.retention),
+    clock,
+    logger: logger.child({ component: "retention" }),
+    batch: config.retention.batch,
+    intervalMs: config.retention.interval,
+  });
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder, metricsRegistry };
+  if (!mailer) return { deps, forwarder, retention, metricsRegistry };
   const mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox, metricsRegistry };
+  return { deps, forwarder, retention, mailOutbox, metricsRegistry };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

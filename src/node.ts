@@ -111,6 +111,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     forwarder,
     mailOutbox,
     metricsRegistry,
+    retention,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -134,6 +135,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   }
   forwarder.start();
   mailOutbox?.start();
+  retention.start();
   const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
@@ -145,7 +147,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         server!.close(() => resolve());
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
-      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop()]);
+      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop(), retention.stop()]);
       await Promise.all([store.close(), cdfTransport?.close()]);
       stopProcessMetrics();
       logger.info("stopped");

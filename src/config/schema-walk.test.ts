@@ -23,6 +23,7 @@ describe("knownKeysAt", () => {
         "metrics",
         "sources",
         "approvals",
+        "retention",
       ],
     ],
     [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections", "accessLog"]],

@@ -5,6 +5,7 @@ import { CdfSchema } from "./cdf-schema.js";
 import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
 import { MetricsSchema } from "./metrics-schema.js";
+import { RetentionSchema } from "./retention-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -32,6 +33,7 @@ export const TaskgateConfigSchema = z
     metrics: MetricsSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
+    retention: RetentionSchema.prefault({}),
   })
   .transform(({ $schema, ...config }) => config);
 

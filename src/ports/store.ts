@@ -35,6 +35,10 @@ export interface DeliveryFilter {
   waitId?: string;
   source?: string;
   correlationKey?: string;
+  /** Arrived (createdAt) at or after this instant. */
+  since?: number;
+  /** Arrived (createdAt) before this instant. */
+  until?: number;
   cursor?: string;
   limit: number;
 }

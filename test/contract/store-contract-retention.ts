@@ -225,5 +225,14 @@ export function describeRetentionContract(current: () => Store): void {
       expect((await store.getDelivery(mid.id))?.status).toBe("pending");
       expect(await store.countReplayable({ status: "dead" }, 100)).toBe(1);
     });
+
+    it("lists deliveries by arrival time too (since inclusive, until exclusive)", async () => {
+      const a = await dead("gh", T0 + 10);
+      const b = await dead("gh", T0 + 20);
+      await dead("gh", T0 + 30);
+      const page = await store.listDeliveries({ since: T0 + 10, until: T0 + 30, limit: 10 });
+      expect(page.items.map((d) => d.id)).toEqual([b.id, a.id]);
+      expect((await store.listDeliveries({ since: T0 + 31, limit: 10 })).items).toEqual([]);
+    });
   });
 }

@@ -279,6 +279,8 @@ export class MemoryStore implements Store {
         (!f.waitId || d.waitId === f.waitId) &&
         (!f.source || d.source === f.source) &&
         (!f.correlationKey || d.correlationKey === f.correlationKey) &&
+        (f.since === undefined || d.createdAt >= f.since) &&
+        (f.until === undefined || d.createdAt < f.until) &&
         (!f.cursor || d.id < f.cursor),
     );
     return page(rows, f.limit);

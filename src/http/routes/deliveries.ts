@@ -1,8 +1,10 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
+import { replayMatching } from "../../services/operator-actions.js";
 import type { AppEnv } from "../env.js";
-import { DeliveryQuerySchema } from "../schemas.js";
+import { jsonBody } from "../middleware/json-body.js";
+import { BulkReplaySchema, DeliveryQuerySchema } from "../schemas.js";
 import { deliveryView } from "../views.js";
 import { queryHook } from "./waits.js";
 
@@ -10,6 +12,11 @@ export const deliveryRoutes = new Hono<AppEnv>()
   .get("/", zValidator("query", DeliveryQuerySchema, queryHook), async (c) => {
     const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
     return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
+  })
+  .post("/replay", jsonBody(BulkReplaySchema), async (c) => {
+    const { filter, dryRun } = c.req.valid("json");
+    const result = await replayMatching(c.var.deps, c.var.principal.name, filter, dryRun);
+    return c.json(result, dryRun ? 200 : 202);
   })
   .get("/:id", async (c) => {
     const { store } = c.var.deps;
