@@ -25,6 +25,7 @@ import { Forwarder } from "./services/forwarder.js";
 import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
 import { RejectionLog } from "./services/rejection-log.js";
+import { purgeSteps, RetentionJob } from "./services/retention.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -65,6 +66,7 @@ export function composeDeps(
 ): {
   deps: AppDeps;
   forwarder: Forwarder;
+  retention: RetentionJob;
   mailOutbox?: MailOutbox;
   heartbeat?: Heartbeat;
   rejectionLog?: RejectionLog;
@@ -164,8 +166,17 @@ export function composeDeps(
       )
     : undefined;
   if (rejectionLog) deps.rejections = rejectionLog;
+  // Retention (DESIGN §5): a timer on Node, each cron pass on Workers.
+  const retention = new RetentionJob({
+    steps: purgeSteps(store, config.retention),
+    clock,
+    logger: logger.child({ component: "retention" }),
+    batch: config.retention.batch,
+    intervalMs: config.retention.interval,
+  });
   const extras = {
     metricsRegistry,
+    retention,
     ...(heartbeat ? { heartbeat } : {}),
     ...(rejectionLog ? { rejectionLog } : {}),
   };

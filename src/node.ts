@@ -114,6 +114,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     metricsRegistry,
     heartbeat,
     rejectionLog,
+    retention,
   } = composeDeps(config, {
     ...(mailCatcher ? { fallbackMailer: mailCatcher } : {}),
     store,
@@ -144,6 +145,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   forwarder.start();
   mailOutbox?.start();
   heartbeat?.start();
+  retention.start();
   const { publicUrl } = deps;
   logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
 
@@ -155,7 +157,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         server!.close(() => resolve());
         if ("closeIdleConnections" in server!) server.closeIdleConnections();
       });
-      await Promise.all([forwarder.stop(graceMs), mailOutbox?.stop(), rejectionLog?.close()]);
+      await Promise.all([
+        forwarder.stop(graceMs),
+        mailOutbox?.stop(),
+        rejectionLog?.close(),
+        retention.stop(),
+      ]);
       await heartbeat?.stop();
       await Promise.all([store.close(), cdfTransport?.close()]);
       stopProcessMetrics();

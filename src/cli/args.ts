@@ -94,6 +94,9 @@ Usage:
                                               secret, as the provider would, send it to
                                               /hooks/SOURCE, and show what goes to CDF
   taskgate send [SOURCE] --list               the sample events of each source
+  taskgate deliveries list|show|replay|follow [--url URL]
+                                              inspect and replay deliveries of a running taskgate
+  taskgate purge [--dry-run] [--config FILE]  apply retention now to the configured store
   taskgate help [COMMAND]                     usage, options and an example for a command
 
 The config is --config FILE, else $TASKGATE_CONFIG, else ./taskgate.config.json.

@@ -25,6 +25,7 @@ describe("knownKeysAt", () => {
         "sources",
         "approvals",
         "rejections",
+        "retention",
       ],
     ],
     [["server"], {}, ["host", "port", "bodyLimitBytes", "trustProxy", "maxConnections", "accessLog"]],

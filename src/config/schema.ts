@@ -7,6 +7,7 @@ import { ForwarderSchema } from "./forwarder-schema.js";
 import { LimitsSchema } from "./limits-schema.js";
 import { MetricsSchema } from "./metrics-schema.js";
 import { RejectionsSchema } from "./rejections-schema.js";
+import { RetentionSchema } from "./retention-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -36,6 +37,7 @@ export const TaskgateConfigSchema = z
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
     rejections: RejectionsSchema.prefault({}),
+    retention: RetentionSchema.prefault({}),
   })
   .transform(({ $schema, ...config }) => config);
 

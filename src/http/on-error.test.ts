@@ -136,7 +136,7 @@ describe("onError: a client that hangs up", () => {
       expect.objectContaining({
         level: "info",
         msg: "client closed the connection before the answer",
-        fields: expect.objectContaining({ path: "/v1/callbacks/<token>" }),
+        fields: expect.objectContaining({ route: "/v1/callbacks/:token" }),
       }),
     );
   });

@@ -117,6 +117,14 @@ export const RejectionViewSchema = z.object({
 
 export const RejectionListSchema = page(RejectionViewSchema);
 
+export const BulkReplayResultSchema = z.object({
+  count: z.number().int().describe("how many were queued again (on a dry run: would be)"),
+  more: z
+    .boolean()
+    .describe("more match than one request handles (1,000): send the same request again for the next ones"),
+  dryRun: z.boolean(),
+});
+
 const PolicySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("any") }),
   z.object({ kind: z.literal("all") }),

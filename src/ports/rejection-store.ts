@@ -52,5 +52,6 @@ export interface RejectionStore {
   trimRejections(keep: number): Promise<number>;
   /** Deletes up to `limit` rows older than `before` (oldest first); returns how many went. */
   purgeRejectionsBefore(before: number, limit?: number): Promise<number>;
-  countRejections(): Promise<number>;
+  /** How many rows there are, or (with `before`) how many are older than that instant. */
+  countRejections(before?: number): Promise<number>;
 }

@@ -2,7 +2,7 @@ import { updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import type { UpdateStatus } from "../core/task-status.js";
 import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
-import type { DeliveryRecord, DeliveryStatus, WaitRecord } from "../ports/store.js";
+import type { BulkReplayFilter, DeliveryRecord, WaitRecord } from "../ports/store.js";
 import { acceptCallback, type CallbackOutcome } from "./callbacks.js";
 import type { ServiceDeps } from "./deps.js";
 import { cancelWait } from "./waits.js";
@@ -49,41 +49,32 @@ export async function replayOne(deps: ServiceDeps, by: string, id: string): Prom
   return replayed;
 }
 
-/** Most a bulk replay queues in one request; the operator presses again for the rest. */
+/** Most a bulk replay queues in one request; the caller sends it again for the rest (`more`). */
 export const BULK_REPLAY_LIMIT = 1000;
 
 /**
- * Queues again every dead letter that matches (up to BULK_REPLAY_LIMIT), page by page from the
- * newest. Each is replayed with the same conditional write as a single replay, so a delivery that
- * changed state meanwhile is skipped, never sent twice.
+ * Queues again the deliveries that match (up to BULK_REPLAY_LIMIT, oldest first): the console's
+ * dead-letter bulk replay, `POST /v1/deliveries/replay` and `taskgate deliveries replay --status`.
+ * One conditional write re-checks each row's state, so a delivery that changed state meanwhile is
+ * skipped, never sent twice. A dry run counts and changes nothing.
  */
 export async function replayMatching(
   deps: ServiceDeps,
   by: string,
-  filter: { status: Extract<DeliveryStatus, "dead">; source?: string | undefined },
-): Promise<{ count: number; more: boolean }> {
-  let count = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await deps.store.listDeliveries({
-      status: filter.status,
-      ...(filter.source ? { source: filter.source } : {}),
-      ...(cursor ? { cursor } : {}),
-      limit: 100,
-    });
-    const now = deps.clock.now();
-    for (const d of page.items) {
-      if (count >= BULK_REPLAY_LIMIT) break;
-      if (await deps.store.replayDelivery(d.id, now, now + deps.minRetryWindowMs)) count++;
-    }
-    if (count >= BULK_REPLAY_LIMIT || page.nextCursor === null) {
-      const more = count >= BULK_REPLAY_LIMIT;
-      recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
-      if (count > 0) deps.dispatcher.kick();
-      return { count, more };
-    }
-    cursor = page.nextCursor;
+  filter: BulkReplayFilter,
+  dryRun = false,
+): Promise<{ count: number; more: boolean; dryRun: boolean }> {
+  const { store } = deps;
+  if (dryRun) {
+    const n = await store.countReplayable(filter, BULK_REPLAY_LIMIT + 1);
+    return { count: Math.min(n, BULK_REPLAY_LIMIT), more: n > BULK_REPLAY_LIMIT, dryRun };
   }
+  const now = deps.clock.now();
+  const count = await store.replayDeliveries(filter, now, now + deps.minRetryWindowMs, BULK_REPLAY_LIMIT);
+  const more = count >= BULK_REPLAY_LIMIT && (await store.countReplayable(filter, 1)) > 0;
+  recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
+  if (count > 0) deps.dispatcher.kick();
+  return { count, more, dryRun };
 }
 
 export async function cancelWaitBy(deps: ServiceDeps, by: string, id: string): Promise<WaitRecord> {

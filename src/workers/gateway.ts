@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from "../http/env.js";
 import type { Logger } from "../ports/logger.js";
 import type { Forwarder } from "../services/forwarder.js";
 import type { MailOutbox } from "../services/mail-outbox.js";
+import type { RetentionJob } from "../services/retention.js";
 import { VERSION } from "../version.js";
 import { type WorkerBindings, workerConfig } from "./config.js";
 import { waitUntilDispatcher } from "./dispatcher.js";
@@ -23,6 +24,8 @@ export interface RunningGateway {
   forwarder: Forwarder;
   /** Present when approvals.mail is configured (the HTTP mail API; SMTP is Node-only). */
   mailOutbox: MailOutbox | undefined;
+  /** Retention: each cron pass deletes a bounded number of batches (see worker.ts). */
+  retention: RetentionJob;
   logger: Logger;
   config: TaskgateConfig;
 }
@@ -89,7 +92,7 @@ function build(
   d1: Parameters<typeof openD1Store>[0],
   logger: Logger,
 ): RunningGateway {
-  const { deps, forwarder, mailOutbox, rejectionLog } = composeDeps(config, {
+  const { deps, forwarder, mailOutbox, rejectionLog, retention } = composeDeps(config, {
     store: openD1Store(d1),
     // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
     fetch: (input, init) => fetch(input, init),
@@ -134,5 +137,5 @@ function build(
     logger.info("GET /metrics is open: set metrics.token to require a bearer token");
   }
   logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
-  return { ok: true, app, forwarder, mailOutbox, logger, config };
+  return { ok: true, app, forwarder, mailOutbox, retention, logger, config };
 }

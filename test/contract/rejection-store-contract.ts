@@ -120,6 +120,7 @@ export function describeRejectionStoreContract(name: string, open: () => Promise
 
     it("purges rows older than an instant, oldest first, at most `limit` at a time", async () => {
       await store.insertRejections(Array.from({ length: 6 }, (_, i) => aRejection(T0 + i)));
+      expect(await store.countRejections(T0 + 4)).toBe(4);
       expect(await store.purgeRejectionsBefore(T0 + 4, 3)).toBe(3);
       expect((await all(store, {})).map((r) => r.at)).toEqual([T0 + 5, T0 + 4, T0 + 3]);
       expect(await store.purgeRejectionsBefore(T0 + 4)).toBe(1);

@@ -6,6 +6,7 @@ import { describeRejectionStoreContract } from "./rejection-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
 import { describeInstancesContract } from "./store-contract-instances.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
+import { describeRetentionContract } from "./store-contract-retention.js";
 import { describeTaskActivityContract } from "./store-contract-task-activity.js";
 import { describeWaitsContract } from "./store-contract-waits.js";
 import { describeWebhooksContract } from "./store-contract-webhooks.js";
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeInstancesContract(current);
     describeWebhooksContract(current);
     describeTaskActivityContract(current);
+    describeRetentionContract(current);
 
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();

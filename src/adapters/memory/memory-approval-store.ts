@@ -37,6 +37,29 @@ export class MemoryApprovalStore implements ApprovalStore {
     return n;
   }
 
+  /** Decided approvals closed before `before` whose delivery is gone and no mail is pending, oldest first. */
+  purgeable(before: number): string[] {
+    const mailing = new Set(
+      [...this.mails.values()].filter((m) => m.status === "pending").map((m) => m.approvalId),
+    );
+    return [...this.approvals.values()]
+      .filter(
+        (a) =>
+          a.status !== "pending" &&
+          (a.closedAt ?? a.expiresAt) < before &&
+          (a.deliveryId === null || !this.deliveries.has(a.deliveryId)) &&
+          !mailing.has(a.id),
+      )
+      .map((a) => a.id)
+      .sort();
+  }
+
+  /** Deletes an approval with its decisions and mails (retention). */
+  remove(id: string): void {
+    this.approvals.delete(id);
+    for (const m of [...this.mails.values()]) if (m.approvalId === id) this.mails.delete(m.id);
+  }
+
   async listApprovals(f: ApprovalFilter): Promise<Page<ApprovalRecord>> {
     const rows = [...this.approvals.values()]
       .filter(

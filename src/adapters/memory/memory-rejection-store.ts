@@ -53,7 +53,7 @@ export class MemoryRejectionStore implements RejectionStore {
     return old.length;
   }
 
-  async countRejections(): Promise<number> {
-    return this.rows.length;
+  async countRejections(before?: number): Promise<number> {
+    return before === undefined ? this.rows.length : this.rows.filter((r) => r.at < before).length;
   }
 }

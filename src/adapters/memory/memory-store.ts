@@ -2,6 +2,7 @@ import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type { InstanceStore } from "../../ports/instances.js";
 import type { RejectionStore } from "../../ports/rejection-store.js";
+import type { BulkReplayFilter, PurgeKind } from "../../ports/retention.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -286,6 +287,8 @@ export class MemoryStore implements Store {
         (!f.waitId || d.waitId === f.waitId) &&
         (!f.source || d.source === f.source) &&
         (!f.correlationKey || d.correlationKey === f.correlationKey) &&
+        (f.since === undefined || d.createdAt >= f.since) &&
+        (f.until === undefined || d.createdAt < f.until) &&
         (!f.cursor || d.id < f.cursor),
     );
     return page(rows, f.limit);
@@ -349,6 +352,67 @@ export class MemoryStore implements Store {
     const discarded: DeliveryRecord = { ...d, status: "ignored", reason, parkUntil: null, updatedAt: now };
     this.deliveries.set(id, discarded);
     return clone(discarded);
+  }
+
+  async replayDeliveries(
+    f: BulkReplayFilter,
+    now: number,
+    deliverUntil: number,
+    limit: number,
+  ): Promise<number> {
+    const ids = this.replayable(f, limit);
+    for (const id of ids) await this.replayDelivery(id, now, deliverUntil);
+    return ids.length;
+  }
+
+  async countReplayable(f: BulkReplayFilter, limit: number): Promise<number> {
+    return this.replayable(f, limit).length;
+  }
+
+  private replayable(f: BulkReplayFilter, limit: number): string[] {
+    return [...this.deliveries.values()]
+      .filter(
+        (d) =>
+          d.status === f.status &&
+          (f.source === undefined || d.source === f.source) &&
+          (f.since === undefined || d.createdAt >= f.since) &&
+          (f.until === undefined || d.createdAt < f.until),
+      )
+      .map((d) => d.id)
+      .sort()
+      .slice(0, Math.max(0, limit));
+  }
+
+  async purgeBatch(kind: PurgeKind, before: number, limit: number): Promise<number> {
+    const ids = this.purgeable(kind, before).slice(0, Math.max(0, limit));
+    for (const id of ids) {
+      if (kind === "waits") this.waits.delete(id);
+      else if (kind === "approvals") this.approvalStore.remove(id);
+      else {
+        this.deliveries.delete(id);
+        this.attempts.delete(id);
+      }
+    }
+    return ids.length;
+  }
+
+  async countPurgeable(kind: PurgeKind, before: number): Promise<number> {
+    return this.purgeable(kind, before).length;
+  }
+
+  private purgeable(kind: PurgeKind, before: number): string[] {
+    if (kind === "approvals") return this.approvalStore.purgeable(before);
+    if (kind === "waits") {
+      const withDelivery = new Set([...this.deliveries.values()].map((d) => d.waitId));
+      return [...this.waits.values()]
+        .filter((w) => w.status !== "open" && (w.closedAt ?? w.expiresAt) < before && !withDelivery.has(w.id))
+        .map((w) => w.id)
+        .sort();
+    }
+    return [...this.deliveries.values()]
+      .filter((d) => d.status === kind && d.updatedAt < before)
+      .map((d) => d.id)
+      .sort();
   }
 }
 

@@ -126,6 +126,8 @@ export async function listDeliveries(
   if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
   if (filter.source) q = q.where("source", "=", filter.source);
   if (filter.correlationKey) q = q.where("correlation_key", "=", filter.correlationKey);
+  if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+  if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
   const rows = await newestFirstPage(q, filter).execute();
   return toPage(rows.map(deliveryFromRow), filter.limit);
 }

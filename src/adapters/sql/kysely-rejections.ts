@@ -91,11 +91,10 @@ export class KyselyRejectionStore implements RejectionStore {
     return affectedRows(result);
   }
 
-  async countRejections(): Promise<number> {
-    const row = await this.sql.db
-      .selectFrom("rejections")
-      .select((eb) => eb.fn.countAll().as("n"))
-      .executeTakeFirstOrThrow();
+  async countRejections(before?: number): Promise<number> {
+    let query = this.sql.db.selectFrom("rejections").select((eb) => eb.fn.countAll().as("n"));
+    if (before !== undefined) query = query.where("at", "<", before);
+    const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

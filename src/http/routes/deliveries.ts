@@ -1,9 +1,11 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
+import { replayMatching } from "../../services/operator-actions.js";
 import type { AppEnv } from "../env.js";
+import { jsonBody } from "../middleware/json-body.js";
 import { requireScope } from "../middleware/require-scope.js";
-import { DeliveryQuerySchema } from "../schemas.js";
+import { BulkReplaySchema, DeliveryQuerySchema } from "../schemas.js";
 import { deliveryView } from "../views.js";
 import { queryHook } from "./waits.js";
 
@@ -17,6 +19,11 @@ export const deliveryRoutes = new Hono<AppEnv>()
       return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
     },
   )
+  .post("/replay", requireScope("deliveries:replay"), jsonBody(BulkReplaySchema), async (c) => {
+    const { filter, dryRun } = c.req.valid("json");
+    const result = await replayMatching(c.var.deps, c.var.principal.name, filter, dryRun);
+    return c.json(result, dryRun ? 200 : 202);
+  })
   .get("/:id", requireScope("deliveries:read"), async (c) => {
     const { store } = c.var.deps;
     const delivery = await store.getDelivery(c.req.param("id"));
