@@ -39,7 +39,11 @@ export default defineConfig(async () => {
           signingKeys: [{ kid: "workers-test", secret: envRef("TASKGATE_SIGNING_SECRET") }],
           api: {
             keys: [
-              { name: "tests", sha256: createHash("sha256").update(WORKERS_TEST_API_KEY).digest("hex") },
+              {
+                name: "tests",
+                sha256: createHash("sha256").update(WORKERS_TEST_API_KEY).digest("hex"),
+                scopes: ["admin"],
+              },
             ],
           },
           sources: {

@@ -83,6 +83,8 @@ export async function startGatewayProcess(o: {
     signingKeys: [{ kid: "bench", secret: signingSecret }],
     api: { keys: [{ name: "bench", sha256: createHash("sha256").update(apiKey).digest("hex") }] },
     log: { level: o.logLevel ?? "info" },
+    // A benchmark measures throughput from one address: the public rate limits would cap it.
+    limits: { perIp: 0, perSource: 0, maxInFlight: 0 },
     ...(o.sources ? { sources: o.sources } : {}),
   };
   const configFile = join(dir, "taskgate.config.json");

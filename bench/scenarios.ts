@@ -60,6 +60,22 @@ function figures(scenario: string, load: LoadResult): Figures {
   };
 }
 
+/**
+ * Fresh waits for a measured run: twice the warm-up's rate (a warm process runs faster than the
+ * warm-up, which includes JIT warm-up and start-up), never under the ceiling's half, plus what
+ * the connections hold in flight when the run stops.
+ */
+function measuredBatch(s: Settings, warmRate: number, ceilingRate: number): number {
+  return Math.ceil(Math.max(warmRate * 2, ceilingRate / 2, 500) * s.durationSec) + s.connections * 4;
+}
+
+/**
+ * How long a gateway with parked CDF calls gets to stop before it is killed. A profiled one
+ * writes its CPU profile only on a clean exit, after the forwarder's 10 s grace for the parked
+ * calls: killed sooner, the callback and webhook rows had no profile.
+ */
+const stopMs = (s: Settings, name: string): number => (s.nodeFlags(name).length > 0 ? 20_000 : 2_000);
+
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Runs the measured load and reports its window. */
@@ -118,7 +134,12 @@ async function probeCallback(gw: GatewayProcess, path: string): Promise<void> {
  * the run reports forwarding too; otherwise the emulator holds every update, so the forwarder sits
  * on its first calls and the figures are the durable accept alone.
  */
-export async function callbackScenario(s: Settings, emu: EmulatorChild, forward: boolean): Promise<Figures> {
+export async function callbackScenario(
+  s: Settings,
+  emu: EmulatorChild,
+  forward: boolean,
+  ceilingRate: number,
+): Promise<Figures> {
   const name = forward ? "accept-and-forward" : "callback";
   await emu.reset();
   await emu.park(forward ? 0 : PARK_MS);
@@ -141,8 +162,11 @@ export async function callbackScenario(s: Settings, emu: EmulatorChild, forward:
       throw new Error("the probe callback never reached the emulator as a task update");
     }
 
-    // A first batch for the warm-up; its rate sizes the measured run's batch.
-    const pool = new Pool(await waits(Math.max(300, Math.min(1500, 300 * s.warmupSec))));
+    // Enough fresh waits that the warm-up never runs dry at the ceiling rate (a warm-up cut short
+    // measured a cold process and undersized the measured run's batch).
+    const pool = new Pool(
+      await waits(Math.ceil(Math.max(500, ceilingRate) * s.warmupSec) + s.connections * 4),
+    );
     const load: Omit<LoadOptions, "durationSec" | "title"> = {
       url: gw.url,
       nextPath: () => pool.next(),
@@ -152,7 +176,7 @@ export async function callbackScenario(s: Settings, emu: EmulatorChild, forward:
     };
     const warm = await runLoad({ ...load, durationSec: s.warmupSec, title: `${name} warm-up` });
     accepted += warm.ok;
-    const needed = Math.ceil(Math.max(warm.okPerSec, 500) * s.durationSec * 2) + s.connections * 4;
+    const needed = measuredBatch(s, warm.okPerSec, ceilingRate);
     pool.add(await waits(Math.max(0, needed - pool.remaining)));
     // The measured run starts with the forwarder idle.
     if (forward && (await emu.waitForUpdates(accepted, s.drainTimeoutMs)) < 0) {
@@ -181,7 +205,7 @@ export async function callbackScenario(s: Settings, emu: EmulatorChild, forward:
       updateFailures,
     };
   } finally {
-    await gw.proc.stop(forward ? 15_000 : 2_000);
+    await gw.proc.stop(forward ? 15_000 : stopMs(s, name));
   }
 }
 
@@ -233,7 +257,8 @@ export async function webhookScenario(
   });
   try {
     s.log(`webhook: ${gw.command}`);
-    const count = Math.ceil(Math.max(expectedRate, 300) * (s.warmupSec + s.durationSec) * 1.5) + 1000;
+    const count =
+      Math.ceil(Math.max(expectedRate * 2, 500) * (s.warmupSec + s.durationSec)) + s.connections * 4;
     const keys = Array.from({ length: count }, (_, i) => `S-${i}-${randomBytes(4).toString("hex")}`);
     await registerWaits({
       gatewayUrl: gw.url,
@@ -274,7 +299,7 @@ export async function webhookScenario(
       peakRssMb: peakRssMb(pid),
     };
   } finally {
-    await gw.proc.stop(2_000);
+    await gw.proc.stop(stopMs(s, "webhook"));
   }
 }
 
@@ -333,7 +358,7 @@ export async function postgresScenario(
     // A short lease: what the killed accept-phase gateways held is claimable again soon after.
     const accepting = await startAll("accept", { cdfTimeout: "15m", forwarder: { lease: "3s" } });
     s.log(`${name}: ${accepting[0]!.command}`);
-    const n = Math.ceil(Math.max(expectedRate, 300) * (s.warmupSec + s.durationSec) * 1.5) + 1000;
+    const n = Math.ceil(Math.max(expectedRate * 2, 500) * (s.warmupSec + s.durationSec)) + s.connections * 4;
     const paths = await registerWaits({
       gatewayUrl: accepting[0]!.url,
       apiKey: secrets.apiKey,

@@ -75,6 +75,7 @@ export const VIEWS: View[] = [
   { name: "approval-refused", target: async (s) => ({ url: await s.decided("approve", "dead") }) },
   { name: "approval-expired", target: async (s) => ({ url: await s.expired() }) },
   { name: "approval-closed", target: async (s) => ({ url: await s.closed() }) },
+  { name: "landing", target: async (s) => ({ url: s.at("/") }) },
   ...CONSOLE_VIEWS,
   { name: "api-reference", target: async (s) => ({ url: s.at("/docs") }) },
   { name: "api-reference-operation", target: async (s) => ({ url: s.at("/docs#postV1Waits") }) },

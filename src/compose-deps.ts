@@ -1,23 +1,31 @@
 import type { GetConnInfo } from "hono/conninfo";
 import { createApiAuthenticator } from "./adapters/auth/api-auth.js";
 import { createCdfClient } from "./adapters/cdf/cdf-client.js";
+import type { HttpTransport } from "./adapters/cdf/http-transport.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
+import { createPrometheusMetrics } from "./adapters/metrics/prometheus-metrics.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import type { MailConfig } from "./config/approvals-schema.js";
 import type { TaskgateConfig } from "./config/schema.js";
 import { TaskgateError } from "./core/errors.js";
+import type { MetricsRegistry } from "./core/metrics/registry.js";
+import { SecretMatcher } from "./core/signatures/constant-time.js";
 import { TokenSigner } from "./core/signed-token.js";
 import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
+import { PublicLimits } from "./http/middleware/public-limits.js";
 import { approvalMessage } from "./http/pages/mail/approval-mail.js";
-import type { Sha256Hex } from "./ports/hasher.js";
+import type { HmacSha256, Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
 import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
 import { Forwarder } from "./services/forwarder.js";
+import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
+import { RejectionLog } from "./services/rejection-log.js";
+import { purgeSteps, RetentionJob } from "./services/retention.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
 
@@ -26,7 +34,11 @@ export interface RuntimeParts {
   store: Store;
   /** How CDF and the identity provider are reached. */
   fetch: typeof fetch;
+  /** A faster way to send CDF calls than `fetch` (Node's pooled client); token requests keep `fetch`. */
+  cdfTransport?: HttpTransport;
   sha256: Sha256Hex;
+  /** A faster HMAC than Web Crypto's for verifying URL tokens (Node); jose verifies without it. */
+  hmacSha256?: HmacSha256;
   logger: Logger;
   /** The runtime's connection info (Hono's per-runtime `getConnInfo`), for client addresses. */
   getConnInfo: GetConnInfo;
@@ -36,6 +48,11 @@ export interface RuntimeParts {
   mailer?: (mail: MailConfig) => Mailer;
   /** Used when the config names no mail (local mode's capturing mailer). */
   fallbackMailer?: Mailer;
+  /**
+   * Replicas share the store (PostgreSQL on Node): beat, and take over a dead replica's leases.
+   * A single writer (SQLite) releases its predecessor's leases at start instead.
+   */
+  heartbeat?: boolean;
 }
 
 /**
@@ -46,15 +63,41 @@ export interface RuntimeParts {
 export function composeDeps(
   config: TaskgateConfig,
   parts: RuntimeParts,
-): { deps: AppDeps; forwarder: Forwarder; mailOutbox?: MailOutbox } {
+): {
+  deps: AppDeps;
+  forwarder: Forwarder;
+  retention: RetentionJob;
+  mailOutbox?: MailOutbox;
+  heartbeat?: Heartbeat;
+  rejectionLog?: RejectionLog;
+  metricsRegistry: MetricsRegistry;
+} {
   const clock = systemClock;
   const ids = uuid7Ids(clock);
   const { store, logger, sha256 } = parts;
+  const { metrics, registry: metricsRegistry } = createPrometheusMetrics();
+  const instanceId = `gw-${ids.newId()}`;
+  let mailOutbox: MailOutbox | undefined;
+  const heartbeat = parts.heartbeat
+    ? new Heartbeat({
+        store,
+        clock,
+        logger: logger.child({ component: "heartbeat" }),
+        instanceId,
+        intervalMs: config.forwarder.heartbeat,
+        takeoverAfterMs: config.forwarder.takeoverAfter,
+        onTakeover: () => {
+          forwarder.kick();
+          mailOutbox?.kick();
+        },
+      })
+    : undefined;
   const cdf = createCdfClient({
     baseUrl: config.cdf.baseUrl,
     project: config.cdf.project,
     auth: config.cdf.auth,
     fetch: parts.fetch,
+    ...(parts.cdfTransport ? { transport: parts.cdfTransport } : {}),
     clock,
     random: ids.random,
     logger: logger.child({ component: "cdf" }),
@@ -62,6 +105,7 @@ export function composeDeps(
     sdkVersion: VERSION,
     timeoutMs: config.cdf.timeout,
     retry: { maxRetries: config.forwarder.callRetries },
+    tokenRefreshes: metrics.cdfTokenRefreshes,
   });
   const forwarder = new Forwarder({
     store,
@@ -69,10 +113,13 @@ export function composeDeps(
     clock,
     ids,
     logger: logger.child({ component: "forwarder" }),
+    metrics,
     concurrency: config.forwarder.concurrency,
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
     onSweep: (now) => expireApprovals(deps, now),
+    instanceId,
+    ...(heartbeat ? { leases: heartbeat } : {}),
   });
   const deps: AppDeps = {
     store,
@@ -80,7 +127,8 @@ export function composeDeps(
     clock,
     ids,
     logger,
-    tokens: new TokenSigner(config.signingKeys),
+    metrics,
+    tokens: new TokenSigner(config.signingKeys, parts.hmacSha256 ? { hmacSha256: parts.hmacSha256 } : {}),
     sha256,
     publicUrl: parts.publicUrl ?? config.publicUrl,
     waits: { defaultTtlMs: config.waits.defaultTtl, maxTtlMs: config.waits.maxTtl },
@@ -105,18 +153,44 @@ export function composeDeps(
     bodyLimitBytes: config.server.bodyLimitBytes,
     clientAddress: clientAddressFrom(parts.getConnInfo, { trustProxy: config.server.trustProxy }),
     version: VERSION,
+    accessLog: config.server.accessLog,
+    ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
+    limits: new PublicLimits(config.limits),
     sources: compileSources(config.sources, { fetch: parts.fetch }),
+  };
+  // One writer per process (Node) or isolate (Workers): it batches, so a flood costs a few inserts.
+  const rejectionLog = config.rejections.enabled
+    ? new RejectionLog(
+        { store: store.rejections, clock, ids, logger: logger.child({ component: "rejections" }) },
+        { maxRows: config.rejections.maxRows },
+      )
+    : undefined;
+  if (rejectionLog) deps.rejections = rejectionLog;
+  // Retention (DESIGN §5): a timer on Node, each cron pass on Workers.
+  const retention = new RetentionJob({
+    steps: purgeSteps(store, config.retention),
+    clock,
+    logger: logger.child({ component: "retention" }),
+    batch: config.retention.batch,
+    intervalMs: config.retention.interval,
+  });
+  const extras = {
+    metricsRegistry,
+    retention,
+    ...(heartbeat ? { heartbeat } : {}),
+    ...(rejectionLog ? { rejectionLog } : {}),
   };
   const mail = config.approvals.mail;
   // Local mode names no mail but keeps what it "sends" for the console's mail catcher.
   const mailer = mail ? configuredMailer(mail, parts) : parts.fallbackMailer;
-  if (!mailer) return { deps, forwarder };
-  const mailOutbox = new MailOutbox(deps, mailer, {
+  if (!mailer) return { deps, forwarder, ...extras };
+  mailOutbox = new MailOutbox(deps, mailer, {
     render: approvalMessage,
+    instanceId,
     ...(mail ? {} : { pollIntervalMs: 1_000 }),
   });
   deps.mailOutbox = mailOutbox;
-  return { deps, forwarder, mailOutbox };
+  return { deps, forwarder, mailOutbox, ...extras };
 }
 
 function configuredMailer(mail: MailConfig, parts: RuntimeParts): Mailer {

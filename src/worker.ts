@@ -11,8 +11,9 @@ import { gatewayFor } from "./workers/gateway.js";
  * - `fetch` serves the app; after each accepted callback the forward to CDF starts at once under
  *   `ctx.waitUntil`, on a delivery leased in the accept itself.
  * - `scheduled` (the cron) runs one forwarder pass: retries that came due, deliveries whose
- *   isolate died mid-forward (their lease ran out), and the expiry of old waits; and seals the
- *   audit entries written since (each write also seals a batch after its response).
+ *   isolate died mid-forward (their lease ran out), the expiry of old waits, and a bounded share
+ *   of retention (at most RETENTION_BATCHES_PER_CRON batches per kind; the next pass goes on);
+ *   and seals the audit entries written since (each write also seals a batch after its response).
  *
  * The configuration is the `TASKGATE_CONFIG` variable; when it is wrong every request is answered
  * with the problems and the cron only logs them.
@@ -23,6 +24,9 @@ export interface CronEvent {
   readonly cron: string;
   readonly scheduledTime: number;
 }
+
+/** Per kind and cron pass: 20 batches of at most 90 rows (D1's parameter limit) keep a pass short. */
+export const RETENTION_BATCHES_PER_CRON = 20;
 
 const worker = {
   async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
@@ -49,9 +53,20 @@ const worker = {
     try {
       const forwarded = await gateway.forwarder.runOnce();
       const mailed = (await gateway.mailOutbox?.runOnce()) ?? 0;
+      const purged = (await gateway.retention.runOnce(RETENTION_BATCHES_PER_CRON)).reduce(
+        (n, r) => n + r.count,
+        0,
+      );
       const sealed = await sealAll(gateway.audit, 20);
-      const log = forwarded + mailed + sealed > 0 ? gateway.logger.info : gateway.logger.debug;
-      log("cron pass done", { cron: event.cron, forwarded, mailed, sealed, ms: Date.now() - started });
+      const log = forwarded + mailed + purged + sealed > 0 ? gateway.logger.info : gateway.logger.debug;
+      log("cron pass done", {
+        cron: event.cron,
+        forwarded,
+        mailed,
+        purged,
+        sealed,
+        ms: Date.now() - started,
+      });
     } catch (err) {
       gateway.logger.error("cron pass failed; the next one retries", {
         cron: event.cron,

@@ -104,6 +104,40 @@ describe.skipIf(skipReason !== null)(
       await page.close();
     });
 
+    it("shows a webhook refused for its signature in the rejected requests, and filters by code", async () => {
+      const refused = await fetch(`${demo.url}/hooks/demo`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "browser-test-sender",
+          "webhook-id": "msg_rejected_1",
+          "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+          "webhook-signature": "v1,bm90LWEtcmVhbC1zaWduYXR1cmUtYXQtYWxsLW5vLXdheQ==",
+        },
+        body: '{"correlationKey":"never-stored"}',
+      });
+      expect(refused.status).toBe(401);
+      const page = await newPage();
+      await page.goto(`${demo.url}/console/rejections`);
+      // The log writes in batches (every 250 ms): reload until the row is there.
+      await demo.waitFor("the rejection to be listed", async () => {
+        await page.reload();
+        return (await page.getByText("browser-test-sender").count()) > 0 ? true : undefined;
+      });
+      const row = page.getByRole("row", { name: /browser-test-sender/ });
+      await expect(row.getByText("signature_invalid").count()).resolves.toBe(1);
+      await expect(row.getByText("demo").count()).resolves.toBe(1);
+      await expect(page.content()).resolves.not.toContain("bm90LWEtcmVhbC1zaWduYXR1cmU");
+      // Filter by keyboard: type a code into the field and press Enter.
+      await page.getByLabel("Code").fill("token_invalid");
+      await page.getByLabel("Code").press("Enter");
+      await page.waitForLoadState("domcontentloaded");
+      expect(new URL(page.url()).searchParams.get("code")).toBe("token_invalid");
+      await expect(page.getByText("No rejected request matches these filters").count()).resolves.toBe(1);
+      expect(problemsOf.get(page)).toEqual([]);
+      await page.close();
+    });
+
     it("shows a caught mail as the approver sees it, in a sandboxed frame, and as text", async () => {
       const page = await newPage();
       await page.goto(`${demo.url}/console/mail`);

@@ -103,6 +103,9 @@ Usage:
   taskgate send [SOURCE] --list               the sample events of each source
   taskgate audit verify|head|export [--head HASH] [--since T] [--config FILE]
                                               check the audit chain, print its head, export it
+  taskgate deliveries list|show|replay|follow [--url URL]
+                                              inspect and replay deliveries of a running taskgate
+  taskgate purge [--dry-run] [--config FILE]  apply retention now to the configured store
   taskgate help [COMMAND]                     usage, options and an example for a command
 
 The config is --config FILE, else $TASKGATE_CONFIG, else ./taskgate.config.json.

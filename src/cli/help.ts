@@ -96,6 +96,41 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     example: "taskgate audit verify --head $(taskgate audit head)",
   },
+  deliveries: {
+    usage:
+      "taskgate deliveries list [--status S] [--source S] [--since 1h] [--until T] [--limit N] [--json]\n" +
+      "       taskgate deliveries show ID [--json]\n" +
+      "       taskgate deliveries replay ID... | replay --status dead|delivered [--source S] [--since 1h] [--dry-run]\n" +
+      "       taskgate deliveries follow [--status S] [--source S] [--interval 1s] [--json]",
+    summary:
+      "Inspects and replays the deliveries of a running taskgate over its API: list them (newest\n" +
+      "first), show one with every forwarding attempt (CDF status, request id, message), queue some\n" +
+      "again by id or in bulk (at most 1,000 per run; it says when more match), or follow them as\n" +
+      "they arrive and settle (Ctrl-C stops). The key is TASKGATE_API_KEY; local mode needs none.\n" +
+      "Times: a duration ago (1h, 30m, 7d) or an ISO time. Exits 1 when taskgate refuses or is unreachable.",
+    options: [
+      ["--url URL", "the taskgate (else $TASKGATE_URL, else http://127.0.0.1:8080)"],
+      ["--status S", "list/follow: any state; replay: dead or delivered (a bulk replay)"],
+      ["--source S", "only this source's webhooks"],
+      ["--since WHEN", "only deliveries that arrived since (1h, or 2026-12-04T17:00:00Z)"],
+      ["--until WHEN", "only deliveries that arrived before"],
+      ["--limit N", "list: how many, newest first (default 50, at most 1000)"],
+      ["--dry-run", "bulk replay: count what would be queued, queue nothing"],
+      ["--interval D", "follow: how often to poll (default 1s)"],
+      ["--json", "JSON for scripts (follow: one JSON line per change)"],
+    ],
+    example: "taskgate deliveries replay --status dead --since 1h --dry-run",
+  },
+  purge: {
+    usage: "taskgate purge [--dry-run] [--config FILE]",
+    summary:
+      "Applies retention (the config's `retention` periods) once, now, to the store the config names,\n" +
+      "in short batches, and prints per kind how many rows it deleted. Without a config it purges\n" +
+      "local mode's ./data/taskgate.db with the default periods. A running gateway does the same on\n" +
+      "its own every retention.interval; this is for a one-off or a look first (--dry-run).",
+    options: [["--dry-run", "count what would be deleted; delete nothing"], CONFIG_OPTION],
+    example: "taskgate purge --dry-run --config taskgate.config.json",
+  },
   help: {
     usage: "taskgate help [COMMAND]",
     summary: "Prints the usage, or one command's usage, options and an example (also: COMMAND --help).",

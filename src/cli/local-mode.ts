@@ -34,7 +34,8 @@ export function localConfig(dataDir: string, port: number): TaskgateConfig {
       },
       storage: { kind: "sqlite", path: join(dataDir, "taskgate.db"), synchronous: "normal" },
       signingKeys: [{ kid: "local", secret: localSecret(dataDir) }],
-      api: { keys: [{ name: "local", sha256: sha256(LOCAL_API_KEY) }] },
+      // The local operator signs in to the console with this key, so it is an administrator.
+      api: { keys: [{ name: "local", sha256: sha256(LOCAL_API_KEY), scopes: ["admin"] }] },
       // A demo source: Standard Webhooks, signed by `taskgate send demo --body FILE`.
       sources: {
         demo: {

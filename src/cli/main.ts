@@ -7,13 +7,23 @@ import { VERSION } from "../version.js";
 import { type CliArgs, parseCliArgs, USAGE } from "./args.js";
 import { runAuditCommand } from "./audit-command.js";
 import { checkSources, readSampleFile, SampleFileProblem } from "./check-command.js";
+import { runDeliveriesCommand } from "./deliveries-command.js";
 import { runEmulatorCommand } from "./emulator-command.js";
 import { helpText } from "./help.js";
 import { findLocalDataDir, localBanner, localConfig } from "./local-mode.js";
+import { runPurgeCommand } from "./purge-command.js";
 import { runSendCommand, runSendList } from "./send-command.js";
+
+/** Commands that parse their own options (subcommands, filters), so the global parser never sees them. */
+const OWN_OPTIONS: Record<string, (argv: string[]) => Promise<number>> = {
+  deliveries: runDeliveriesCommand,
+  purge: runPurgeCommand,
+};
 
 /** Exit codes: 0 fine, 1 runtime failure, 2 bad usage or bad config. */
 async function main(argv: string[]): Promise<number> {
+  const own = argv[0] === undefined ? undefined : OWN_OPTIONS[argv[0]];
+  if (own) return own(argv.slice(1));
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);

@@ -1,11 +1,23 @@
 import * as z from "zod";
 import { DurationSchema } from "../core/duration.js";
+import { SCOPES } from "../core/scopes.js";
 import { fixParams, httpUrl, nonEmpty, uniqueBy } from "./field-schemas.js";
 import { hint } from "./hints.js";
 
 const API_KEY_FIX =
   'add "keys": [{"name": "cdf-functions", "sha256": "<hex SHA-256 of the key>"}]: make a key with ' +
   '"openssl rand -base64 32" and hash it with: printf %s "$KEY" | sha256sum (or configure "oidc")';
+
+const SCOPES_FIX = `list what the caller may do, out of ${SCOPES.map((s) => `"${s}"`).join(", ")}`;
+
+/**
+ * What a caller may do (DESIGN.md §4). Omitted, a key keeps the behaviour it had before scopes:
+ * every scope but "admin".
+ */
+const ScopesSchema = hint(z.array(hint(z.enum(SCOPES), { fix: SCOPES_FIX })).min(1), {
+  example: '["waits", "deliveries:read"]',
+  fix: SCOPES_FIX,
+});
 
 /** An API caller's key, stored as its SHA-256 so the config never holds the key itself. */
 const ApiKeySchema = z.strictObject({
@@ -17,6 +29,7 @@ const ApiKeySchema = z.strictObject({
       fix: 'store the hash, not the key: printf %s "$KEY" | sha256sum',
     },
   ),
+  scopes: ScopesSchema.optional(),
 });
 
 /** Asymmetric algorithms only: a shared-secret or "none" algorithm is never accepted from an IdP. */
@@ -60,6 +73,11 @@ const OidcSchema = z.strictObject({
       .default((): OidcAlgorithm[] => ["RS256", "ES256"]),
     { example: '["RS256", "ES256"]' },
   ),
+  /**
+   * The claim that lists a caller's taskgate scopes (a list or a space-separated string, such as
+   * "roles" or "scp"). Unset, every OIDC caller gets every scope but "admin".
+   */
+  scopesClaim: hint(z.string().min(1).optional(), { example: '"roles"' }),
   clockTolerance: hint(DurationSchema.prefault("30s"), {
     example: '"30s"',
     fix: 'write the clock tolerance as a duration such as "30s"',

@@ -53,6 +53,18 @@ export const exampleConfig = {
       from: "Taskgate approvals <approvals@example.com>",
     },
   },
+  retention: {
+    delivered: "30d",
+    dead: "90d",
+    ignored: "7d",
+    expired: "7d",
+    waits: "30d",
+    approvals: "30d",
+    rejections: "7d",
+    audit: "365d",
+    interval: "10m",
+    batch: 500,
+  },
 } satisfies TaskgateConfigInput;
 
 /** Made-up values for the variables `exampleConfig` references, for tests and demos only. */

@@ -43,6 +43,17 @@ describe("config: forwarder", () => {
         },
       ],
     ],
+    [
+      "a takeover quicker than three heartbeats",
+      { ...minimal(), forwarder: { heartbeat: "2s", takeoverAfter: "5s" } },
+      [
+        {
+          path: "forwarder.takeoverAfter",
+          message: "must be at least three heartbeat intervals, or a live replica could be taken for dead",
+          fix: "make it at least three times forwarder.heartbeat (defaults: 2s and 8s)",
+        },
+      ],
+    ],
   ])("%s", (_name, doc, expected) => {
     expect(problemsOf(doc)).toEqual(expected);
   });

@@ -1,11 +1,21 @@
 import * as z from "zod";
-import { duration, int } from "./field-schemas.js";
+import { duration, fixParams, int } from "./field-schemas.js";
 
 /** How the forwarder claims deliveries and retries CDF calls. */
-export const ForwarderSchema = z.strictObject({
-  concurrency: int(1, 256, 8),
-  lease: duration("60s", "the delivery lease"),
-  pollInterval: duration("1s", "the poll interval"),
-  minRetryWindow: duration("1h", "the minimum retry window"),
-  callRetries: int(0, 10, 2),
-});
+export const ForwarderSchema = z
+  .strictObject({
+    concurrency: int(1, 256, 32),
+    lease: duration("60s", "the delivery lease"),
+    pollInterval: duration("1s", "the poll interval"),
+    minRetryWindow: duration("1h", "the minimum retry window"),
+    callRetries: int(0, 10, 2),
+    /** PostgreSQL replicas beat this often... */
+    heartbeat: duration("2s", "the heartbeat interval"),
+    /** ...and take over the leases of a replica silent for this long (well under the lease). */
+    takeoverAfter: duration("8s", "the takeover delay"),
+  })
+  .refine((f) => f.takeoverAfter >= 3 * f.heartbeat, {
+    path: ["takeoverAfter"],
+    message: "must be at least three heartbeat intervals, or a live replica could be taken for dead",
+    params: fixParams("make it at least three times forwarder.heartbeat (defaults: 2s and 8s)"),
+  });

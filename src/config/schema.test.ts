@@ -11,10 +11,12 @@ import {
 import { envRef as ref } from "./interpolate.js";
 import type { ConfigProblem } from "./parse.js";
 
+const DAY = 86_400_000;
+
 describe("config: the document", () => {
   it("applies every default and resolves environment references", () => {
     expect(configOf(minimal())).toEqual({
-      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144, trustProxy: false },
+      server: { host: "0.0.0.0", port: 8080, bodyLimitBytes: 262_144, trustProxy: false, accessLog: true },
       publicUrl: "https://taskgate.example.com",
       cdf: {
         baseUrl: "https://westeurope-1.cognitedata.com",
@@ -34,14 +36,42 @@ describe("config: the document", () => {
         linkGrace: 604_800_000,
       },
       forwarder: {
-        concurrency: 8,
+        concurrency: 32,
         lease: 60_000,
         pollInterval: 1_000,
         minRetryWindow: 3_600_000,
         callRetries: 2,
+        heartbeat: 2_000,
+        takeoverAfter: 8_000,
       },
       log: { level: "info" },
+      metrics: {},
+      limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000 },
+      rejections: { enabled: true, maxRows: 100_000 },
+      retention: {
+        delivered: 30 * DAY,
+        dead: 90 * DAY,
+        ignored: 7 * DAY,
+        expired: 7 * DAY,
+        waits: 30 * DAY,
+        approvals: 30 * DAY,
+        rejections: 7 * DAY,
+        audit: 365 * DAY,
+        interval: 600_000,
+        batch: 500,
+      },
     });
+  });
+
+  it("reads retention periods, keeping the defaults of the rules not named, and refuses a zero one", () => {
+    const config = configOf({ ...minimal(), retention: { ignored: "1d", batch: 100 } });
+    expect(config.retention).toMatchObject({ ignored: DAY, delivered: 30 * DAY, batch: 100 });
+    expect(problemsOf({ ...minimal(), retention: { dead: "0s" } }).map((p) => p.path)).toEqual([
+      "retention.dead",
+    ]);
+    expect(problemsOf({ ...minimal(), retention: { forever: true } }).map((p) => p.path)).toEqual([
+      "retention.forever",
+    ]);
   });
 
   it("fills defaults inside partially given sections", () => {
@@ -56,6 +86,7 @@ describe("config: the document", () => {
       port: 9000,
       bodyLimitBytes: 262_144,
       trustProxy: false,
+      accessLog: true,
     });
     expect(config.forwarder).toMatchObject({ concurrency: 2, lease: 60_000, callRetries: 2 });
     expect(config.waits).toEqual({ defaultTtl: 86_400_000, maxTtl: 30 * 86_400_000 });

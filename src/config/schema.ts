@@ -4,6 +4,10 @@ import { ApprovalsSchema } from "./approvals-schema.js";
 import { CdfSchema } from "./cdf-schema.js";
 import { baseUrl } from "./field-schemas.js";
 import { ForwarderSchema } from "./forwarder-schema.js";
+import { LimitsSchema } from "./limits-schema.js";
+import { MetricsSchema } from "./metrics-schema.js";
+import { RejectionsSchema } from "./rejections-schema.js";
+import { RetentionSchema } from "./retention-schema.js";
 import { LogSchema, ServerSchema } from "./server-schema.js";
 import { SigningKeysSchema } from "./signing-keys-schema.js";
 import { SourcesSchema } from "./sources-schema.js";
@@ -28,8 +32,12 @@ export const TaskgateConfigSchema = z
     waits: WaitsSchema.prefault({}),
     forwarder: ForwarderSchema.prefault({}),
     log: LogSchema.prefault({}),
+    metrics: MetricsSchema.prefault({}),
+    limits: LimitsSchema.prefault({}),
     sources: SourcesSchema,
     approvals: ApprovalsSchema.prefault({}),
+    rejections: RejectionsSchema.prefault({}),
+    retention: RetentionSchema.prefault({}),
   })
   .transform(({ $schema, ...config }) => config);
 

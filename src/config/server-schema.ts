@@ -12,6 +12,8 @@ export const ServerSchema = z.strictObject({
   trustProxy: z.boolean().default(false),
   /** Node: open sockets beyond this are closed at once (unset: no cap). Headers must arrive in 10 s, a whole request in 30 s. */
   maxConnections: hint(z.int().min(1).max(1_000_000).optional(), { example: "10000" }),
+  /** One JSON line per request (route pattern, status, duration; never a token). */
+  accessLog: z.boolean().default(true),
 });
 
 /** How much the process logs. */

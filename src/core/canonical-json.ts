@@ -19,8 +19,9 @@ function sortKeys(value: unknown): unknown {
 const encoder = new TextEncoder();
 
 /** Hex SHA-256 of a string's UTF-8 bytes (Web Crypto, so it runs on every runtime). */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 

@@ -1,10 +1,14 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { TaskgateError } from "../core/errors.js";
 import { consoleRoutes } from "./console/routes.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { apiAuth } from "./middleware/api-auth.js";
+import { bodyLimit } from "./middleware/body-limit.js";
+import { loopbackHostOnly } from "./middleware/loopback-host.js";
+import { observe } from "./middleware/observe.js";
+import { publicLimits } from "./middleware/public-limits.js";
+import { recordRejection } from "./middleware/record-rejection.js";
 import { requestId } from "./middleware/request-id.js";
 import { onError } from "./on-error.js";
 import { approvalPageRoutes } from "./routes/approval-pages.js";
@@ -14,7 +18,10 @@ import { callbackRoutes } from "./routes/callbacks.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { healthRoutes } from "./routes/health.js";
 import { hookRoutes } from "./routes/hooks.js";
+import { landingRoutes } from "./routes/landing.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { referenceRoutes } from "./routes/reference.js";
+import { rejectionRoutes } from "./routes/rejections.js";
 import { waitRoutes } from "./routes/waits.js";
 
 export interface AppOptions {
@@ -40,22 +47,28 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       c.set("deps", requestDeps ? requestDeps(c) : deps);
       await next();
     })
+    .use(observe)
     .use(requestId)
+    .use(loopbackHostOnly)
+    // Outermost on the public routes, so every refusal below (body limit included) is seen.
+    .use("/hooks/*", recordRejection("hook"))
+    .use("/v1/callbacks/*", recordRejection("callback"))
     .use("/v1/*", secure)
     .use("/hooks/*", secure)
     .use("/healthz", secure)
     .use("/readyz", secure)
+    .use("/metrics", secure)
     .use("/openapi.json", secure)
+    .use("/hooks/*", publicLimits)
+    .use("/v1/callbacks/*", publicLimits)
+    .use("/a/*", publicLimits)
     .use(
       "/v1/*",
-      bodyLimit({
-        maxSize: deps.bodyLimitBytes,
-        onError: () => {
-          throw new TaskgateError("payload_too_large", `the body exceeds ${deps.bodyLimitBytes} bytes`);
-        },
-      }),
+      bodyLimit(() => deps.bodyLimitBytes),
     )
     .route("/", healthRoutes)
+    .route("/", metricsRoutes)
+    .route("/", landingRoutes)
     .route("/", referenceRoutes)
     .route("/v1/callbacks", callbackRoutes)
     .route("/hooks", hookRoutes)
@@ -64,10 +77,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     .use("/v1/waits/*", apiAuth)
     .use("/v1/deliveries/*", apiAuth)
     .use("/v1/approvals/*", apiAuth)
+    .use("/v1/rejections/*", apiAuth)
     .use("/v1/audit/*", apiAuth)
     .route("/v1/waits", waitRoutes)
     .route("/v1/approvals", approvalRoutes)
     .route("/v1/deliveries", deliveryRoutes)
+    .route("/v1/rejections", rejectionRoutes)
     .route("/v1/audit", auditRoutes);
 
   if (deps.emulator) app.route("/emulator", deps.emulator);

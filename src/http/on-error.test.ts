@@ -111,6 +111,37 @@ describe("onError", () => {
   });
 });
 
+describe("onError: a client that hangs up", () => {
+  it("is logged at info, not as an unhandled error", async () => {
+    const { app, logger } = appWith((a) =>
+      a.post("/v1/callbacks/:token", async (c) => {
+        await c.req.text();
+        return c.text("ok");
+      }),
+    );
+    // The body breaks off mid-read, as when the socket closes under @hono/node-server.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("{"));
+        controller.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      },
+    });
+    await app.request("/v1/callbacks/secret-token", {
+      method: "POST",
+      body,
+      ...{ duplex: "half" },
+    });
+    expect(logger.entries.filter((e) => e.level === "error")).toEqual([]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        msg: "client closed the connection before the answer",
+        fields: expect.objectContaining({ route: "/v1/callbacks/:token" }),
+      }),
+    );
+  });
+});
+
 describe("redactMessage", () => {
   it.each([
     ["https://u:p4ss@host/x", "https://<credentials>@host/x"],

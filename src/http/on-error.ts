@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ErrorCode, isTaskgateError, type TaskgateError } from "../core/errors.js";
 import type { AppEnv } from "./env.js";
+import { routePattern } from "./middleware/observe.js";
 
 /**
  * Stable codes for the statuses Hono's own middleware and validators answer with (body limit,
@@ -50,13 +51,40 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     });
     return res;
   }
+  if (clientGone(c, err)) {
+    // Not a fault of ours: the client hung up before its body was read or its answer sent.
+    log?.info("client closed the connection before the answer", { requestId, route: routePattern(c) });
+    c.set("errorCode", "client_closed");
+    return new Response(null, { status: CLIENT_CLOSED_STATUS });
+  }
   log?.error("unhandled error", {
     requestId,
     error: err.name,
     message: redactMessage(err.message),
     path: loggablePath(c.req.path),
+    route: routePattern(c),
   });
   return envelope(c, 500, "internal", "internal error; the request id identifies it in the logs", requestId);
+}
+
+/** nginx's "client closed request": the access log and metrics see it; the client never does. */
+export const CLIENT_CLOSED_STATUS = 499;
+
+/**
+ * Whether the request failed because the client went away: Node's server aborts the request's
+ * signal when the socket closes early, and a body read then fails with a reset or premature close.
+ */
+function clientGone(c: Context<AppEnv>, err: Error): boolean {
+  if (c.req.raw.signal?.aborted) return true;
+  const code = (err as { code?: unknown }).code;
+  return (
+    err.name === "AbortError" ||
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    (err.name === "TypeError" && /terminated|aborted/i.test(err.message)) ||
+    err.message === "aborted" ||
+    err.message === "Client connection prematurely closed."
+  );
 }
 
 /** A refusal answered in the envelope without passing through onError's logging (readiness). */
@@ -92,7 +120,9 @@ function envelope(
   requestId: string,
   details?: Record<string, unknown>,
 ): Response {
-  const retryAfter = RETRY_AFTER_SECONDS[code];
+  c.set("errorCode", code);
+  const asked = details?.retryAfterSeconds;
+  const retryAfter = typeof asked === "number" ? String(asked) : RETRY_AFTER_SECONDS[code];
   return c.json(
     { error: { code, message, requestId, ...(details ? { details } : {}) } },
     status as ContentfulStatusCode,

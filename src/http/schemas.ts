@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { parseDuration } from "../core/duration.js";
+import { ERROR_STATUS, type ErrorCode } from "../core/errors.js";
 import { findNull } from "../core/output.js";
 import { TaskIdSchema, UpdateStatusSchema } from "../core/task-status.js";
 
@@ -103,13 +104,58 @@ export const WaitQuerySchema = z
   })
   .strict();
 
+const epochMsQuery = (what: string) =>
+  z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe(what);
+
 export const DeliveryQuerySchema = z
   .object({
     status: z.enum(["pending", "delivered", "dead", "parked", "ignored", "expired"]).optional(),
     waitId: z.string().optional(),
     source: z.string().min(1).max(255).optional(),
+    since: epochMsQuery("only deliveries that arrived at or after this instant (epoch ms)"),
+    until: epochMsQuery("only deliveries that arrived before this instant (epoch ms)"),
     cursor: z.string().max(64).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** GET /v1/rejections: filters, newest first, cursor-paginated. */
+export const RejectionQuerySchema = z
+  .object({
+    source: z.string().min(1).max(255).optional().describe("only rejections of this source"),
+    code: z
+      .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+      .optional()
+      .describe("only rejections with this error code"),
+    since: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("only rejections at or after this instant (epoch ms)"),
+    cursor: z
+      .string()
+      .regex(/^\d{1,16}_[0-9a-f-]{36}$/, "use the nextCursor of the previous page")
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+const epochMsBody = (what: string) =>
+  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe(what);
+
+/** POST /v1/deliveries/replay: which dead (or delivered) deliveries to queue again. */
+export const BulkReplaySchema = z
+  .object({
+    filter: z
+      .object({
+        status: z.enum(["dead", "delivered"]).describe("dead letters, or deliveries CDF already took"),
+        source: key.optional().describe("only this source's webhooks"),
+        since: epochMsBody("only deliveries that arrived at or after this instant (epoch ms)"),
+        until: epochMsBody("only deliveries that arrived before this instant (epoch ms)"),
+      })
+      .strict(),
+    dryRun: z.boolean().default(false).describe("count what would be queued; queue nothing"),
   })
   .strict();
 

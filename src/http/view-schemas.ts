@@ -91,6 +91,40 @@ export const DeliveryDetailSchema = DeliveryViewSchema.extend({
 
 export const DeliveryListSchema = page(DeliveryViewSchema);
 
+/** A request refused before acceptance (GET /v1/rejections): never its body, token or signature. */
+export const RejectionViewSchema = z.object({
+  id: z.string(),
+  at: epochMs,
+  route: z
+    .enum(["hook", "callback"])
+    .describe("`hook` for /hooks/:source, `callback` for /v1/callbacks/:token"),
+  source: z
+    .string()
+    .nullable()
+    .describe("the source named in the path (even an unknown one); null for callbacks"),
+  code: z.string().describe("the error code the request was answered with"),
+  status: z.number().int().describe("the HTTP status it was answered with"),
+  clientIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  headerNames: z.array(z.string()).describe("the request's header names (never their values)"),
+  bodySize: z
+    .number()
+    .int()
+    .nullable()
+    .describe("bytes read, or the announced Content-Length if the body was refused unread"),
+  bodySha256: z.string().nullable().describe("hex SHA-256 of the body, when it was read"),
+});
+
+export const RejectionListSchema = page(RejectionViewSchema);
+
+export const BulkReplayResultSchema = z.object({
+  count: z.number().int().describe("how many were queued again (on a dry run: would be)"),
+  more: z
+    .boolean()
+    .describe("more match than one request handles (1,000): send the same request again for the next ones"),
+  dryRun: z.boolean(),
+});
+
 const PolicySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("any") }),
   z.object({ kind: z.literal("all") }),

@@ -1,7 +1,11 @@
-/** Who called the API: an API key by its name, or an OIDC subject. */
+import type { Scope } from "../core/scopes.js";
+
+/** Who called the API: an API key by its name, or an OIDC subject, and what it may do. */
 export interface Principal {
   kind: "api-key" | "oidc";
   name: string;
+  /** What the caller may do (DESIGN.md §4); `admin` grants every scope. */
+  scopes: readonly Scope[];
 }
 
 /**

@@ -2,7 +2,10 @@ import type { AuditDraft } from "../core/audit/entry.js";
 import type { TaskUpdate } from "../core/task-status.js";
 import type { ApprovalStore } from "./approval-store.js";
 import type { AuditStore } from "./audit-store.js";
+import type { InstanceStore } from "./instances.js";
 import type { Page } from "./page.js";
+import type { RejectionStore } from "./rejection-store.js";
+import type { BulkReplayFilter, PurgeKind } from "./retention.js";
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -13,6 +16,7 @@ import type {
 import type { TaskActivity } from "./task-activity.js";
 
 export type { Page } from "./page.js";
+export type { BulkReplayFilter, PurgeKind } from "./retention.js";
 export type {
   AttemptRecord,
   DeliveryRecord,
@@ -35,6 +39,10 @@ export interface DeliveryFilter {
   waitId?: string;
   source?: string;
   correlationKey?: string;
+  /** Arrived (createdAt) at or after this instant. */
+  since?: number;
+  /** Arrived (createdAt) before this instant. */
+  until?: number;
   cursor?: string;
   limit: number;
 }
@@ -75,6 +83,10 @@ export interface Store {
   readonly approvals: ApprovalStore;
   /** The hash-chained audit log, over the same database. */
   readonly audit: AuditStore;
+  /** Heartbeats of running processes and takeover of a dead one's leases. */
+  readonly instances: InstanceStore;
+  /** The rejected-request log, over the same database. */
+  readonly rejections: RejectionStore;
   /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -168,4 +180,28 @@ export interface Store {
     reason: string,
     audit?: readonly AuditDraft[],
   ): Promise<DeliveryRecord | false | undefined>;
+
+  /**
+   * Queues again up to `limit` deliveries matching `filter`, oldest first, in one statement with
+   * the same condition as replayDelivery (a delivery that changed state meanwhile is skipped).
+   * Returns how many were queued.
+   */
+  replayDeliveries(
+    filter: BulkReplayFilter,
+    now: number,
+    deliverUntil: number,
+    limit: number,
+  ): Promise<number>;
+  /** How many deliveries match `filter`, counting at most `limit` (a bulk replay's dry run). */
+  countReplayable(filter: BulkReplayFilter, limit: number): Promise<number>;
+
+  /**
+   * Retention: deletes up to `limit` rows of `kind` older than `before` (with their attempts,
+   * decisions and mails) in one short atomic step, oldest first; returns how many rows of `kind`.
+   * Never an open wait, a pending or parked delivery, an undecided approval, nor a wait or an
+   * approval whose delivery is still kept. The store may delete fewer than `limit` per call.
+   */
+  purgeBatch(kind: PurgeKind, before: number, limit: number): Promise<number>;
+  /** How many rows of `kind` purgeBatch would delete at `before` (a purge's dry run). */
+  countPurgeable(kind: PurgeKind, before: number): Promise<number>;
 }

@@ -128,6 +128,7 @@ export async function decide(
         outcome,
       });
       if (ending) {
+        deps.metrics.approvals.labels(outcome!).inc();
         deps.dispatcher.dispatched(ending.delivery);
         deps.logger.info("approval ended", {
           approvalId: approval.id,
@@ -181,7 +182,10 @@ async function expireApproval(deps: ServiceDeps, approval: ApprovalRecord): Prom
       ),
     ],
   });
-  if (moved) deps.dispatcher.dispatched(ending.delivery);
+  if (moved) {
+    deps.metrics.approvals.labels("expired").inc();
+    deps.dispatcher.dispatched(ending.delivery);
+  }
   return moved;
 }
 

@@ -183,6 +183,7 @@ export function listApprovals(deps: ServiceDeps, filter: ApprovalFilter): Promis
 
 /** Cancels a pending approval. CDF is not told (like a cancelled wait); its links show "cancelled". */
 export async function cancelApproval(deps: ServiceDeps, id: string, actor = "api"): Promise<ApprovalRecord> {
+  const pending = (await deps.store.approvals.getApproval(id))?.status === "pending";
   const now = deps.clock.now();
   const approval = await deps.store.approvals.cancelApproval(id, now, [
     auditEntry(deps, now, "approval.cancelled", actor, { approvalId: id }),
@@ -193,6 +194,8 @@ export async function cancelApproval(deps: ServiceDeps, id: string, actor = "api
       details: { status: approval.status },
     });
   }
+  // Cancelled by this call, not an earlier one: counted once.
+  if (pending) deps.metrics.approvals.labels("cancelled").inc();
   deps.logger.info("approval cancelled", { approvalId: id });
   return approval;
 }

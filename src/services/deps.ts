@@ -6,6 +6,7 @@ import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Sha256Hex } from "../ports/hasher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { Store } from "../ports/store.js";
 import type { CompiledSource } from "./sources.js";
 
@@ -16,6 +17,8 @@ export interface ServiceDeps {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Counters and histograms (DESIGN §7): per process on Node, per isolate on Workers. */
+  metrics: Metrics;
   tokens: TokenSigner;
   sha256: Sha256Hex;
   /** Base for the links taskgate hands out (callback URLs), without a trailing slash. */

@@ -5,8 +5,10 @@ import type { Clock } from "../ports/clock.js";
 import type { Dispatcher } from "../ports/dispatcher.js";
 import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
 import { auditEntry } from "./audit-entries.js";
+import type { LeaseGuard } from "./heartbeat.js";
 import { WorkLoop } from "./work-loop.js";
 
 export interface ForwarderOptions {
@@ -15,6 +17,8 @@ export interface ForwarderOptions {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Counts each attempt by result and times it. */
+  metrics?: Pick<Metrics, "forwardAttempts" | "forwardDuration">;
   /** At most this many CDF updates in flight from this process. */
   concurrency: number;
   leaseMs: number;
@@ -25,7 +29,18 @@ export interface ForwarderOptions {
   /** More to close on each sweep (expired approvals, which need the services to tell CDF). */
   onSweep?: (now: number) => Promise<unknown>;
   schedule?: RetrySchedule;
+  /** This process among replicas: lease owners start with `<instanceId>/` (heartbeat takeover). */
+  instanceId?: string;
+  /** Says whether a lease is still ours before CDF is called (a paused replica taken over). */
+  leases?: LeaseGuard;
 }
+
+/**
+ * Accepted deliveries held in this process (queued or in flight) per CDF call slot. Past it, the
+ * store holds them and the loop claims them: memory stays bounded, and a burst of accepts up to
+ * this many per slot costs no claim at all.
+ */
+const HAND_OFF_PER_SLOT = 16;
 
 /**
  * Moves accepted deliveries to CDF. Deliveries accepted by this process arrive through `submit`
@@ -41,7 +56,7 @@ export class Forwarder implements Dispatcher {
   private lastSweep = 0;
 
   constructor(private readonly o: ForwarderOptions) {
-    this.workerId = `fwd-${o.ids.newId()}`;
+    this.workerId = o.instanceId ?? `fwd-${o.ids.newId()}`;
     this.loop = new WorkLoop<DeliveryRecord>({
       name: "forwarder",
       clock: o.clock,
@@ -58,6 +73,11 @@ export class Forwarder implements Dispatcher {
     });
   }
 
+  /** This process's id among replicas: the prefix of every lease owner it writes. */
+  get instanceId(): string {
+    return this.workerId;
+  }
+
   get leaseMs(): number {
     return this.o.leaseMs;
   }
@@ -69,7 +89,7 @@ export class Forwarder implements Dispatcher {
 
   /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
   canTakeDirectly(): boolean {
-    return this.loop.accepting && this.loop.held < this.o.concurrency * 4;
+    return this.loop.accepting && this.loop.held < this.o.concurrency * HAND_OFF_PER_SLOT;
   }
 
   /** Leases a draft to this process (fencing: a fresh owner per lease) before it is stored. */
@@ -132,6 +152,14 @@ export class Forwarder implements Dispatcher {
     const owner = d.leaseOwner;
     if (owner === null) throw new Error("forward() needs a leased delivery");
     const log = this.o.logger.child({ deliveryId: d.id, taskId: d.taskId });
+    if (
+      this.o.leases &&
+      d.leaseUntil !== null &&
+      !(await this.o.leases.confirm(d.leaseUntil - this.o.leaseMs))
+    ) {
+      log.warn("lease no longer trusted (this replica was silent too long); leaving the delivery to others");
+      return;
+    }
     const attemptNo = d.attempts + 1;
     const startedAt = this.o.clock.now();
     const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
@@ -174,6 +202,11 @@ export class Forwarder implements Dispatcher {
     const recorded = await this.o.store.recordAttempt(d.id, owner, recordedAt, outcome, [
       attemptEntry(this.o.ids, recordedAt, d, outcome, recordedAt - startedAt),
     ]);
+    const metrics = this.o.metrics;
+    if (metrics) {
+      metrics.forwardAttempts.labels(outcome.kind).inc();
+      metrics.forwardDuration.observe((outcome.attempt.finishedAt - startedAt) / 1000);
+    }
     const fields = {
       outcome: outcome.kind,
       attempt: attemptNo,

@@ -17,6 +17,8 @@ export interface MailOutboxOptions {
   batch?: number;
   /** Full-jitter backoff between attempts at one mail. */
   retry?: { baseDelayMs: number; maxDelayMs: number };
+  /** This process among replicas: the prefix of its lease owner (heartbeat takeover). */
+  instanceId?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class MailOutbox {
     const leaseMs = o.leaseMs ?? 60_000;
     this.batch = o.batch ?? 10;
     this.retry = o.retry ?? { baseDelayMs: 5_000, maxDelayMs: 300_000 };
-    this.owner = `mail-${deps.ids.newId()}`;
+    this.owner = o.instanceId ? `${o.instanceId}/mail-${deps.ids.newId()}` : `mail-${deps.ids.newId()}`;
     // One mail at a time, a batch claimed at once: a mail server is better served in turn.
     this.loop = new WorkLoop<MailRecord>({
       name: "mail outbox",
@@ -87,6 +89,7 @@ export class MailOutbox {
         kind: "skipped",
         error: `the approval is ${approval?.status ?? "gone"}`,
       });
+      deps.metrics.mail.labels("skipped").inc();
       return;
     }
     try {
@@ -117,6 +120,7 @@ export class MailOutbox {
           ),
         ],
       );
+      deps.metrics.mail.labels("sent").inc();
       log.info("approval mail sent");
     } catch (err) {
       const error = isTaskgateError(err) ? err.message : "unexpected error while sending";
@@ -129,9 +133,11 @@ export class MailOutbox {
           nextAttemptAt,
           error,
         });
+        deps.metrics.mail.labels("retry").inc();
         log.warn("approval mail not sent; will retry", { error, attempt: mail.attempts + 1 });
       } else {
         await deps.store.approvals.recordMail(mail.id, this.owner, at, { kind: "dead", error });
+        deps.metrics.mail.labels("dead").inc();
         log.error("approval mail given up", { error, attempt: mail.attempts + 1 });
       }
     }

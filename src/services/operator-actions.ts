@@ -2,7 +2,7 @@ import { updateForWait } from "../core/delivery-draft.js";
 import { TaskgateError } from "../core/errors.js";
 import type { UpdateStatus } from "../core/task-status.js";
 import type { ApprovalRecord, MailRecord } from "../ports/approval-store.js";
-import type { DeliveryRecord, DeliveryStatus, WaitRecord } from "../ports/store.js";
+import type { BulkReplayFilter, DeliveryRecord, WaitRecord } from "../ports/store.js";
 import { auditEntry } from "./audit-entries.js";
 import { acceptCallback, type CallbackOutcome } from "./callbacks.js";
 import type { ServiceDeps } from "./deps.js";
@@ -66,42 +66,37 @@ export async function replayOne(deps: ServiceDeps, by: string, id: string): Prom
   return replayed;
 }
 
-/** Most a bulk replay queues in one request; the operator presses again for the rest. */
+/** Most a bulk replay queues in one request; the caller sends it again for the rest (`more`). */
 export const BULK_REPLAY_LIMIT = 1000;
 
 /**
- * Queues again every dead letter that matches (up to BULK_REPLAY_LIMIT), page by page from the
- * newest. Each is replayed with the same conditional write as a single replay, so a delivery that
- * changed state meanwhile is skipped, never sent twice.
+ * Queues again the deliveries that match (up to BULK_REPLAY_LIMIT, oldest first): the console's
+ * dead-letter bulk replay, `POST /v1/deliveries/replay` and `taskgate deliveries replay --status`.
+ * One conditional write re-checks each row's state, so a delivery that changed state meanwhile is
+ * skipped, never sent twice. A dry run counts and changes nothing.
  */
 export async function replayMatching(
   deps: ServiceDeps,
   by: string,
-  filter: { status: Extract<DeliveryStatus, "dead">; source?: string | undefined },
-): Promise<{ count: number; more: boolean }> {
-  let count = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await deps.store.listDeliveries({
-      status: filter.status,
-      ...(filter.source ? { source: filter.source } : {}),
-      ...(cursor ? { cursor } : {}),
-      limit: 100,
-    });
-    const now = deps.clock.now();
-    for (const d of page.items) {
-      if (count >= BULK_REPLAY_LIMIT) break;
-      const entry = operatorEntry(deps, now, by, "replay_bulk", { deliveryId: d.id });
-      if (await deps.store.replayDelivery(d.id, now, now + deps.minRetryWindowMs, [entry])) count++;
-    }
-    if (count >= BULK_REPLAY_LIMIT || page.nextCursor === null) {
-      const more = count >= BULK_REPLAY_LIMIT;
-      recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
-      if (count > 0) deps.dispatcher.kick();
-      return { count, more };
-    }
-    cursor = page.nextCursor;
+  filter: BulkReplayFilter,
+  dryRun = false,
+): Promise<{ count: number; more: boolean; dryRun: boolean }> {
+  const { store } = deps;
+  if (dryRun) {
+    const n = await store.countReplayable(filter, BULK_REPLAY_LIMIT + 1);
+    return { count: Math.min(n, BULK_REPLAY_LIMIT), more: n > BULK_REPLAY_LIMIT, dryRun };
   }
+  const now = deps.clock.now();
+  const count = await store.replayDeliveries(filter, now, now + deps.minRetryWindowMs, BULK_REPLAY_LIMIT);
+  const more = count >= BULK_REPLAY_LIMIT && (await store.countReplayable(filter, 1)) > 0;
+  // One statement queues them all, so the bulk action is one entry (who, which filter, how many),
+  // appended right after it: the count is only known once the statement ran.
+  if (count > 0) {
+    await store.audit.append([operatorEntry(deps, now, by, "replay_bulk", {}, { count, ...filter })]);
+  }
+  recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
+  if (count > 0) deps.dispatcher.kick();
+  return { count, more, dryRun };
 }
 
 export async function cancelWaitBy(deps: ServiceDeps, by: string, id: string): Promise<WaitRecord> {
@@ -129,6 +124,7 @@ export async function resolveTaskBy(
 }
 
 export async function cancelApprovalBy(deps: ServiceDeps, by: string, id: string): Promise<ApprovalRecord> {
+  const pending = (await deps.store.approvals.getApproval(id))?.status === "pending";
   const now = deps.clock.now();
   const approval = await deps.store.approvals.cancelApproval(id, now, [
     auditEntry(deps, now, "approval.cancelled", operatorActor(by), { approvalId: id }),
@@ -137,6 +133,7 @@ export async function cancelApprovalBy(deps: ServiceDeps, by: string, id: string
   if (approval.status !== "cancelled") {
     throw new TaskgateError("approval_closed", `the approval is already ${approval.status}`);
   }
+  if (pending) deps.metrics.approvals.labels("cancelled").inc();
   recordOperatorAction(deps, by, "cancel_approval", id);
   return approval;
 }

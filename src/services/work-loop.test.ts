@@ -87,4 +87,45 @@ describe("WorkLoop", () => {
       expect.objectContaining({ level: "error", fields: { error: "boom" } }),
     );
   });
+
+  it("keeps a kick that arrives while it claims, and coalesces many kicks into one claim", async () => {
+    const due: number[] = [];
+    let claimCalls = 0;
+    let inClaim: (() => void) | undefined;
+    let claimEntered: () => void = () => {};
+    const t = loopOver(due, {
+      clock: systemClock,
+      pollIntervalMs: 60_000, // only kicks can make it look again within the test
+      claim: async (limit) => {
+        claimCalls++;
+        claimEntered();
+        const got = due.splice(0, limit);
+        if (claimCalls === 2) await new Promise<void>((resolve) => (inClaim = resolve));
+        return got;
+      },
+    });
+    const entered = () => new Promise<void>((resolve) => (claimEntered = resolve));
+    let next = entered();
+    t.loop.start();
+    await next; // the first pass claims nothing and idles
+    next = entered();
+    t.loop.kick();
+    await next; // the second pass is in its claim
+    due.push(7); // due after the running claim looked: only a kick can bring it in
+    for (let i = 0; i < 5; i++) t.loop.kick(); // while busy: none may be lost, all make one pass
+    next = entered();
+    inClaim?.();
+    await next;
+    await eventuallyHandled(t.handled, [7]);
+    await new Promise((r) => setTimeout(r, 30));
+    // The five kicks made one claim (the third); the fourth is the kick of the emptied queue.
+    expect(claimCalls).toBe(4);
+    await t.loop.stop(1_000);
+  });
 });
+
+async function eventuallyHandled(handled: number[], expected: number[]): Promise<void> {
+  for (let i = 0; i < 200 && handled.length < expected.length; i++)
+    await new Promise((r) => setTimeout(r, 5));
+  expect(handled).toEqual(expected);
+}

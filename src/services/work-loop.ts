@@ -40,6 +40,8 @@ export class WorkLoop<T> {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A kick arrived while the loop was busy (claiming): the next idle returns at once. */
+  private kicked = false;
   private readonly abort = new AbortController();
 
   constructor(private readonly o: WorkLoopOptions<T>) {
@@ -67,8 +69,12 @@ export class WorkLoop<T> {
     this.pump();
   }
 
-  /** Wakes the loop at once (e.g. after a replay). */
+  /**
+   * Wakes the loop at once (e.g. after a replay). Kicks coalesce: any number of them before the
+   * loop looks again make one pass, and a kick while it is busy is never lost.
+   */
   kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 
@@ -148,11 +154,13 @@ export class WorkLoop<T> {
 
   /** Sleeps until the next due item, the poll interval, a kick, or a freed slot. */
   private async idle(): Promise<void> {
+    if (this.consumeKick()) return;
     const next = await this.o.nextDueAt().catch(() => undefined);
     if (this.stopping) return;
     const now = this.o.clock.now();
     const poll = this.o.pollIntervalMs;
     const wait = Math.max(0, Math.min(poll, next === undefined ? Infinity : next - now));
+    if (this.consumeKick()) return;
     const controller = new AbortController();
     this.wake = () => controller.abort();
     const stopWaiting = () => controller.abort();
@@ -160,6 +168,14 @@ export class WorkLoop<T> {
     await this.o.clock.sleep(wait === 0 ? Math.min(50, poll) : wait, controller.signal);
     this.abort.signal.removeEventListener("abort", stopWaiting);
     this.wake = undefined;
+    this.kicked = false;
+  }
+
+  /** Whether a kick came since the loop last looked (and forgets it: it is being served). */
+  private consumeKick(): boolean {
+    const kicked = this.kicked;
+    this.kicked = false;
+    return kicked;
   }
 
   private pump(): void {

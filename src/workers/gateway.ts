@@ -13,6 +13,7 @@ import type { AuditStore } from "../ports/audit-store.js";
 import type { Logger } from "../ports/logger.js";
 import type { Forwarder } from "../services/forwarder.js";
 import type { MailOutbox } from "../services/mail-outbox.js";
+import type { RetentionJob } from "../services/retention.js";
 import { VERSION } from "../version.js";
 import { type WorkerBindings, workerConfig } from "./config.js";
 import { waitUntilDispatcher } from "./dispatcher.js";
@@ -24,6 +25,8 @@ export interface RunningGateway {
   forwarder: Forwarder;
   /** Present when approvals.mail is configured (the HTTP mail API; SMTP is Node-only). */
   mailOutbox: MailOutbox | undefined;
+  /** Retention: each cron pass deletes a bounded number of batches (see worker.ts). */
+  retention: RetentionJob;
   logger: Logger;
   config: TaskgateConfig;
   /** The audit log, sealed by the cron and after writes (`waitUntil`). */
@@ -92,7 +95,7 @@ function build(
   d1: Parameters<typeof openD1Store>[0],
   logger: Logger,
 ): RunningGateway {
-  const { deps, forwarder, mailOutbox } = composeDeps(config, {
+  const { deps, forwarder, mailOutbox, rejectionLog, retention } = composeDeps(config, {
     store: openD1Store(d1),
     // workerd's fetch must be called unbound from any object ("Illegal invocation" otherwise).
     fetch: (input, init) => fetch(input, init),
@@ -118,9 +121,24 @@ function build(
     ...(mailOutbox
       ? { mailOutbox: { kick: () => ctx.waitUntil(background(mailOutbox.runOnce(), "mail pass")) } }
       : {}),
+    // Rejections are batched per isolate; each request keeps it alive until its batch is written.
+    ...(rejectionLog
+      ? {
+          rejections: {
+            record: (entry) => {
+              const written = rejectionLog.record(entry);
+              ctx.waitUntil(written);
+              return written;
+            },
+          },
+        }
+      : {}),
   });
 
   const app = createApp(deps, { requestDeps: (c) => requestDeps(c.executionCtx) });
+  if (!config.metrics.token) {
+    logger.info("GET /metrics is open: set metrics.token to require a bearer token");
+  }
   logger.info("taskgate ready", { storage: "d1", publicUrl: config.publicUrl, version: VERSION });
-  return { ok: true, app, forwarder, mailOutbox, logger, config, audit: deps.store.audit };
+  return { ok: true, app, forwarder, mailOutbox, retention, logger, config, audit: deps.store.audit };
 }

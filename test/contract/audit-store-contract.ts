@@ -240,6 +240,18 @@ export function describeAuditStoreContract(name: string, open: () => Promise<Sto
       expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 60 });
     });
 
+    it("is left alone by retention: purging a wait keeps its entries and the chain", async () => {
+      const w = aWait();
+      await store.createWait(w, [entry({ waitId: w.id })]);
+      await store.cancelWait(w.id, T0 + 1, [entry({ kind: "wait.cancelled", waitId: w.id })]);
+      expect(await sealAll(store.audit)).toBe(2);
+      const later = T0 + 365 * 24 * 3_600_000;
+      expect(await store.purgeBatch("waits", later, 500)).toBe(1);
+      expect(await store.getWait(w.id)).toBeUndefined();
+      expect(await subjectKinds(w.id)).toEqual(["wait.created", "wait.cancelled"]);
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 2 });
+    });
+
     it("lists a subject's entries newest first, page by page", async () => {
       const w = newId();
       const mine = [entry({ waitId: w }), entry({ deliveryId: w }), entry({ approvalId: w })];

@@ -3,8 +3,11 @@ import type { Store } from "../../src/ports/store.js";
 import { describeApprovalStoreContract } from "./approval-store-contract.js";
 import { describeAuditStoreContract } from "./audit-store-contract.js";
 import { describeOperatorStoreContract } from "./operator-store-contract.js";
+import { describeRejectionStoreContract } from "./rejection-store-contract.js";
 import { describeForwardingContract } from "./store-contract-forwarding.js";
+import { describeInstancesContract } from "./store-contract-instances.js";
 import { describeIntakeContract } from "./store-contract-intake.js";
+import { describeRetentionContract } from "./store-contract-retention.js";
 import { describeTaskActivityContract } from "./store-contract-task-activity.js";
 import { describeWaitsContract } from "./store-contract-waits.js";
 import { describeWebhooksContract } from "./store-contract-webhooks.js";
@@ -22,6 +25,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
   describeApprovalStoreContract(name, open);
   describeOperatorStoreContract(name, open);
   describeAuditStoreContract(name, open);
+  describeRejectionStoreContract(name, open);
   describe(`Store contract: ${name}`, () => {
     let h: StoreHarness;
     let store: Store;
@@ -37,8 +41,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeWaitsContract(current);
     describeIntakeContract(current);
     describeForwardingContract(current);
+    describeInstancesContract(current);
     describeWebhooksContract(current);
     describeTaskActivityContract(current);
+    describeRetentionContract(current);
 
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -1,6 +1,7 @@
 import { createApiAuthenticator } from "../../src/adapters/auth/api-auth.js";
 import { createCdfClient } from "../../src/adapters/cdf/cdf-client.js";
 import { MemoryStore } from "../../src/adapters/memory/memory-store.js";
+import { createPrometheusMetrics } from "../../src/adapters/metrics/prometheus-metrics.js";
 import { jsonLogger } from "../../src/adapters/runtime/json-logger.js";
 import { systemClock } from "../../src/adapters/runtime/system-clock.js";
 import { uuid7Ids } from "../../src/adapters/runtime/uuid7-ids.js";
@@ -181,6 +182,8 @@ export async function runSmoke(): Promise<SmokeReport> {
         bodyLimitBytes: 256 * 1024,
         clientAddress: () => null,
         version: "smoke",
+        metrics: createPrometheusMetrics().metrics,
+        accessLog: true,
         emulator: emulator.app,
       };
       const app = createApp(deps);

@@ -10,6 +10,8 @@ export interface ForwarderSettings {
   pollInterval?: string;
   minRetryWindow?: string;
   callRetries?: number;
+  heartbeat?: string;
+  takeoverAfter?: string;
 }
 
 export interface GatewayConfigOptions {
@@ -66,7 +68,9 @@ export function writeGatewayConfig(o: GatewayConfigOptions): GatewayConfigFile {
     },
     storage: o.storage ?? { kind: "sqlite", path: databasePath },
     signingKeys: [{ kid: "test-1", secret: envRef("TG_TEST_SIGNING_SECRET") }],
-    api: { keys: [{ name: "tests", sha256: createHash("sha256").update(apiKey).digest("hex") }] },
+    api: {
+      keys: [{ name: "tests", sha256: createHash("sha256").update(apiKey).digest("hex"), scopes: ["admin"] }],
+    },
     forwarder: {
       concurrency: 8,
       lease: "5s",

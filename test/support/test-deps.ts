@@ -1,5 +1,6 @@
 import { getConnInfo } from "hono/cloudflare-workers";
 import { createApiAuthenticator } from "../../src/adapters/auth/api-auth.js";
+import { createPrometheusMetrics } from "../../src/adapters/metrics/prometheus-metrics.js";
 import { uuid7 } from "../../src/adapters/runtime/uuid7-ids.js";
 import { sha256Hex } from "../../src/core/canonical-json.js";
 import { TokenSigner } from "../../src/core/signed-token.js";
@@ -45,6 +46,7 @@ export function testApp(o: TestAppOptions) {
     clock,
     ids: testIds(clock),
     logger,
+    metrics: createPrometheusMetrics().metrics,
     tokens: new TokenSigner([{ kid: "k1", secret: "s".repeat(40) }]),
     sha256: sha256Hex,
     publicUrl: "https://taskgate.test",
@@ -54,13 +56,15 @@ export function testApp(o: TestAppOptions) {
     // Tests forward with `forwardOnce`, as a cron would.
     dispatcher: claimOnlyDispatcher,
     authenticate: createApiAuthenticator(
-      { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256 }] },
+      { keys: [{ name: "tests", sha256: o.apiKeySha256 ?? TEST_API_KEY_SHA256, scopes: ["admin"] }] },
       clock,
     ),
     bodyLimitBytes: 256 * 1024,
     // What Workers reports; tests that need another reading override it.
     clientAddress: clientAddressFrom(getConnInfo),
     version: "test",
+    // Tests that assert the access log turn it on; the others keep their log entries to themselves.
+    accessLog: false,
     ...o.overrides,
   };
   return { app: createApp(deps), deps, clock, logger };
@@ -74,6 +78,7 @@ export function forwardOnce(deps: ServiceDeps): Promise<number> {
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
+    metrics: deps.metrics,
     concurrency: 4,
     leaseMs: 30_000,
     pollIntervalMs: 1000,

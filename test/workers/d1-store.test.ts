@@ -11,6 +11,8 @@ describeStoreContract("D1 (workerd)", async () => {
     env.CONTRACT_DB.prepare("delete from mails"),
     env.CONTRACT_DB.prepare("delete from approvals"),
     env.CONTRACT_DB.prepare("delete from audit"),
+    env.CONTRACT_DB.prepare("delete from instances"),
+    env.CONTRACT_DB.prepare("delete from rejections"),
   ]);
   const store = openD1Store(env.CONTRACT_DB);
   return { store, cleanup: () => store.close() };

@@ -85,4 +85,27 @@ describe("webhook sources inside workerd (D1, CDF emulator over HTTP)", () => {
     expect(forged.status).toBe(401);
     expect(forged.json.error?.code).toBe("signature_invalid");
   });
+
+  it("records a refused webhook in D1 under the request's waitUntil, and lists it", async () => {
+    const since = Date.now();
+    const forged = await hook(`S-${crypto.randomUUID()}`, {
+      secret: "whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB",
+    });
+    expect(forged.status).toBe(401);
+    // hook() waited for the request's waitUntil, so its batch is written.
+    const listed = await send("GET", `/v1/rejections?source=lims&code=signature_invalid&since=${since}`, {
+      apiKey: env.TEST_API_KEY,
+    });
+    expect(listed.status).toBe(200);
+    const items = listed.body.items as {
+      route: string;
+      status: number;
+      headerNames: string[];
+      bodySha256: string;
+    }[];
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ route: "hook", status: 401 });
+    expect(items[0]!.headerNames).toContain("webhook-signature");
+    expect(items[0]!.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+  });
 });

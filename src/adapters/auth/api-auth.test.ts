@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClock } from "../../../test/support/test-clock.js";
 import { TaskgateError } from "../../core/errors.js";
+import { DEFAULT_SCOPES } from "../../core/scopes.js";
 import { type EmulatorServer, startEmulatorServer } from "../../emulator/serve-node.js";
 import type { Authenticate } from "../../ports/authenticate.js";
 import { createApiAuthenticator } from "./api-auth.js";
@@ -21,10 +22,25 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 describe("API keys", () => {
-  const auth = createApiAuthenticator({ keys: [{ name: "fn", sha256: sha("the-key") }] }, new TestClock());
+  const auth = createApiAuthenticator(
+    {
+      keys: [
+        { name: "fn", sha256: sha("the-key") },
+        { name: "ops", sha256: sha("ops-key"), scopes: ["admin"] },
+        { name: "reader", sha256: sha("reader-key"), scopes: ["deliveries:read"] },
+      ],
+    },
+    new TestClock(),
+  );
 
   it("accepts a configured key by its hash and names the caller", async () => {
-    expect(await auth("the-key")).toEqual({ kind: "api-key", name: "fn" });
+    expect(await auth("the-key")).toEqual({ kind: "api-key", name: "fn", scopes: DEFAULT_SCOPES });
+  });
+
+  it("gives a key its configured scopes, and a key without scopes every scope but admin", async () => {
+    expect((await auth("ops-key")).scopes).toEqual(["admin"]);
+    expect((await auth("reader-key")).scopes).toEqual(["deliveries:read"]);
+    expect((await auth("the-key")).scopes).not.toContain("admin");
   });
 
   it.each(["the-key ", "The-key", "", "x".repeat(9000), sha("the-key")])("refuses %j", async (bearer) => {
@@ -71,9 +87,33 @@ describe("OIDC bearer tokens", () => {
       subject: "svc-1",
       claims: { roles: ["reader", "taskgate"] },
     });
-    expect(await auth(token)).toEqual({ kind: "oidc", name: "svc-1" });
+    expect(await auth(token)).toEqual({ kind: "oidc", name: "svc-1", scopes: DEFAULT_SCOPES });
     // API keys keep working beside OIDC.
     expect((await auth("the-key")).kind).toBe("api-key");
+  });
+
+  it("reads the scopes from oidc.scopesClaim when it is set, and grants none without the claim", async () => {
+    const scoped = createApiAuthenticator(
+      {
+        oidc: {
+          issuer: idp.url,
+          audience: "api://taskgate",
+          jwksUrl: `${idp.url}/.well-known/jwks.json`,
+          scopesClaim: "taskgate_scopes",
+          algorithms: ["RS256", "ES256"],
+          clockToleranceMs: 0,
+        },
+      },
+      clock,
+    );
+    const withClaim = await mint({
+      audience: "api://taskgate",
+      subject: "svc-2",
+      claims: { taskgate_scopes: "waits admin unknown" },
+    });
+    expect((await scoped(withClaim)).scopes).toEqual(["waits", "admin"]);
+    const without = await mint({ audience: "api://taskgate", subject: "svc-3" });
+    expect((await scoped(without)).scopes).toEqual([]);
   });
 
   it("refuses another audience or issuer with 401", async () => {
@@ -155,7 +195,7 @@ describe("OIDC bearer tokens", () => {
           privateKey,
         );
       };
-      expect(await own(await sign(true))).toEqual({ kind: "oidc", name: "svc" });
+      expect(await own(await sign(true))).toEqual({ kind: "oidc", name: "svc", scopes: DEFAULT_SCOPES });
       expect(await codeOf(own(await sign(false)))).toBe("unauthorized");
     } finally {
       server.close();

@@ -1,18 +1,21 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { sha256Hex } from "../../core/canonical-json.js";
 import { TaskgateError } from "../../core/errors.js";
+import { DEFAULT_SCOPES, type Scope, scopesFromClaim } from "../../core/scopes.js";
 import type { Authenticate } from "../../ports/authenticate.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Sha256Hex } from "../../ports/hasher.js";
 
 export interface ApiAuthConfig {
-  keys?: { name: string; sha256: string }[] | undefined;
+  keys?: { name: string; sha256: string; scopes?: Scope[] | undefined }[] | undefined;
   oidc?:
     | {
         issuer: string;
         audience: string | string[];
         jwksUrl: string;
         require?: Record<string, string | number | boolean | string[]> | undefined;
+        /** The claim listing the caller's scopes; unset, every OIDC caller has DEFAULT_SCOPES. */
+        scopesClaim?: string | undefined;
         algorithms: string[];
         clockToleranceMs: number;
       }
@@ -29,7 +32,12 @@ export function createApiAuthenticator(
   clock: Clock,
   sha256: Sha256Hex = sha256Hex,
 ): Authenticate {
-  const keys = new Map((config.keys ?? []).map((k) => [k.sha256.toLowerCase(), k.name]));
+  const keys = new Map(
+    (config.keys ?? []).map((k) => [
+      k.sha256.toLowerCase(),
+      { name: k.name, scopes: k.scopes ?? DEFAULT_SCOPES },
+    ]),
+  );
   const oidc = config.oidc;
   const jwks = oidc
     ? createRemoteJWKSet(new URL(oidc.jwksUrl), { cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 })
@@ -57,11 +65,12 @@ export function createApiAuthenticator(
         ([claim, want]) => !claimSatisfies(payload[claim], want),
       );
       if (missing) throw new TaskgateError("forbidden", `the token lacks the required claim "${missing[0]}"`);
-      return { kind: "oidc", name: String(payload.sub ?? payload.azp ?? "unknown") };
+      const scopes = oidc.scopesClaim ? scopesFromClaim(payload[oidc.scopesClaim]) : DEFAULT_SCOPES;
+      return { kind: "oidc", name: String(payload.sub ?? payload.azp ?? "unknown"), scopes };
     }
-    const name = keys.get(await sha256(bearer));
-    if (name === undefined) throw unauthorized();
-    return { kind: "api-key", name };
+    const key = keys.get(await sha256(bearer));
+    if (key === undefined) throw unauthorized();
+    return { kind: "api-key", name: key.name, scopes: key.scopes };
   };
 }
 

@@ -1,6 +1,7 @@
 import { CdfError, type CdfFailure } from "../../core/cdf-error.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
+import type { Counter } from "../../ports/metrics.js";
 import { attemptSignal, errorMessage, raceAbort } from "./abort.js";
 import { bodySnippet } from "./error-body.js";
 
@@ -30,6 +31,8 @@ export interface TokenProviderDeps {
   logger: Logger;
   /** Per token request. */
   timeoutMs: number;
+  /** Counts each token obtained (taskgate_cdf_token_refreshes_total). */
+  refreshes?: Counter;
 }
 
 /** The SDKs refresh this long before expiry, so a token never expires in flight. */
@@ -73,6 +76,7 @@ export function clientCredentialsTokenProvider(
     const p = (async () => {
       try {
         const fresh = await requestToken(credentials, deps);
+        deps.refreshes?.inc();
         cached = fresh;
         return fresh;
       } finally {

@@ -48,6 +48,29 @@ export class MemoryApprovalStore implements ApprovalStore {
     return n;
   }
 
+  /** Decided approvals closed before `before` whose delivery is gone and no mail is pending, oldest first. */
+  purgeable(before: number): string[] {
+    const mailing = new Set(
+      [...this.mails.values()].filter((m) => m.status === "pending").map((m) => m.approvalId),
+    );
+    return [...this.approvals.values()]
+      .filter(
+        (a) =>
+          a.status !== "pending" &&
+          (a.closedAt ?? a.expiresAt) < before &&
+          (a.deliveryId === null || !this.deliveries.has(a.deliveryId)) &&
+          !mailing.has(a.id),
+      )
+      .map((a) => a.id)
+      .sort();
+  }
+
+  /** Deletes an approval with its decisions and mails (retention). */
+  remove(id: string): void {
+    this.approvals.delete(id);
+    for (const m of [...this.mails.values()]) if (m.approvalId === id) this.mails.delete(m.id);
+  }
+
   async listApprovals(f: ApprovalFilter): Promise<Page<ApprovalRecord>> {
     const rows = [...this.approvals.values()]
       .filter(
@@ -109,6 +132,17 @@ export class MemoryApprovalStore implements ApprovalStore {
       .sort((a, b) => a.expiresAt - b.expiresAt)
       .slice(0, limit)
       .map((a) => structuredClone(a));
+  }
+
+  /** Takeover: releases pending mails leased by an owner `isDead` names; returns how many. */
+  releaseMailLeases(isDead: (owner: string) => boolean, now: number): number {
+    let n = 0;
+    for (const m of this.mails.values()) {
+      if (m.status !== "pending" || m.leaseOwner === null || !isDead(m.leaseOwner)) continue;
+      this.mails.set(m.id, { ...m, leaseOwner: null, leaseUntil: null, updatedAt: now });
+      n++;
+    }
+    return n;
   }
 
   async claimMails(now: number, owner: string, leaseMs: number, limit: number): Promise<MailRecord[]> {

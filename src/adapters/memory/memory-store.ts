@@ -1,6 +1,9 @@
 import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
+import type { InstanceStore } from "../../ports/instances.js";
+import type { RejectionStore } from "../../ports/rejection-store.js";
+import type { BulkReplayFilter, PurgeKind } from "../../ports/retention.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -18,6 +21,8 @@ import type {
 import type { TaskActivity } from "../../ports/task-activity.js";
 import { MemoryApprovalStore } from "./memory-approval-store.js";
 import { MemoryAuditStore } from "./memory-audit-store.js";
+import { MemoryInstances } from "./memory-instances.js";
+import { MemoryRejectionStore } from "./memory-rejection-store.js";
 
 /**
  * A Store in plain memory, for runtimes without an embedded database (Deno and Bun smoke runs)
@@ -31,6 +36,10 @@ export class MemoryStore implements Store {
   readonly audit = this.auditStore;
   private readonly approvalStore = new MemoryApprovalStore(this.deliveries, this.auditStore);
   readonly approvals: ApprovalStore = this.approvalStore;
+  readonly instances: InstanceStore = new MemoryInstances(this.deliveries, (isDead, now) =>
+    this.approvalStore.releaseMailLeases(isDead, now),
+  );
+  readonly rejections: RejectionStore = new MemoryRejectionStore();
   private readonly attempts = new Map<string, AttemptRecord[]>();
   private closed = false;
 
@@ -299,6 +308,8 @@ export class MemoryStore implements Store {
         (!f.waitId || d.waitId === f.waitId) &&
         (!f.source || d.source === f.source) &&
         (!f.correlationKey || d.correlationKey === f.correlationKey) &&
+        (f.since === undefined || d.createdAt >= f.since) &&
+        (f.until === undefined || d.createdAt < f.until) &&
         (!f.cursor || d.id < f.cursor),
     );
     return page(rows, f.limit);
@@ -370,6 +381,67 @@ export class MemoryStore implements Store {
     this.deliveries.set(id, discarded);
     this.auditStore.add(audit);
     return clone(discarded);
+  }
+
+  async replayDeliveries(
+    f: BulkReplayFilter,
+    now: number,
+    deliverUntil: number,
+    limit: number,
+  ): Promise<number> {
+    const ids = this.replayable(f, limit);
+    for (const id of ids) await this.replayDelivery(id, now, deliverUntil);
+    return ids.length;
+  }
+
+  async countReplayable(f: BulkReplayFilter, limit: number): Promise<number> {
+    return this.replayable(f, limit).length;
+  }
+
+  private replayable(f: BulkReplayFilter, limit: number): string[] {
+    return [...this.deliveries.values()]
+      .filter(
+        (d) =>
+          d.status === f.status &&
+          (f.source === undefined || d.source === f.source) &&
+          (f.since === undefined || d.createdAt >= f.since) &&
+          (f.until === undefined || d.createdAt < f.until),
+      )
+      .map((d) => d.id)
+      .sort()
+      .slice(0, Math.max(0, limit));
+  }
+
+  async purgeBatch(kind: PurgeKind, before: number, limit: number): Promise<number> {
+    const ids = this.purgeable(kind, before).slice(0, Math.max(0, limit));
+    for (const id of ids) {
+      if (kind === "waits") this.waits.delete(id);
+      else if (kind === "approvals") this.approvalStore.remove(id);
+      else {
+        this.deliveries.delete(id);
+        this.attempts.delete(id);
+      }
+    }
+    return ids.length;
+  }
+
+  async countPurgeable(kind: PurgeKind, before: number): Promise<number> {
+    return this.purgeable(kind, before).length;
+  }
+
+  private purgeable(kind: PurgeKind, before: number): string[] {
+    if (kind === "approvals") return this.approvalStore.purgeable(before);
+    if (kind === "waits") {
+      const withDelivery = new Set([...this.deliveries.values()].map((d) => d.waitId));
+      return [...this.waits.values()]
+        .filter((w) => w.status !== "open" && (w.closedAt ?? w.expiresAt) < before && !withDelivery.has(w.id))
+        .map((w) => w.id)
+        .sort();
+    }
+    return [...this.deliveries.values()]
+      .filter((d) => d.status === kind && d.updatedAt < before)
+      .map((d) => d.id)
+      .sort();
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonLogger } from "./json-logger.js";
+import { jsonLogger, MAX_FIELD_CHARS } from "./json-logger.js";
 
 describe("jsonLogger", () => {
   it("writes one JSON object per line, filters by level and redacts secret-looking fields", () => {
@@ -29,5 +29,20 @@ describe("jsonLogger", () => {
     });
     expect(lines.join("\n")).not.toMatch(/s3cr3t|t0k3n|Bearer x/);
     expect(JSON.parse(lines[1]!).error).toBe("bad");
+  });
+
+  it("caps every field, nested ones and the message: a 200 KB reason never makes a 200 KB line", () => {
+    const lines: string[] = [];
+    const log = jsonLogger({ level: "info", write: (l) => lines.push(l), now: () => 0 });
+    const huge = "r".repeat(200_000);
+    log.warn(huge, { reason: huge, output: { nested: huge }, error: new Error(huge), small: "ok", n: 7 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThan(5 * (MAX_FIELD_CHARS + 50));
+    const entry = JSON.parse(lines[0]!);
+    expect(entry.reason).toBe(`${"r".repeat(MAX_FIELD_CHARS)}…[${200_000 - MAX_FIELD_CHARS} more chars]`);
+    expect(entry.msg.length).toBeLessThan(MAX_FIELD_CHARS + 50);
+    expect(typeof entry.output).toBe("string");
+    expect(entry.error.length).toBeLessThan(MAX_FIELD_CHARS + 50);
+    expect(entry).toMatchObject({ small: "ok", n: 7 });
   });
 });

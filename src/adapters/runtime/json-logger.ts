@@ -24,7 +24,7 @@ export function jsonLogger(o: JsonLoggerOptions): Logger {
       const entry = {
         time: new Date(o.now()).toISOString(),
         level,
-        msg,
+        msg: capString(msg),
         ...redact(o.base ?? {}),
         ...redact(fields),
       };
@@ -39,10 +39,28 @@ export function jsonLogger(o: JsonLoggerOptions): Logger {
   };
 }
 
+/**
+ * The longest a field is written: a 200 KB `reason` or CDF error body must not become a 200 KB
+ * log line (log pipelines drop or split those, and a flood of them fills the disk).
+ */
+export const MAX_FIELD_CHARS = 2_000;
+
 function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = SECRET_KEY.test(key) ? "[redacted]" : value instanceof Error ? value.message : value;
+    out[key] = SECRET_KEY.test(key) ? "[redacted]" : cap(value instanceof Error ? value.message : value);
   }
   return out;
+}
+
+function cap(value: unknown): unknown {
+  if (typeof value === "string") return capString(value);
+  if (value === null || typeof value !== "object") return value;
+  const text = JSON.stringify(value) ?? "";
+  return text.length > MAX_FIELD_CHARS ? capString(text) : value;
+}
+
+function capString(text: string): string {
+  if (text.length <= MAX_FIELD_CHARS) return text;
+  return `${text.slice(0, MAX_FIELD_CHARS)}…[${text.length - MAX_FIELD_CHARS} more chars]`;
 }

@@ -114,5 +114,6 @@ export function openD1Store(d1: D1Like): KyselyStore {
   return new KyselyStore(db, {
     atomic: async (_db, queries) => (await d1.batch(queries.map((q) => bound(d1, q)))).map(toResult),
     skipLocked: false,
+    maxIdsPerStatement: 90,
   });
 }

@@ -10,6 +10,8 @@ export interface SqlDialectOps {
   atomic(db: Kysely<Database>, queries: CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** PostgreSQL: claim with FOR UPDATE SKIP LOCKED so replicas do not queue on each other's rows. */
   skipLocked: boolean;
+  /** Most ids one statement may bind (D1 allows 100 parameters); batches stay below it. */
+  maxIdsPerStatement?: number;
   close?(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
 import { auditInserts, rowStill } from "./kysely-audit.js";
+import { prepared, slot } from "./prepared.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
 import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -22,6 +23,7 @@ export async function claimDue(
   return rows.map(deliveryFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
 }
 
+/** Every forward ends here: both statements are compiled once per outcome kind (prepared.ts). */
 export async function recordAttempt(
   ctx: SqlContext,
   id: string,
@@ -31,34 +33,59 @@ export async function recordAttempt(
   audit?: readonly AuditDraft[],
 ): Promise<boolean> {
   const { db, ops } = ctx;
-  const insertAttempt = insertWhere(
+  const row = attemptToRow(outcome.attempt);
+  const insertAttempt = prepared(
     db,
-    "attempts",
-    attemptToRow(outcome.attempt),
-    sql<boolean>`exists (select 1 from deliveries where id = ${id} and lease_owner = ${owner} and status = 'pending')`,
+    "insert attempt if leased",
+    (db) =>
+      insertWhere(
+        db,
+        "attempts",
+        Object.fromEntries(Object.keys(row).map((column) => [column, slot(column)])),
+        sql<boolean>`exists (select 1 from deliveries where id = ${slot(":id")} and lease_owner = ${slot(":owner")} and status = 'pending')`,
+      ),
+    { ...row, ":id": id, ":owner": owner },
   );
-  const base = {
-    attempts: outcome.attempt.attempt,
-    lease_owner: null,
-    lease_until: null,
-    updated_at: now,
-    last_status: outcome.attempt.httpStatus,
-    last_request_id: outcome.attempt.requestId,
-    last_error: outcome.attempt.error,
-  };
-  const set =
-    outcome.kind === "retry"
-      ? { ...base, next_attempt_at: outcome.nextAttemptAt, due_at: outcome.nextAttemptAt }
-      : outcome.kind === "dead"
-        ? { ...base, status: "dead" }
-        : { ...base, status: "delivered", delivered_at: now };
-  const update = db
-    .updateTable("deliveries")
-    .set(set)
-    .where("id", "=", id)
-    .where("lease_owner", "=", owner)
-    .where("status", "=", "pending")
-    .compile();
+  const { kind } = outcome;
+  const update = prepared(
+    db,
+    `record ${kind}`,
+    (db) => {
+      const base = {
+        attempts: slot<number>("attempts"),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: slot<number>("now"),
+        last_status: slot<number | null>("status"),
+        last_request_id: slot<string | null>("requestId"),
+        last_error: slot<string | null>("error"),
+      };
+      const next = slot<number>("nextAttemptAt");
+      const set =
+        kind === "retry"
+          ? { ...base, next_attempt_at: next, due_at: next }
+          : kind === "dead"
+            ? { ...base, status: "dead" }
+            : { ...base, status: "delivered", delivered_at: slot<number>("now") };
+      return db
+        .updateTable("deliveries")
+        .set(set)
+        .where("id", "=", slot<string>("id"))
+        .where("lease_owner", "=", slot<string>("owner"))
+        .where("status", "=", "pending")
+        .compile();
+    },
+    {
+      attempts: outcome.attempt.attempt,
+      now,
+      status: outcome.attempt.httpStatus,
+      requestId: outcome.attempt.requestId,
+      error: outcome.attempt.error,
+      nextAttemptAt: outcome.kind === "retry" ? outcome.nextAttemptAt : null,
+      id,
+      owner,
+    },
+  );
   // The attempt row is new (its key would refuse a second): present means this step wrote it.
   const written = sql<boolean>`exists (select 1 from attempts where delivery_id = ${id} and attempt = ${outcome.attempt.attempt})`;
   const [inserted, updated] = await ops.atomic(db, [
@@ -113,6 +140,8 @@ export async function listDeliveries(
   if (filter.waitId) q = q.where("wait_id", "=", filter.waitId);
   if (filter.source) q = q.where("source", "=", filter.source);
   if (filter.correlationKey) q = q.where("correlation_key", "=", filter.correlationKey);
+  if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+  if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
   const rows = await newestFirstPage(q, filter).execute();
   return toPage(rows.map(deliveryFromRow), filter.limit);
 }

@@ -6,6 +6,7 @@ import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
 import { auditInserts } from "./kysely-audit.js";
 import { getWait } from "./kysely-waits.js";
+import { prepared, slot } from "./prepared.js";
 import { deliveryFromRow, deliveryToRow } from "./rows.js";
 import { affectedRows } from "./sql-helpers.js";
 
@@ -69,33 +70,57 @@ export async function receiveWebhook(
   return { kind: "wait_gone" };
 }
 
-/** Closes an open, unexpired wait with this delivery (not if its dedupe key was seen before). */
+/**
+ * Closes an open, unexpired wait with this delivery (not if its dedupe key was seen before).
+ * Both intake statements are compiled once (prepared.ts) and filled per call.
+ */
 function closeWaitFor(
   { db }: SqlContext,
   waitId: string,
   delivery: DeliveryRecord,
   now: number,
 ): CompiledQuery {
-  let q = db
-    .updateTable("waits")
-    .set({ status: "closed", closed_at: now, delivery_id: delivery.id, result_hash: delivery.contentHash })
-    .where("id", "=", waitId)
-    .where("status", "=", "open")
-    .where("expires_at", ">", now);
-  if (delivery.source !== null && delivery.dedupeKey !== null) {
-    const { source, dedupeKey } = delivery;
-    q = q.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("deliveries")
-            .select(sql`1`.as("one"))
-            .where("source", "=", source)
-            .where("dedupe_key", "=", dedupeKey),
-        ),
-      ),
-    );
-  }
-  return q.compile();
+  const dedupe = delivery.source !== null && delivery.dedupeKey !== null;
+  const values = {
+    now,
+    waitId,
+    deliveryId: delivery.id,
+    hash: delivery.contentHash,
+    source: delivery.source,
+    dedupeKey: delivery.dedupeKey,
+  };
+  return prepared(
+    db,
+    dedupe ? "close wait unless seen" : "close wait",
+    (db) => {
+      const now = slot<number>("now");
+      let q = db
+        .updateTable("waits")
+        .set({
+          status: "closed",
+          closed_at: now,
+          delivery_id: slot<string>("deliveryId"),
+          result_hash: slot<string>("hash"),
+        })
+        .where("id", "=", slot<string>("waitId"))
+        .where("status", "=", "open")
+        .where("expires_at", ">", now);
+      if (dedupe) {
+        q = q.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("deliveries")
+                .select(sql`1`.as("one"))
+                .where("source", "=", slot<string>("source"))
+                .where("dedupe_key", "=", slot<string>("dedupeKey")),
+            ),
+          ),
+        );
+      }
+      return q.compile();
+    },
+    values,
+  );
 }
 
 /** True once the wait was closed with this very delivery (by this step: the id is fresh). */
@@ -109,5 +134,17 @@ function insertDeliveryIfItClosed(
   delivery: DeliveryRecord,
   waitId: string,
 ): CompiledQuery {
-  return insertWhere(db, "deliveries", deliveryToRow(delivery), closedWith(waitId, delivery.id));
+  const row = deliveryToRow(delivery);
+  return prepared(
+    db,
+    "insert delivery if it closed its wait",
+    (db) =>
+      insertWhere(
+        db,
+        "deliveries",
+        Object.fromEntries(Object.keys(row).map((column) => [column, slot(column)])),
+        sql<boolean>`exists (select 1 from waits where id = ${slot(":waitId")} and delivery_id = ${slot(":deliveryId")})`,
+      ),
+    { ...row, ":waitId": waitId, ":deliveryId": delivery.id },
+  );
 }

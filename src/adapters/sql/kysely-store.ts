@@ -3,7 +3,10 @@ import type { AuditDraft } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type { AuditStore } from "../../ports/audit-store.js";
+import type { InstanceStore } from "../../ports/instances.js";
 import type { Page } from "../../ports/page.js";
+import type { RejectionStore } from "../../ports/rejection-store.js";
+import type { BulkReplayFilter, PurgeKind } from "../../ports/retention.js";
 import type {
   AcceptCallbackInput,
   AcceptResult,
@@ -18,10 +21,14 @@ import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext, SqlDialectOps } from "./dialect-ops.js";
 import { KyselyApprovalStore } from "./kysely-approval-store.js";
 import { KyselyAuditStore } from "./kysely-audit.js";
+import * as bulkReplay from "./kysely-bulk-replay.js";
 import * as forwarding from "./kysely-forwarding.js";
+import { KyselyInstances } from "./kysely-instances.js";
 import * as intake from "./kysely-intake.js";
 import * as operator from "./kysely-operator.js";
 import * as parking from "./kysely-parking.js";
+import { KyselyRejectionStore } from "./kysely-rejections.js";
+import * as retention from "./kysely-retention.js";
 import { taskActivity } from "./kysely-task-activity.js";
 import * as waits from "./kysely-waits.js";
 import type { Database } from "./schema.js";
@@ -34,6 +41,8 @@ import { nextDueAt } from "./sql-helpers.js";
 export class KyselyStore implements Store {
   readonly approvals: ApprovalStore;
   readonly audit: AuditStore;
+  readonly instances: InstanceStore;
+  readonly rejections: RejectionStore;
   private readonly sql: SqlContext;
 
   constructor(
@@ -43,6 +52,8 @@ export class KyselyStore implements Store {
     this.sql = { db, ops };
     this.approvals = new KyselyApprovalStore(this.sql);
     this.audit = new KyselyAuditStore(this.sql);
+    this.instances = new KyselyInstances(this.sql);
+    this.rejections = new KyselyRejectionStore(this.sql);
   }
 
   async ping(): Promise<void> {
@@ -148,5 +159,22 @@ export class KyselyStore implements Store {
   }
   taskActivity(taskId: string, now: number): Promise<TaskActivity> {
     return taskActivity(this.sql, taskId, now);
+  }
+  replayDeliveries(
+    filter: BulkReplayFilter,
+    now: number,
+    deliverUntil: number,
+    limit: number,
+  ): Promise<number> {
+    return bulkReplay.replayDeliveries(this.sql, filter, now, deliverUntil, limit);
+  }
+  countReplayable(filter: BulkReplayFilter, limit: number): Promise<number> {
+    return bulkReplay.countReplayable(this.sql, filter, limit);
+  }
+  purgeBatch(kind: PurgeKind, before: number, limit: number): Promise<number> {
+    return retention.purgeBatch(this.sql, kind, before, limit);
+  }
+  countPurgeable(kind: PurgeKind, before: number): Promise<number> {
+    return retention.countPurgeable(this.sql, kind, before);
   }
 }

@@ -1,11 +1,13 @@
-import { type CompiledQuery, sql } from "kysely";
+import { type CompiledQuery, type Selectable, sql } from "kysely";
 import type { AuditDraft } from "../../core/audit/entry.js";
 import type { Page } from "../../ports/page.js";
 import type { WaitFilter } from "../../ports/store.js";
 import type { WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { auditInserts, rowStill } from "./kysely-audit.js";
+import { prepared, slot } from "./prepared.js";
 import { waitFromRow, waitToRow } from "./rows.js";
+import type { WaitsTable } from "./schema.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
 /** Waits: registered, read, listed, cancelled and swept. */
@@ -43,8 +45,15 @@ export async function createWait(
   return affectedRows(results[inserted]) === 1;
 }
 
+/** Every accept reads its wait first: compiled once (prepared.ts). */
 export async function getWait({ db }: SqlContext, id: string): Promise<WaitRecord | undefined> {
-  const row = await db.selectFrom("waits").selectAll().where("id", "=", id).executeTakeFirst();
+  const q = prepared(
+    db,
+    "wait by id",
+    (db) => db.selectFrom("waits").selectAll().where("id", "=", slot<string>("id")).compile(),
+    { id },
+  );
+  const [row] = (await db.executeQuery<Selectable<WaitsTable>>(q)).rows;
   return row && waitFromRow(row);
 }
 

@@ -18,6 +18,9 @@ export interface PostgresStoreOptions {
   onConnectionError?: (err: Error) => void;
 }
 
+/** No transaction of ours waits between statements; one idle this long belongs to a paused process. */
+const IDLE_IN_TRANSACTION_MS = 5_000;
+
 // BIGINT (int8) arrives as a string by default; epoch milliseconds fit a double exactly.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -40,10 +43,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await admin.end().catch(() => {});
     }
   }
+  // A replica paused (SIGSTOP, a frozen VM) inside a transaction would hold its row locks for as
+  // long as it sleeps, and the others' takeover would wait on them: the server ends such a session.
+  const settings = [`-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`];
+  if (options.schema) settings.push(`-c search_path=${options.schema}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    options: settings.join(" "),
   });
   pool.on("error", (err) => options.onConnectionError?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });

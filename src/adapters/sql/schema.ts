@@ -130,6 +130,28 @@ export interface AuditTable {
   hash: string | null;
 }
 
+/** A running gateway process and its last heartbeat (PostgreSQL replicas take over the dead's leases). */
+export interface InstancesTable {
+  id: string;
+  started_at: number;
+  beat_at: number;
+}
+
+export interface RejectionsTable {
+  id: string;
+  at: number;
+  route: string;
+  source: string | null;
+  code: string;
+  status: number;
+  client_ip: string | null;
+  user_agent: string | null;
+  /** JSON list of lower-case header names. */
+  header_names: string;
+  body_size: number | null;
+  body_sha256: string | null;
+}
+
 export interface Database {
   waits: WaitsTable;
   deliveries: DeliveriesTable;
@@ -138,4 +160,6 @@ export interface Database {
   decisions: DecisionsTable;
   mails: MailsTable;
   audit: AuditTable;
+  instances: InstancesTable;
+  rejections: RejectionsTable;
 }

@@ -14,7 +14,7 @@ export function storeUnavailable(cause: unknown): TaskgateError {
 
 /**
  * Wraps a store so every method that fails for a store fault rejects with `store_unavailable`
- * (HTTP 503 with Retry-After). Nested stores (`approvals`, `audit`) are wrapped the same way. The store
+ * (HTTP 503 with Retry-After). Nested stores (`approvals`, `audit`, `instances`, `rejections`) are wrapped the same way. The store
  * code stays free of fault handling: the classification is the dialect's.
  */
 export function withStoreFaults<T extends object>(store: T, isFault: FaultClassifier): T {
@@ -32,7 +32,11 @@ export function withStoreFaults<T extends object>(store: T, isFault: FaultClassi
             ? out.catch((err: unknown) => Promise.reject(mapFault(err, isFault)))
             : out;
         };
-      } else if (value !== null && typeof value === "object" && (prop === "approvals" || prop === "audit")) {
+      } else if (
+        value !== null &&
+        typeof value === "object" &&
+        (prop === "approvals" || prop === "audit" || prop === "instances" || prop === "rejections")
+      ) {
         result = withStoreFaults(value, isFault);
       }
       if (result !== value) wrapped.set(prop, result);

@@ -5,7 +5,19 @@ import type { FC } from "hono/jsx";
 import { describePolicy } from "../../core/approval-policy.js";
 import type { ApprovalRecord, MailRecord } from "../../ports/approval-store.js";
 import type { Page } from "../../ports/store.js";
-import { ActionButton, Badge, Empty, Field, IdLink, Pager, Select, Text, Utc, When } from "./components.js";
+import {
+  ActionButton,
+  Badge,
+  Empty,
+  Field,
+  FilterBar,
+  IdLink,
+  Pager,
+  Select,
+  Text,
+  Utc,
+  When,
+} from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "cancelled"] as const;
@@ -35,15 +47,10 @@ export const ApprovalsView: FC<{ frame: Frame; page: Page<ApprovalRecord>; query
       title="Approvals"
       subtitle="People asked to approve a workflow task"
     >
-      <form class="filters" method="get" action="/console/approvals">
+      <FilterBar action="/console/approvals" filtered={filtered}>
         <Select name="status" label="Status" value={query.status} options={APPROVAL_STATUSES} />
         <Field name="taskId" label="Task id" value={query.taskId} placeholder="exact id" />
-        <div>
-          <button type="submit" class="btn btn-primary">
-            Filter
-          </button>
-        </div>
-      </form>
+      </FilterBar>
       {page.items.length === 0 ? (
         <Empty title={filtered ? "No approval matches these filters" : "No approvals yet"}>
           <p>

@@ -164,16 +164,92 @@ export const Select: FC<{
   </div>
 );
 
-export const Field: FC<{ name: string; label: string; value: string | undefined; placeholder?: string }> = ({
-  name,
-  label,
-  value,
-  placeholder,
-}) => (
+export const Field: FC<{
+  name: string;
+  label: string;
+  value: string | undefined;
+  placeholder?: string;
+  /** Suggestions the browser offers while typing (a `<datalist>`); any value can still be typed. */
+  suggest?: readonly string[];
+}> = ({ name, label, value, placeholder, suggest }) => (
   <div>
     <label for={`f-${name}`}>{label}</label>
-    <input type="search" id={`f-${name}`} name={name} value={value ?? ""} placeholder={placeholder} />
+    <input
+      type="search"
+      id={`f-${name}`}
+      name={name}
+      value={value ?? ""}
+      placeholder={placeholder}
+      list={suggest ? `f-${name}-list` : undefined}
+    />
+    {suggest ? (
+      <datalist id={`f-${name}-list`}>
+        {suggest.map((v) => (
+          <option value={v} />
+        ))}
+      </datalist>
+    ) : null}
   </div>
 );
 
 export const Json: FC<{ value: unknown }> = ({ value }) => <pre>{JSON.stringify(value, null, 2)}</pre>;
+
+/**
+ * A list view's filter form (GET, so a filtered view is a link): its fields, then Filter, and
+ * Clear once something is filtered. Every list view uses this one, so they read alike.
+ */
+export const FilterBar: FC<{ action: string; filtered: boolean; label?: string; children: Child }> = ({
+  action,
+  filtered,
+  label = "Filters",
+  children,
+}) => (
+  <form class="filters" method="get" action={action} aria-label={label}>
+    {children}
+    <div>
+      <button type="submit" class="btn btn-primary">
+        Filter
+      </button>
+    </div>
+    {filtered ? (
+      <div>
+        <a class="btn" href={action}>
+          Clear
+        </a>
+      </div>
+    ) : null}
+  </form>
+);
+
+/** A column of a DataTable: its heading, and `wide` for one hidden on narrow screens. */
+export interface Column {
+  label: string;
+  wide?: boolean;
+  num?: boolean;
+}
+
+/**
+ * The frame every console table shares: scrolls sideways on a phone, stacks rows into cards
+ * (`stack`, with each cell's `data-label`), and a caption for screen readers.
+ */
+export const DataTable: FC<{ columns: readonly Column[]; caption: string; children: Child }> = ({
+  columns,
+  caption,
+  children,
+}) => (
+  <div class="table-wrap">
+    <table class="stack">
+      <caption class="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((col) => (
+            <th class={[col.num ? "num" : "", col.wide ? "wide" : ""].filter(Boolean).join(" ") || undefined}>
+              {col.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </div>
+);

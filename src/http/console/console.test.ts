@@ -4,6 +4,7 @@ import { TestClock } from "../../../test/support/test-clock.js";
 import { forwardOnce, TEST_API_KEY, testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
+import { DEFAULT_SCOPES } from "../../core/scopes.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { Principal } from "../../ports/authenticate.js";
 import { OneTimeSignIn } from "./one-time-sign-in.js";
@@ -137,7 +138,7 @@ describe("/console", () => {
     });
 
     it("refuses a key without the admin scope with 403", async () => {
-      const scoped: Principal & { scopes: string[] } = { kind: "api-key", name: "fn", scopes: ["waits"] };
+      const scoped: Principal = { kind: "api-key", name: "fn", scopes: ["waits"] };
       t = testApp({ store, cdf: t.deps.cdf, clock, overrides: { authenticate: async () => scoped } });
       const res = await t.app.request("/console/login", {
         method: "POST",
@@ -148,19 +149,20 @@ describe("/console", () => {
       expect(await res.text()).toContain("does not have the admin scope");
     });
 
-    it("refuses an OIDC subject (no admin scope) and accepts a key that has it", async () => {
+    it("refuses a key configured without scopes (every scope but admin) and accepts one with admin", async () => {
       t = testApp({
         store,
         cdf: t.deps.cdf,
         clock,
-        overrides: { authenticate: async () => ({ kind: "oidc", name: "sub" }) },
+        overrides: { authenticate: async () => ({ kind: "api-key", name: "fn", scopes: DEFAULT_SCOPES }) },
       });
       let res = await t.app.request("/console/login", {
         method: "POST",
         body: new URLSearchParams({ key: "a.b.c" }),
       });
       expect(res.status).toBe(403);
-      const admin = { kind: "api-key" as const, name: "ops", scopes: ["admin"] };
+      expect(await res.text()).toContain("Add &quot;admin&quot; to its &quot;scopes&quot;");
+      const admin: Principal = { kind: "api-key", name: "ops", scopes: ["admin"] };
       t = testApp({ store, cdf: t.deps.cdf, clock, overrides: { authenticate: async () => admin } });
       res = await t.app.request("/console/login", {
         method: "POST",
@@ -258,6 +260,47 @@ describe("/console", () => {
         expect(body, path).toContain(expected);
         expect(body, path).not.toContain("<script>");
       }
+    });
+
+    it("lists rejected requests with filters, and says what to do when there are none", async () => {
+      const s = await signIn();
+      let body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("The rejected-request log is off");
+      t.deps.rejections = { record: async () => {} };
+      body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("No request has been refused");
+      const at = clock.now() - 120_000;
+      const row = (n: number, over: Record<string, unknown>) => ({
+        id: `0190c1b2-0000-7000-8000-00000000000${n}`,
+        at,
+        route: "hook" as const,
+        source: "github",
+        code: "signature_invalid" as const,
+        status: 401,
+        clientIp: "203.0.113.7",
+        userAgent: "GitHub-Hookshot/<b>",
+        headerNames: ["content-type", "x-hub-signature-256"],
+        bodySize: 2048,
+        bodySha256: "c".repeat(64),
+        ...over,
+      });
+      await store.rejections.insertRejections([
+        row(1, {}),
+        row(2, { route: "callback", source: null, code: "token_invalid", bodySize: null, bodySha256: null }),
+      ]);
+      body = await (await get(s, "/console/rejections")).text();
+      expect(body).toContain("signature_invalid");
+      expect(body).toContain("token_invalid");
+      expect(body).toContain("203.0.113.7");
+      expect(body).toContain("GitHub-Hookshot/&lt;b&gt;");
+      expect(body).toContain("2.0 KB");
+      body = await (await get(s, "/console/rejections?code=token_invalid")).text();
+      expect(body).toContain("token_invalid</span>");
+      expect(body).not.toContain("signature_invalid</span>");
+      expect(body).toContain('href="/console/rejections"');
+      body = await (await get(s, "/console/rejections?source=stripe")).text();
+      expect(body).toContain("No rejected request matches these filters");
+      expect((await get(s, "/console/rejections?cursor=nope")).status).toBe(400);
     });
 
     it("shows a delivery's attempts with CDF's status and request id", async () => {

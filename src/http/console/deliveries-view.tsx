@@ -3,7 +3,7 @@
 
 import type { FC } from "hono/jsx";
 import type { DeliveryRecord, Page } from "../../ports/store.js";
-import { ActionButton, Empty, Field, Pager, Select } from "./components.js";
+import { ActionButton, Empty, Field, FilterBar, Pager, Select } from "./components.js";
 import { DeliveryTable } from "./delivery-table.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
@@ -28,22 +28,10 @@ export const DeliveriesView: FC<{ frame: Frame; page: Page<DeliveryRecord>; quer
       title="Deliveries"
       subtitle="Every accepted callback and webhook, and its way to CDF"
     >
-      <form class="filters" method="get" action="/console/deliveries">
+      <FilterBar action="/console/deliveries" filtered={filtered}>
         <Select name="status" label="Status" value={query.status} options={DELIVERY_STATUSES} />
         <Field name="source" label="Source" value={query.source} placeholder="any" />
-        <div>
-          <button type="submit" class="btn btn-primary">
-            Filter
-          </button>
-        </div>
-        {filtered ? (
-          <div>
-            <a class="btn" href="/console/deliveries">
-              Clear
-            </a>
-          </div>
-        ) : null}
-      </form>
+      </FilterBar>
       {page.items.length === 0 ? (
         <Empty title={filtered ? "No delivery matches these filters" : "No deliveries yet"}>
           <p>
@@ -90,14 +78,9 @@ export const DeadLettersView: FC<{
     title="Dead letters"
     subtitle="Deliveries given up: CDF refused them, or they ran out of time"
   >
-    <form class="filters" method="get" action="/console/dead-letters">
+    <FilterBar action="/console/dead-letters" filtered={Boolean(query.source)}>
       <Field name="source" label="Source" value={query.source} placeholder="any" />
-      <div>
-        <button type="submit" class="btn">
-          Filter
-        </button>
-      </div>
-    </form>
+    </FilterBar>
     {page.items.length === 0 ? (
       <Empty title="No dead letters">
         <p>
@@ -167,14 +150,9 @@ export const ParkedView: FC<{ frame: Frame; page: Page<DeliveryRecord>; query: D
     title="Parked callbacks"
     subtitle="Webhooks that arrived before their wait was registered"
   >
-    <form class="filters" method="get" action="/console/parked">
+    <FilterBar action="/console/parked" filtered={Boolean(query.source)}>
       <Field name="source" label="Source" value={query.source} placeholder="any" />
-      <div>
-        <button type="submit" class="btn">
-          Filter
-        </button>
-      </div>
-    </form>
+    </FilterBar>
     {page.items.length === 0 ? (
       <Empty title="Nothing parked">
         <p>

@@ -5,7 +5,7 @@ import type { FC } from "hono/jsx";
 import type { MailRecord } from "../../ports/approval-store.js";
 import type { CapturedMail } from "../../ports/mail-catcher.js";
 import type { Page } from "../../ports/store.js";
-import { ActionButton, Badge, Empty, Pager, Select, Text, Utc, When } from "./components.js";
+import { ActionButton, Badge, Empty, FilterBar, Pager, Select, Text, Utc, When } from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export const MAIL_STATUSES = ["pending", "sent", "dead", "skipped"] as const;
@@ -23,14 +23,9 @@ export const MailOutboxView: FC<{
     title="Mail outbox"
     subtitle="Approval mails and whether they went out"
   >
-    <form class="filters" method="get" action="/console/mail">
+    <FilterBar action="/console/mail" filtered={Boolean(status)}>
       <Select name="status" label="Status" value={status} options={MAIL_STATUSES} />
-      <div>
-        <button type="submit" class="btn">
-          Filter
-        </button>
-      </div>
-    </form>
+    </FilterBar>
     {page.items.length === 0 ? (
       <Empty title="No mail">
         <p>

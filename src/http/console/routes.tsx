@@ -60,7 +60,10 @@ const consoleAuthRoutes = new Hono<ConsoleEnv>()
     }
     if (!isAdmin(principal)) {
       c.var.deps.logger.warn("console sign-in refused: no admin scope", { name: principal.name });
-      return refuse(403, `The key "${principal.name}" does not have the admin scope.`);
+      return refuse(
+        403,
+        `The key "${principal.name}" does not have the admin scope. Add "admin" to its "scopes" in api.keys, or sign in with an administrator's key.`,
+      );
     }
     await startSession(c as unknown as Context<AppEnv>, principal.name);
     c.var.deps.logger.info("console sign-in", { by: principal.name });

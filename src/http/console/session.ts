@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { TaskgateError } from "../../core/errors.js";
+import { grants } from "../../core/scopes.js";
 import type { Principal } from "../../ports/authenticate.js";
 import type { AppEnv } from "../env.js";
 
@@ -18,17 +19,11 @@ export interface ConsoleSession {
 }
 
 /**
- * A principal as the scopes work will carry it. Until scopes exist, a key is an administrator when
- * it carries no scopes at all (every configured key); an OIDC subject never is, since the console
- * is signed in with a pasted key.
+ * Whether this principal may use the console: the `admin` scope (DESIGN.md §4). A key configured
+ * without scopes has every scope but `admin`, so it cannot sign in.
  */
-type MaybeScoped = Principal & { scopes?: readonly string[] | undefined };
-
-/** Whether this principal may use the console (the `admin` scope, DESIGN.md §4). */
 export function isAdmin(principal: Principal): boolean {
-  const { scopes } = principal as MaybeScoped;
-  if (scopes !== undefined) return scopes.includes("admin");
-  return principal.kind === "api-key";
+  return grants(principal.scopes, "admin");
 }
 
 /**

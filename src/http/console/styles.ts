@@ -96,6 +96,12 @@ pre{margin:0;background:#0f172a;color:#e2e8f0;border-radius:.375rem;padding:.75r
 .login input{width:100%}
 .login .btn{width:100%;margin-top:.75rem;min-height:2.5rem}
 .hint{font-size:.8125rem;color:#4b5563;margin:.35rem 0 0}
+.landing{max-width:46rem;margin:8vh auto;padding:0 1rem 3rem}
+.landing h1{font-size:1.75rem;margin:.25rem 0 .5rem}
+.landing-links{list-style:none;margin:1.5rem 0 1rem;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:.75rem}
+.landing-links .card{height:100%;padding:.875rem 1rem}
+.landing-label{display:block;font-weight:650;font-size:1.0625rem;color:#0b57d0;margin-bottom:.2rem}
+@media (max-width:48rem){.landing{margin-top:1.5rem}.landing-links{gap:.5rem}}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:60rem){.grid2{grid-template-columns:1fr}}
 @media (max-width:48rem){

@@ -94,6 +94,22 @@ const WaitQuery = z.object({
 });
 const DeliveryQuery = z.object({ status: oneOf<DeliveryStatus>(DELIVERY_STATUSES), source: text, cursor });
 const ApprovalQuery = z.object({ status: oneOf<ApprovalStatus>(APPROVAL_STATUSES), taskId: text, cursor });
+const RejectionQuery = z.object({
+  source: text,
+  code: z
+    .string()
+    .max(64)
+    .regex(/^[a-z_]*$/)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  // The rejection list's cursor is "<at>_<id>".
+  cursor: z
+    .string()
+    .max(80)
+    .regex(/^(\d{1,16}_[0-9a-f-]{36})?$/)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
 const MailQuery = z.object({ status: oneOf<MailStatus>(MAIL_STATUSES), cursor });
 
 const opt = <T extends object>(o: T) =>
@@ -182,8 +198,13 @@ export const consoleViewRoutes = new Hono<ConsoleEnv>()
     return html(c, <ParkedView frame={frame} page={page} query={q} />);
   })
   .get("/rejections", async (c) => {
-    const { frame } = await framed(c);
-    return html(c, <RejectionsView frame={frame} />);
+    const q = query(c, RejectionQuery);
+    const [{ frame }, page] = await Promise.all([
+      framed(c),
+      c.var.deps.store.rejections.listRejections({ ...opt(q), limit: PAGE_SIZE }),
+    ]);
+    const enabled = c.var.deps.rejections !== undefined;
+    return html(c, <RejectionsView frame={frame} page={page} query={q} enabled={enabled} />);
   })
   .get("/mail", async (c) => {
     const q = query(c, MailQuery);

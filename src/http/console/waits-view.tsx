@@ -3,7 +3,7 @@
 
 import type { FC } from "hono/jsx";
 import type { Page, WaitRecord } from "../../ports/store.js";
-import { Badge, Empty, Field, IdLink, Pager, Select, Text, When } from "./components.js";
+import { Badge, Empty, Field, FilterBar, IdLink, Pager, Select, Text, When } from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export interface WaitQuery {
@@ -29,7 +29,7 @@ export const WaitsView: FC<{ frame: Frame; page: Page<WaitRecord>; query: WaitQu
       title="Waits"
       subtitle="Tasks held IN_PROGRESS until their callback arrives"
     >
-      <form class="filters" method="get" action="/console/waits">
+      <FilterBar action="/console/waits" filtered={filtered}>
         <Select name="status" label="Status" value={query.status} options={WAIT_STATUSES} />
         <Field name="source" label="Source" value={query.source} placeholder="any" />
         <Field name="taskId" label="Task id" value={query.taskId} placeholder="exact id" />
@@ -39,19 +39,7 @@ export const WaitsView: FC<{ frame: Frame; page: Page<WaitRecord>; query: WaitQu
           value={query.correlationKey}
           placeholder="exact key"
         />
-        <div>
-          <button type="submit" class="btn btn-primary">
-            Filter
-          </button>
-        </div>
-        {filtered ? (
-          <div>
-            <a class="btn" href="/console/waits">
-              Clear
-            </a>
-          </div>
-        ) : null}
-      </form>
+      </FilterBar>
       {page.items.length === 0 ? (
         <Empty title={filtered ? "No wait matches these filters" : "No waits yet"}>
           {filtered ? (

@@ -4,7 +4,7 @@ import type { OpenApiDocument, Operation, Parameter, ResponseObject } from "./do
 import { ERROR_MEANINGS } from "./error-meanings.js";
 import { componentRef, componentSchemas, jsonSchemaOf } from "./json-schema.js";
 import type { NamedSchema, RouteDoc } from "./route-doc.js";
-import { authProse, SECURITY_SCHEMES, securityOf } from "./security.js";
+import { authProse, SECURITY_SCHEMES, scopeProse, securityOf } from "./security.js";
 import { TAGS } from "./tags.js";
 
 export const OPENAPI_VERSION = "3.1.1";
@@ -105,14 +105,16 @@ export function buildOpenApiDocument(
 }
 
 function operation(doc: RouteDoc): Operation {
-  const description = [doc.description, authProse(doc.auth)].filter((s) => s != null).join("\n\n");
+  const description = [doc.description, authProse(doc.auth), scopeProse(doc.scope)]
+    .filter((s) => s != null)
+    .join("\n\n");
   const parameters = [...pathParameters(doc), ...queryParameters(doc)];
   const op: Operation = {
     operationId: operationId(doc),
     tags: [doc.tag],
     summary: doc.summary,
     ...(description === "" ? {} : { description }),
-    security: securityOf(doc.auth),
+    security: securityOf(doc.auth, doc.scope),
     ...(parameters.length > 0 ? { parameters } : {}),
     responses: {},
   };

@@ -5,6 +5,7 @@ import { TestClock } from "../../../test/support/test-clock.js";
 import { testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
+import { SCOPES } from "../../core/scopes.js";
 import { createEmulator } from "../../emulator/emulator.js";
 import { buildOpenApiDocument, openApiPath, operationId, pathParams } from "./document.js";
 import type { OpenApiDocument } from "./document-types.js";
@@ -63,14 +64,26 @@ describe("the OpenAPI document", () => {
     expect(doc.info.version).toBe("test");
   });
 
-  it("asks a bearer credential on the /v1 management routes and none on the public ones", () => {
+  it("asks a bearer credential with the route's scope on the /v1 management routes and none on the public ones", () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const managed = path.startsWith("/v1/") && !path.startsWith("/v1/callbacks/");
-        expect(op.security, `${method} ${path}`).toEqual(managed ? [{ apiKey: [] }, { oidc: [] }] : []);
-        if (managed) expect(op.responses["401"], `${method} ${path}`).toBeDefined();
+        if (!managed) {
+          expect(op.security, `${method} ${path}`).toEqual([]);
+          continue;
+        }
+        const scope = op.security?.[0]?.apiKey?.[0];
+        expect(SCOPES, `${method} ${path}`).toContain(scope);
+        expect(op.security, `${method} ${path}`).toEqual([{ apiKey: [scope] }, { oidc: [scope] }]);
+        expect(op.description, `${method} ${path}`).toContain(`**Scope:** \`${scope}\``);
+        expect(op.responses["401"], `${method} ${path}`).toBeDefined();
+        expect(op.responses["403"], `${method} ${path}`).toBeDefined();
       }
     }
+    expect(doc.paths["/v1/deliveries/{id}/replay"]?.post?.security).toEqual([
+      { apiKey: ["deliveries:replay"] },
+      { oidc: ["deliveries:replay"] },
+    ]);
     expect(Object.keys(doc.components.securitySchemes)).toEqual(["apiKey", "oidc"]);
   });
 

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import type { ErrorCode } from "../../core/errors.js";
+import type { Scope } from "../../core/scopes.js";
 
 /**
  * What the API reference says about one route. Each route file has a `*-docs.ts` beside it with
@@ -17,6 +18,8 @@ export interface RouteDoc {
   /** CommonMark; the /docs page renders a small subset (paragraphs, lists, emphasis, code, links). */
   description?: string;
   auth: RouteAuth;
+  /** The scope an `api` route needs (`admin` grants every scope). */
+  scope?: Scope;
   /** A description for each `:name` in the path. */
   params?: Record<string, string>;
   /** The query schema the route validates with (a zod object); each key becomes a parameter. */
@@ -58,7 +61,11 @@ export type ResponseDoc =
   | { description: string };
 
 /** What `Authorization: Bearer` can refuse with. */
-export const AUTH_ERRORS = ["unauthorized", "forbidden"] as const satisfies readonly ErrorCode[];
+export const AUTH_ERRORS = [
+  "unauthorized",
+  "forbidden",
+  "insufficient_scope",
+] as const satisfies readonly ErrorCode[];
 
 /** What a JSON body can be refused with before the route looks at it (json-body.ts, the body limit). */
 export const JSON_BODY_ERRORS = [

@@ -5,7 +5,10 @@ import { callbackDocs } from "../routes/callbacks-docs.js";
 import { deliveryDocs } from "../routes/deliveries-docs.js";
 import { healthDocs } from "../routes/health-docs.js";
 import { hookDocs } from "../routes/hooks-docs.js";
+import { landingDocs } from "../routes/landing-docs.js";
+import { metricsDocs } from "../routes/metrics-docs.js";
 import { referenceDocs } from "../routes/reference-docs.js";
+import { rejectionDocs } from "../routes/rejections-docs.js";
 import { waitDocs } from "../routes/waits-docs.js";
 import type { RouteDoc } from "./route-doc.js";
 
@@ -21,7 +24,10 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...approvalPageDocs,
   ...deliveryDocs,
   ...auditDocs,
+  ...rejectionDocs,
   ...healthDocs,
+  ...metricsDocs,
+  ...landingDocs,
   ...referenceDocs,
 ];
 

@@ -1,3 +1,4 @@
+import type { Scope } from "../../core/scopes.js";
 import { SCHEMES } from "../../core/signatures/registry.js";
 import type { RouteAuth } from "./route-doc.js";
 
@@ -22,9 +23,20 @@ export const SECURITY_SCHEMES = {
   },
 } as const;
 
-/** What each kind of route asks of its caller, as the operation's `security`. */
-export function securityOf(auth: RouteAuth): Record<string, string[]>[] {
-  return auth === "api" ? [{ apiKey: [] }, { oidc: [] }] : [];
+/**
+ * What each kind of route asks of its caller, as the operation's `security`: OpenAPI 3.1 lets a
+ * bearer scheme list the roles it needs, here the route's scope.
+ */
+export function securityOf(auth: RouteAuth, scope?: Scope): Record<string, string[]>[] {
+  const roles = scope ? [scope] : [];
+  return auth === "api" ? [{ apiKey: roles }, { oidc: roles }] : [];
+}
+
+/** The scope an API route needs, said in prose for readers of /docs. */
+export function scopeProse(scope: Scope | undefined): string | null {
+  return scope
+    ? `**Scope:** \`${scope}\` (or \`admin\`). A key configured without \`scopes\` has every scope but \`admin\`.`
+    : null;
 }
 
 /** Public routes carry their credential where OpenAPI has no scheme for it: said in prose. */

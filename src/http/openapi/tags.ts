@@ -29,6 +29,10 @@ export const TAGS: readonly { name: string; description: string }[] = [
     name: "Deliveries",
     description: "Accepted callbacks and webhooks on their way to CDF, with every forwarding attempt.",
   },
-  { name: "Operations", description: "Probes for orchestrators and load balancers." },
+  {
+    name: "Rejections",
+    description: "Webhooks and callbacks refused before acceptance: what was refused, when and from where.",
+  },
+  { name: "Operations", description: "Probes, metrics and the start page, for operators and their tools." },
   { name: "Reference", description: "This reference, as a page and as an OpenAPI 3.1 document." },
 ];

@@ -22,6 +22,7 @@ export const approvalDocs: RouteDoc[] = [
       "The `policy` decides the outcome: `any` (the first decision), `all` (every approver; a rejection ends it) or `quorum` (`count` approvals). The outcome goes to CDF as a task update: approved completes the task; rejected and expired follow `onReject` and `onExpire`.",
     ].join("\n"),
     auth: "api",
+    scope: "approvals",
     body: { json: named("CreateApproval", CreateApprovalSchema) },
     responses: {
       201: {
@@ -45,6 +46,7 @@ export const approvalDocs: RouteDoc[] = [
     tag: "Approvals",
     summary: "List approvals",
     auth: "api",
+    scope: "approvals",
     query: ApprovalQuerySchema,
     responses: {
       200: {
@@ -60,6 +62,7 @@ export const approvalDocs: RouteDoc[] = [
     tag: "Approvals",
     summary: "Read an approval, its decisions and mails",
     auth: "api",
+    scope: "approvals",
     params: ID,
     responses: {
       200: {
@@ -77,6 +80,7 @@ export const approvalDocs: RouteDoc[] = [
     summary: "Cancel a pending approval",
     description: "The links stop working; CDF is not told.",
     auth: "api",
+    scope: "approvals",
     params: ID,
     responses: {
       200: { description: "the approval, cancelled", json: named("Approval", ApprovalViewSchema) },

@@ -5,9 +5,11 @@ import { ApprovalQuerySchema, CreateApprovalSchema } from "../approval-schemas.j
 import { approvalApiView } from "../approval-views.js";
 import type { AppEnv } from "../env.js";
 import { jsonBody } from "../middleware/json-body.js";
+import { requireScope } from "../middleware/require-scope.js";
 import { apiActor, queryHook } from "./waits.js";
 
 export const approvalRoutes = new Hono<AppEnv>()
+  .use(requireScope("approvals"))
   .post("/", jsonBody(CreateApprovalSchema), async (c) => {
     const input = c.req.valid("json");
     const { approval, links } = await createApproval(c.var.deps, { ...input, ttlMs: input.ttl }, apiActor(c));

@@ -13,6 +13,7 @@ export const auditDocs: RouteDoc[] = [
       "Entries are sealed into the chain (seq, prevHash, hash) shortly after they are written; " +
       "`taskgate audit verify` checks the chain.",
     auth: "api",
+    scope: "audit:read",
     query: AuditQuerySchema,
     responses: {
       200: {

@@ -14,5 +14,6 @@ export const callbackRoutes = new Hono<AppEnv>().post("/:token", async (c) => {
     actor: "callback",
     origin: { ip: c.var.deps.clientAddress(c), userAgent: userAgent(c) },
   });
+  c.set("outcome", result.outcome);
   return c.json(result, result.outcome === "queued" ? 202 : 200);
 });

@@ -2,23 +2,36 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { TaskgateError } from "../../core/errors.js";
 import { auditEntry } from "../../services/audit-entries.js";
+import { replayMatching } from "../../services/operator-actions.js";
 import type { AppEnv } from "../env.js";
-import { DeliveryQuerySchema } from "../schemas.js";
+import { jsonBody } from "../middleware/json-body.js";
+import { requireScope } from "../middleware/require-scope.js";
+import { BulkReplaySchema, DeliveryQuerySchema } from "../schemas.js";
 import { deliveryView } from "../views.js";
 import { apiActor, queryHook } from "./waits.js";
 
 export const deliveryRoutes = new Hono<AppEnv>()
-  .get("/", zValidator("query", DeliveryQuerySchema, queryHook), async (c) => {
-    const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
-    return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
+  .get(
+    "/",
+    requireScope("deliveries:read"),
+    zValidator("query", DeliveryQuerySchema, queryHook),
+    async (c) => {
+      const page = await c.var.deps.store.listDeliveries(c.req.valid("query"));
+      return c.json({ items: page.items.map((d) => deliveryView(d)), nextCursor: page.nextCursor });
+    },
+  )
+  .post("/replay", requireScope("deliveries:replay"), jsonBody(BulkReplaySchema), async (c) => {
+    const { filter, dryRun } = c.req.valid("json");
+    const result = await replayMatching(c.var.deps, c.var.principal.name, filter, dryRun);
+    return c.json(result, dryRun ? 200 : 202);
   })
-  .get("/:id", async (c) => {
+  .get("/:id", requireScope("deliveries:read"), async (c) => {
     const { store } = c.var.deps;
     const delivery = await store.getDelivery(c.req.param("id"));
     if (!delivery) throw new TaskgateError("delivery_not_found", "no delivery with this id");
     return c.json(deliveryView(delivery, await store.listAttempts(delivery.id)));
   })
-  .post("/:id/replay", async (c) => {
+  .post("/:id/replay", requireScope("deliveries:replay"), async (c) => {
     const { store, clock, minRetryWindowMs, dispatcher, logger } = c.var.deps;
     const now = clock.now();
     const id = c.req.param("id");

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { TaskgateError } from "../../core/errors.js";
 import { receiveHook } from "../../services/hooks.js";
 import { userAgent } from "../client-meta.js";
 import type { AppEnv } from "../env.js";
+import { bodyLimit } from "../middleware/body-limit.js";
 
 /** Signed webhooks from configured sources: verified on the raw bytes, never re-serialised. */
 export const hookRoutes = new Hono<AppEnv>().post(
@@ -15,13 +15,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
     }
     await next();
   },
-  (c, next) =>
-    bodyLimit({
-      maxSize: c.var.deps.bodyLimitBytes,
-      onError: () => {
-        throw new TaskgateError("payload_too_large", `the body exceeds ${c.var.deps.bodyLimitBytes} bytes`);
-      },
-    })(c, next),
+  bodyLimit((c) => c.var.deps.bodyLimitBytes),
   async (c) => {
     const { deps } = c.var;
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
@@ -35,6 +29,7 @@ export const hookRoutes = new Hono<AppEnv>().post(
       query: Object.fromEntries(incoming.searchParams),
       origin: { ip: deps.clientAddress(c), userAgent: userAgent(c) },
     });
+    c.set("outcome", result.outcome);
     if (result.outcome === "handshake") {
       const { status, headers, body } = result.handshake;
       return new Response(body, { status, headers });

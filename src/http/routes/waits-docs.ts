@@ -18,6 +18,7 @@ export const waitDocs: RouteDoc[] = [
       "With `source` and `correlationKey`, the first webhook from that source whose mapping yields that key completes the task (a webhook that arrived first, and was parked, is released at once). Either way the answer's `callbackUrl` completes it too.",
     ].join("\n"),
     auth: "api",
+    scope: "waits",
     body: { json: named("CreateWait", CreateWaitSchema) },
     responses: {
       201: {
@@ -42,6 +43,7 @@ export const waitDocs: RouteDoc[] = [
     tag: "Waits",
     summary: "List waits",
     auth: "api",
+    scope: "waits",
     query: WaitQuerySchema,
     responses: {
       200: { description: "a page of waits, newest first", json: named("WaitList", WaitListSchema) },
@@ -54,6 +56,7 @@ export const waitDocs: RouteDoc[] = [
     tag: "Waits",
     summary: "Read a wait",
     auth: "api",
+    scope: "waits",
     params: ID,
     responses: { 200: { description: "the wait", json: Wait } },
     errors: [...AUTH_ERRORS, "wait_not_found"],
@@ -66,6 +69,7 @@ export const waitDocs: RouteDoc[] = [
     description:
       "CDF is not told: the task stays `IN_PROGRESS` until something else completes it or it times out.",
     auth: "api",
+    scope: "waits",
     params: ID,
     responses: { 200: { description: "the wait, cancelled", json: Wait } },
     errors: [...AUTH_ERRORS, "wait_not_found", "wait_closed"],

@@ -5,6 +5,7 @@ import { releasedDetail } from "../../core/hook-detail.js";
 import { cancelWait, createWait, getWait, listWaits } from "../../services/waits.js";
 import type { AppEnv } from "../env.js";
 import { jsonBody } from "../middleware/json-body.js";
+import { requireScope } from "../middleware/require-scope.js";
 import { CreateWaitSchema, WaitQuerySchema } from "../schemas.js";
 import { waitView } from "../views.js";
 import { zodProblems } from "../zod-problems.js";
@@ -19,6 +20,7 @@ export const queryHook = (result: { success: boolean; error?: unknown }) => {
 };
 
 export const waitRoutes = new Hono<AppEnv>()
+  .use(requireScope("waits"))
   .post("/", jsonBody(CreateWaitSchema), async (c) => {
     const input = c.req.valid("json");
     const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl }, apiActor(c));

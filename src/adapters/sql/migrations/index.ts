@@ -4,7 +4,9 @@ import { approvals } from "./0002-approvals.js";
 import { approvalRequester } from "./0003-approval-requester.js";
 import { deliveriesTask } from "./0008-deliveries-task.js";
 import { consoleIndexes } from "./0009-console-indexes.js";
+import { rejections } from "./0010-rejections.js";
 import { audit } from "./0011-audit.js";
+import { instances } from "./0013-instances.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -17,7 +19,9 @@ export const migrations: Record<string, Migration> = {
   "0003_approval_requester": approvalRequester,
   "0008_deliveries_task": deliveriesTask,
   "0009_console_indexes": consoleIndexes,
+  "0010_rejections": rejections,
   "0011_audit": audit,
+  "0013_instances": instances,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,108 @@
+/**
+ * The flood figure of issue 12: N ignored webhooks (default 100,000) stored the way POST
+ * /hooks/:source stores them (metadata and body hash, no body), then retention applied as the
+ * purge job does (batches of `retention.batch`). Prints the SQLite file's size before and after,
+ * its live pages, and what a second flood of the same size does to the file (freed pages are
+ * reused, so it stays bounded). Run: node --import tsx bench/retention-flood.ts [N]
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { uuid7 } from "../src/adapters/runtime/uuid7-ids.js";
+import { openSqliteStore } from "../src/adapters/sql/sqlite.js";
+import { RetentionSchema } from "../src/config/retention-schema.js";
+import type { DeliveryRecord, Store } from "../src/ports/store.js";
+import { purgeSteps, runPurge } from "../src/services/retention.js";
+
+const N = Number(process.argv[2] ?? 100_000);
+const DAY = 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), "taskgate-flood-"));
+const path = join(dir, "taskgate.db");
+const retention = RetentionSchema.parse({});
+
+function ignored(at: number): DeliveryRecord {
+  const body = randomBytes(600).toString("base64"); // a typical provider payload; only its hash is kept
+  const hash = createHash("sha256").update(body).digest("hex");
+  return {
+    id: uuid7(at, randomBytes(10)),
+    waitId: null,
+    taskId: null,
+    executionId: null,
+    source: "github",
+    correlationKey: `repo/pull/${at % 10_000}`,
+    dedupeKey: `sha256:${hash}`,
+    parkUntil: null,
+    reason: "status evaluated to null",
+    status: "ignored",
+    update: { status: "COMPLETED", output: {} },
+    contentHash: hash,
+    attempts: 0,
+    claims: 0,
+    nextAttemptAt: at,
+    deliverUntil: at,
+    leaseOwner: null,
+    leaseUntil: null,
+    lastError: null,
+    lastStatus: null,
+    lastRequestId: null,
+    createdAt: at,
+    updatedAt: at,
+    deliveredAt: null,
+  };
+}
+
+async function flood(store: Store, at: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < N; i++) {
+    const d = ignored(at + i);
+    await store.receiveWebhook({ delivery: d, waitId: null, now: d.createdAt });
+  }
+  return performance.now() - started;
+}
+
+function size(): { fileMB: string; liveMB: string; freePages: number } {
+  const db = new Database(path);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const pageSize = Number(db.pragma("page_size", { simple: true }));
+  const pages = Number(db.pragma("page_count", { simple: true }));
+  const free = Number(db.pragma("freelist_count", { simple: true }));
+  db.close();
+  const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+  return { fileMB: mb(statSync(path).size), liveMB: mb((pages - free) * pageSize), freePages: free };
+}
+
+const now = Date.now();
+const store = await openSqliteStore({ path });
+try {
+  const empty = size();
+  const floodMs = await flood(store, now - 8 * DAY);
+  const flooded = size();
+  const steps = purgeSteps(store, retention);
+  const purgeStarted = performance.now();
+  const reports = await runPurge(steps, now, { batch: retention.batch });
+  const purgeMs = performance.now() - purgeStarted;
+  const purged = size();
+  await flood(store, now - 8 * DAY + N);
+  const again = size();
+  const deleted = reports.find((r) => r.kind === "ignored")?.count ?? 0;
+  console.log(
+    JSON.stringify(
+      {
+        webhooks: N,
+        floodSeconds: +(floodMs / 1000).toFixed(1),
+        empty,
+        afterFlood: flooded,
+        purge: { deleted, seconds: +(purgeMs / 1000).toFixed(1), batch: retention.batch },
+        afterPurge: purged,
+        afterSecondFlood: again,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
