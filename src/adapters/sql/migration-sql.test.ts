@@ -21,7 +21,9 @@ describe("D1 migration files", () => {
       "audit",
       "decisions",
       "deliveries",
+      "instances",
       "mails",
+      "rejections",
       "waits",
     ]);
     db.close();
