@@ -124,6 +124,24 @@ export async function seedConsole(url: string, demoSource: SchemeConfig): Promis
     body: signed.body,
   });
   if (hook.status !== 202) throw new Error(`webhook: ${hook.status} ${await hook.text()}`);
+  // Refused requests for the rejected-request log: a forged signature, a signature over another
+  // timestamp, and a source nobody configured.
+  const refusals: [string, Record<string, string>][] = [
+    ["/hooks/demo", { ...signed.headers, "webhook-signature": "v1,Zm9yZ2VkLXNpZ25hdHVyZQ==" }],
+    ["/hooks/demo", { ...signed.headers, "webhook-timestamp": String(Math.floor(Date.now() / 1000) - 3600) }],
+    ["/hooks/stripe-live", { "stripe-signature": "t=1,v1=00" }],
+  ];
+  for (const [path, headers] of refusals) {
+    await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Svix-Webhooks/1.21", ...headers },
+      body: signed.body,
+    });
+  }
+  await waitFor("rejections logged", async () => {
+    const listed = (await (await c.api("/v1/rejections")).json()) as { items: unknown[] };
+    return listed.items.length >= refusals.length ? true : undefined;
+  });
   const created = await c.api("/v1/approvals", {
     taskId: await c.newTask(),
     title: "Restart pump P-101 after service",
