@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { captureLogger } from "../../test/support/capture-logger.js";
 import { TestClock } from "../../test/support/test-clock.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
-import { WorkLoop, type WorkLoopOptions } from "./work-loop.js";
+import { failureBackoffMs, WorkLoop, type WorkLoopOptions } from "./work-loop.js";
 
 /** A loop over a list of due numbers: claims take from the front, handling records the order. */
 function loopOver(due: number[], over: Partial<WorkLoopOptions<number>> = {}) {
@@ -86,6 +86,51 @@ describe("WorkLoop", () => {
     expect(logger.entries).toContainEqual(
       expect.objectContaining({ level: "error", fields: { error: "boom" } }),
     );
+  });
+
+  it("backs off longer after each failed pass while the store is down, then resumes", async () => {
+    const logger = captureLogger();
+    const sleeps: number[] = [];
+    let failuresLeft = 4;
+    let claimsAfterRecovery = 0;
+    let recovered: () => void = () => {};
+    const back = new Promise<void>((resolve) => (recovered = resolve));
+    const clock = {
+      now: () => 0,
+      // Records each rest and returns at once, so the test sees the schedule without waiting it.
+      sleep: (ms: number) => {
+        sleeps.push(ms);
+        return new Promise<void>((r) => setImmediate(r));
+      },
+    };
+    const t = loopOver([], {
+      clock,
+      logger,
+      pollIntervalMs: 1_000,
+      maxBackoffMs: 5_000,
+      claim: async () => {
+        if (failuresLeft-- > 0) throw new Error("store_unavailable: connection refused");
+        if (++claimsAfterRecovery === 1) recovered();
+        return [];
+      },
+    });
+    t.loop.start();
+    await back;
+    await t.loop.stop(1_000);
+    // 1 s, 2 s, 4 s, then the cap; kicks while failing would not shorten these.
+    expect(sleeps.slice(0, 4)).toEqual([1_000, 2_000, 4_000, 5_000]);
+    const levels = logger.entries.map((e) => `${e.level}:${e.msg}`);
+    expect(levels.filter((l) => l.startsWith("error:"))).toEqual(["error:test loop loop failed; retrying"]);
+    expect(levels.filter((l) => l.startsWith("warn:"))).toHaveLength(3);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: "info", msg: "test loop loop resumed", fields: { failures: 4 } }),
+    );
+  });
+
+  it("failureBackoffMs doubles from the poll interval up to the cap", () => {
+    expect([0, 1, 2, 3, 6, 100].map((n) => failureBackoffMs(n, 500, 30_000))).toEqual([
+      0, 500, 1_000, 2_000, 16_000, 30_000,
+    ]);
   });
 
   it("keeps a kick that arrives while it claims, and coalesces many kicks into one claim", async () => {

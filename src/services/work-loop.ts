@@ -24,6 +24,17 @@ export interface WorkLoopOptions<T> {
   onDrained?(): void;
   /** Runs before each pass (housekeeping); `force` on a one-shot pass. */
   beforePass?(force: boolean): Promise<void>;
+  /** The longest pause after passes that keep failing (store down); default 30 s. */
+  maxBackoffMs?: number;
+}
+
+/**
+ * How long a loop rests after `failures` passes in a row failed: the poll interval, doubling with
+ * each further failure, capped, so a store that is down is asked less and less often.
+ */
+export function failureBackoffMs(failures: number, pollIntervalMs: number, maxMs: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(maxMs, pollIntervalMs * 2 ** Math.min(failures - 1, 30));
 }
 
 /**
@@ -43,6 +54,8 @@ export class WorkLoop<T> {
   /** A kick arrived while the loop was busy (claiming): the next idle returns at once. */
   private kicked = false;
   private readonly abort = new AbortController();
+  /** Passes in a row that failed (the store is down, say); 0 once one succeeds. */
+  private failures = 0;
 
   constructor(private readonly o: WorkLoopOptions<T>) {
     this.window = o.window ?? o.concurrency;
@@ -143,13 +156,31 @@ export class WorkLoop<T> {
         const claimed = free > 0 ? await this.o.claim(free) : [];
         for (const item of claimed) this.queue.push(item);
         this.pump();
+        this.recovered();
         if (claimed.length > 0 && claimed.length === free) continue;
         await this.idle();
       } catch (err) {
-        this.o.logger.error(`${this.o.name} loop failed; retrying`, { error: describe(err) });
-        await this.idle();
+        await this.backOff(err);
       }
     }
+  }
+
+  /** Rests longer after each failed pass in a row; only a stop cuts the rest short (not a kick). */
+  private async backOff(err: unknown): Promise<void> {
+    this.failures++;
+    const pauseMs = failureBackoffMs(this.failures, this.o.pollIntervalMs, this.o.maxBackoffMs ?? 30_000);
+    const fields = { error: describe(err), failures: this.failures, retryInMs: pauseMs };
+    // The first failure is news; the ones after it, while the cause lasts, are not.
+    if (this.failures === 1) this.o.logger.error(`${this.o.name} loop failed; retrying`, fields);
+    else this.o.logger.warn(`${this.o.name} loop still failing; backing off`, fields);
+    await this.o.clock.sleep(pauseMs, this.abort.signal);
+    this.kicked = false;
+  }
+
+  private recovered(): void {
+    if (this.failures === 0) return;
+    this.o.logger.info(`${this.o.name} loop resumed`, { failures: this.failures });
+    this.failures = 0;
   }
 
   /** Sleeps until the next due item, the poll interval, a kick, or a freed slot. */
