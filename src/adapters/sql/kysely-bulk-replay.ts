@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from "kysely";
 import type { BulkReplayFilter } from "../../ports/retention.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { requeued } from "./kysely-forwarding.js";
 import type { Database } from "./schema.js";
 import { affectedRows } from "./sql-helpers.js";
 
@@ -29,16 +30,7 @@ export async function replayDeliveries(
     .limit(limit);
   const r = await db
     .updateTable("deliveries")
-    .set({
-      status: "pending",
-      next_attempt_at: now,
-      due_at: now,
-      deliver_until: deliverUntil,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: now,
-      delivered_at: null,
-    })
+    .set(requeued(now, deliverUntil))
     .where("id", "in", ids)
     .where("status", "=", filter.status)
     .executeTakeFirst();

@@ -105,16 +105,7 @@ export async function replayDelivery(
 ): Promise<DeliveryRecord | false | undefined> {
   const replay = ctx.db
     .updateTable("deliveries")
-    .set({
-      status: "pending",
-      next_attempt_at: now,
-      due_at: now,
-      deliver_until: deliverUntil,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: now,
-      delivered_at: null,
-    })
+    .set(requeued(now, deliverUntil))
     .where("id", "=", id)
     .where("status", "in", ["dead", "delivered"])
     .compile();
@@ -154,4 +145,18 @@ export async function listAttempts({ db }: SqlContext, deliveryId: string): Prom
     .orderBy("attempt")
     .execute();
   return rows.map(attemptFromRow);
+}
+
+/** The columns of a delivery queued again (single and bulk replay): due now, no lease, a new window. */
+export function requeued(now: number, deliverUntil: number) {
+  return {
+    status: "pending",
+    next_attempt_at: now,
+    due_at: now,
+    deliver_until: deliverUntil,
+    lease_owner: null,
+    lease_until: null,
+    updated_at: now,
+    delivered_at: null,
+  } as const;
 }
