@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { uuid7 } from "../src/adapters/runtime/uuid7-ids.js";
+import { systemClock } from "../src/adapters/runtime/system-clock.js";
+import { uuid7, uuid7Ids } from "../src/adapters/runtime/uuid7-ids.js";
 import { openSqliteStore } from "../src/adapters/sql/sqlite.js";
 import { RetentionSchema } from "../src/config/retention-schema.js";
 import type { DeliveryRecord, Store } from "../src/ports/store.js";
@@ -79,7 +80,7 @@ try {
   const empty = size();
   const floodMs = await flood(store, now - 8 * DAY);
   const flooded = size();
-  const steps = purgeSteps(store, retention);
+  const steps = purgeSteps(store, retention, { ids: uuid7Ids(systemClock), clock: systemClock });
   const purgeStarted = performance.now();
   const reports = await runPurge(steps, now, { batch: retention.batch });
   const purgeMs = performance.now() - purgeStarted;

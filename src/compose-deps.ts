@@ -168,7 +168,7 @@ export function composeDeps(
   if (rejectionLog) deps.rejections = rejectionLog;
   // Retention (DESIGN §5): a timer on Node, each cron pass on Workers.
   const retention = new RetentionJob({
-    steps: purgeSteps(store, config.retention),
+    steps: purgeSteps(store, config.retention, { ids, clock }),
     clock,
     logger: logger.child({ component: "retention" }),
     batch: config.retention.batch,

@@ -11,6 +11,7 @@ import { openSqliteStore } from "../src/adapters/sql/sqlite.js";
 import { runAuditCommand } from "../src/cli/audit-command.js";
 import { auditDraft } from "../src/core/audit/entry.js";
 import type { Store } from "../src/ports/store.js";
+import { purgeAuditBatch } from "../src/services/audit-retention.js";
 import { AuditSealer, sealAll } from "../src/services/audit-sealer.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { tsxArgs } from "./support/tsx.js";
@@ -53,6 +54,21 @@ async function writeChain(store: Store): Promise<string> {
     ]);
   }
   await sealAll(store.audit);
+  return (await store.audit.head())!.hash;
+}
+
+/**
+ * The same chain with retention applied: entries 1..4 purged behind a checkpoint (entry 11), so
+ * 5..10 and the checkpoint remain and verify from it.
+ */
+async function writePurgedChain(store: Store): Promise<string> {
+  await writeChain(store);
+  const now = 1_770_000_100_000;
+  const deps = {
+    ids: { newId: () => uuid7(now, crypto.getRandomValues(new Uint8Array(10))) },
+    clock: { now: () => now },
+  };
+  expect(await purgeAuditBatch(store.audit, deps, 1_770_000_000_004, 500)).toBe(4);
   return (await store.audit.head())!.hash;
 }
 
@@ -107,6 +123,45 @@ const TAMPERING: { name: string; sql: string[]; expect: RegExp; needsHead?: bool
   },
 ];
 
+/** Tampering with a chain purged behind a checkpoint: the checkpoint and what follows it. */
+const PURGED_TAMPERING: { name: string; sql: string[]; expect: RegExp }[] = [
+  {
+    name: "an edited checkpoint (claiming more was purged)",
+    sql: [
+      `update audit set data_json = replace(data_json, '"throughSeq":4', '"throughSeq":5') where kind = 'audit.checkpoint'`,
+    ],
+    expect: /BROKEN \(edited\) at entry 11 /,
+  },
+  {
+    name: "the first entry after the checkpoint edited",
+    sql: ["update audit set actor = 'api:mallory' where seq = 5"],
+    expect: /BROKEN \(edited\) at entry 5 /,
+  },
+  {
+    name: "the first entries after the checkpoint deleted",
+    sql: ["delete from audit where seq in (5, 6)"],
+    expect: /BROKEN \(deleted\) at entry 7 [^\n]*\n.*entries 5\.\.6 before entry 7/,
+  },
+  {
+    name: "an entry after the checkpoint deleted",
+    sql: ["delete from audit where seq = 8"],
+    expect: /BROKEN \(deleted\) at entry 9 /,
+  },
+  {
+    name: "the checkpoint deleted",
+    sql: ["delete from audit where kind = 'audit.checkpoint'"],
+    expect: /BROKEN \(deleted\) at entry 5 [^\n]*\n.*entries 1\.\.4 before entry 5/,
+  },
+  {
+    name: "a purged entry put back",
+    sql: [
+      `insert into audit (id, kind, at, actor, wait_id, delivery_id, approval_id, data_json, seq, prev_hash, hash)
+       select 'forged', kind, at, actor, wait_id, null, null, data_json, 3, prev_hash, prev_hash from audit where seq = 5`,
+    ],
+    expect: /BROKEN \(inserted\) at entry 3 \(forged\)/,
+  },
+];
+
 describe("audit verify on a tampered SQLite file", () => {
   let dir: string;
   beforeAll(() => {
@@ -134,6 +189,49 @@ describe("audit verify on a tampered SQLite file", () => {
       expect(broken.code).toBe(1);
       expect(broken.text).toMatch(t.expect);
       if (t.needsHead) expect((await verify(config)).code).toBe(0);
+    });
+  }
+
+  it("verifies a purged chain from its checkpoint, and retention refuses to purge a broken one", async () => {
+    const path = join(dir, "purged.db");
+    const config = join(dir, "purged.json");
+    writeFileSync(config, JSON.stringify(configDoc({ kind: "sqlite", path })));
+    const store = await openSqliteStore({ path });
+    const head = await writePurgedChain(store);
+    expect(await verify(config, head)).toMatchObject({
+      code: 0,
+      text: expect.stringMatching(/OK: 7 entries verified from checkpoint at seq 4 in \d+ ms, head 11 /),
+    });
+    // An edit before the next purge's reach: the purge stops instead of erasing the evidence.
+    const db = new SqliteDatabase(path);
+    db.exec("update audit set actor = 'api:mallory' where seq = 6");
+    db.close();
+    const deps = {
+      ids: { newId: () => uuid7(Date.now(), crypto.getRandomValues(new Uint8Array(10))) },
+      clock: Date,
+    };
+    await expect(purgeAuditBatch(store.audit, deps, 1_770_000_000_009, 500)).rejects.toThrow(
+      /audit retention stopped: the chain is broken: entry 6 .* was edited/,
+    );
+    expect((await store.audit.readSealed(0, 1))[0]!.seq).toBe(5);
+    await store.close();
+  });
+
+  for (const t of PURGED_TAMPERING) {
+    it(`names ${t.name} in a purged chain`, async () => {
+      const path = join(dir, `purged-${t.name.replaceAll(" ", "-")}.db`);
+      const config = join(dir, `purged-${t.name.replaceAll(" ", "-")}.json`);
+      writeFileSync(config, JSON.stringify(configDoc({ kind: "sqlite", path })));
+      const store = await openSqliteStore({ path });
+      const head = await writePurgedChain(store);
+      await store.close();
+      expect((await verify(config, head)).code).toBe(0);
+      const db = new SqliteDatabase(path);
+      for (const s of t.sql) db.exec(s);
+      db.close();
+      const broken = await verify(config, head);
+      expect(broken.code).toBe(1);
+      expect(broken.text).toMatch(t.expect);
     });
   }
 
@@ -207,6 +305,28 @@ describe.runIf(await pgReachable())("audit on PostgreSQL", () => {
       const head = await writeChain(store);
       await store.close();
       expect((await verify(config, head)).code).toBe(0);
+      await admin.query(`set search_path = ${schema}`);
+      for (const s of t.sql) await admin.query(s);
+      const broken = await verify(config, head);
+      expect(broken.code).toBe(1);
+      expect(broken.text).toMatch(t.expect);
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+
+  for (const t of PURGED_TAMPERING) {
+    it(`names ${t.name} in a purged chain`, async () => {
+      const schema = freshSchema();
+      const dir = mkdtempSync(join(tmpdir(), "taskgate-audit-pg-"));
+      const config = join(dir, "c.json");
+      writeFileSync(config, JSON.stringify(configDoc({ kind: "postgres", url: urlFor(schema) })));
+      const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+      const head = await writePurgedChain(store);
+      await store.close();
+      expect(await verify(config, head)).toMatchObject({
+        code: 0,
+        text: expect.stringMatching(/OK: 7 entries verified from checkpoint at seq 4 /),
+      });
       await admin.query(`set search_path = ${schema}`);
       for (const s of t.sql) await admin.query(s);
       const broken = await verify(config, head);

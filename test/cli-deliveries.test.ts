@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runAuditCommand } from "../src/cli/audit-command.js";
 import { runDeliveriesCommand } from "../src/cli/deliveries-command.js";
 import { runPurgeCommand } from "../src/cli/purge-command.js";
 import { consoleClient } from "./support/console-demo.js";
@@ -228,6 +229,7 @@ describe("taskgate deliveries and purge, against a running local-mode gateway", 
     expect(dry.stdout).toMatch(/^KIND\s+KEPT FOR\s+SETTLED BEFORE\s+WOULD DELETE$/m);
     expect(dry.stdout).toMatch(/^delivered\s+30d\s+\S+ \S+Z\s+0$/m);
     expect(dry.stdout).toMatch(/^ignored\s+7d\s/m);
+    expect(dry.stdout).toMatch(/^audit\s+365d\s+\S+ \S+Z\s+0$/m);
     // A config over the same database that keeps settled deliveries and closed waits for 1 ms.
     const config = join(dir, "purge.json");
     writeFileSync(
@@ -242,7 +244,7 @@ describe("taskgate deliveries and purge, against a running local-mode gateway", 
         storage: { kind: "sqlite", path: join(dir, "data", "taskgate.db") },
         signingKeys: [{ kid: "k", secret: "s".repeat(40) }],
         api: { keys: [{ name: "k", sha256: "0".repeat(64) }] },
-        retention: { delivered: "1ms", dead: "1ms", waits: "1ms" },
+        retention: { delivered: "1ms", dead: "1ms", waits: "1ms", audit: "1ms" },
       }),
     );
     const counted = await inProcess(runPurgeCommand, ["--dry-run", "--config", config]);
@@ -254,6 +256,20 @@ describe("taskgate deliveries and purge, against a running local-mode gateway", 
     expect(purged.stdout).toMatch(new RegExp(`^delivered\\s+1ms\\s+\\S+ \\S+Z\\s+${would}$`, "m"));
     expect(purged.stdout).toMatch(/^waits\s+1ms\s+\S+ \S+Z\s+[1-9]\d*$/m);
     expect(purged.stdout).toMatch(/row\(s\) deleted in \d+ ms/);
+    // The audit log was purged behind a checkpoint, beside a gateway still writing to it.
+    const auditWould = Number(/^audit\s+1ms\s+\S+ \S+Z\s+(\d+)$/m.exec(counted.stdout)?.[1]);
+    expect(auditWould).toBeGreaterThanOrEqual(5);
+    const auditDeleted = Number(/^audit\s+1ms\s+\S+ \S+Z\s+(\d+)$/m.exec(purged.stdout)?.[1]);
+    expect(auditDeleted).toBeGreaterThanOrEqual(auditWould);
+    const verified: string[] = [];
+    const code = await runAuditCommand({
+      sub: "verify",
+      config,
+      out: (l) => verified.push(l),
+      err: (l) => verified.push(l),
+    });
+    expect(verified.join("\n")).toMatch(/^audit chain OK: \d+ entries verified from checkpoint at seq \d+ /);
+    expect(code).toBe(0);
     expect((await c.api(`/v1/deliveries/${delivered}`)).status).toBe(404);
     // The gateway goes on serving from the same file.
     expect(((await (await c.api("/v1/deliveries")).json()) as { items: unknown[] }).items).toEqual([]);

@@ -6,6 +6,7 @@ import { formatProblems } from "../config/parse.js";
 import type { TaskgateConfig } from "../config/schema.js";
 import { parseDuration } from "../core/duration.js";
 import type { Store } from "../ports/store.js";
+import { chainStart } from "../services/audit-retention.js";
 import { sealedEntries, verifyAudit } from "../services/audit-sealer.js";
 import { findLocalDataDir } from "./local-mode.js";
 
@@ -68,11 +69,14 @@ export async function runAuditCommand(a: AuditCommandArgs): Promise<number> {
       return 0;
     }
     if (a.sub === "export") {
-      for await (const e of sealedEntries(store.audit)) if (e.at >= since) out(JSON.stringify(e));
+      // After a purge the chain starts at its checkpoint: export what verify covers.
+      const start = await chainStart(store.audit);
+      const after = start.ok ? (start.from?.seq ?? 0) : 0;
+      for await (const e of sealedEntries(store.audit, after)) if (e.at >= since) out(JSON.stringify(e));
       return 0;
     }
     const started = Date.now();
-    const { verdict, unsealed } = await verifyAudit(store.audit, a.head ? { head: a.head } : {});
+    const { verdict, unsealed, from } = await verifyAudit(store.audit, a.head ? { head: a.head } : {});
     const ms = Date.now() - started;
     if (!verdict.ok) {
       out(
@@ -82,7 +86,10 @@ export async function runAuditCommand(a: AuditCommandArgs): Promise<number> {
       return 1;
     }
     const head = verdict.head ? `head ${verdict.head.seq} ${verdict.head.hash}` : "empty";
-    out(`audit chain OK: ${verdict.count} entries verified in ${ms} ms, ${head}; ${unsealed} not sealed yet`);
+    const start = from ? ` from checkpoint at seq ${from.seq}` : "";
+    out(
+      `audit chain OK: ${verdict.count} entries verified${start} in ${ms} ms, ${head}; ${unsealed} not sealed yet`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { systemClock } from "../adapters/runtime/system-clock.js";
+import { uuid7Ids } from "../adapters/runtime/uuid7-ids.js";
 import { openPostgresStore } from "../adapters/sql/postgres.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import { loadConfigFile, resolveConfigPath } from "../config/load-file.js";
@@ -66,7 +68,8 @@ export async function runPurgeCommand(argv: string[]): Promise<number> {
       : await openSqliteStore({ path: storage.path, synchronous: storage.synchronous });
   try {
     const dryRun = values["dry-run"] ?? false;
-    const steps = purgeSteps(store, retention);
+    const clock = systemClock;
+    const steps = purgeSteps(store, retention, { ids: uuid7Ids(clock), clock });
     const started = Date.now();
     const reports = await runPurge(steps, started, { batch: retention.batch, dryRun });
     const where = storage.kind === "postgres" ? "postgres" : `sqlite ${storage.path}`;

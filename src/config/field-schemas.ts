@@ -81,6 +81,14 @@ export function duration(fallback: string, what: string) {
   );
 }
 
+/** A duration, or "off" (also 0): kept for ever. Parses to milliseconds, 0 meaning off. */
+export function durationOrOff(fallback: string, what: string) {
+  return hint(z.preprocess((v) => (v === "off" ? 0 : v), DurationSchema).prefault(fallback), {
+    example: `"${fallback}"`,
+    fix: `write ${what} as a duration such as "${fallback}", or "off"`,
+  });
+}
+
 export function int(min: number, max: number, fallback: number) {
   return hint(z.int().min(min).max(max).default(fallback), {
     example: String(fallback),

@@ -1,11 +1,11 @@
 import * as z from "zod";
-import { duration, int } from "./field-schemas.js";
+import { duration, durationOrOff, int } from "./field-schemas.js";
 
 /**
  * How long settled records are kept (DESIGN §5 Retention), each from the moment it settled:
  * deliveries from their last change, waits and approvals from their closing (and never before
  * their delivery is gone). `rejections` and `audit` are for the rejected-request log and the
- * audit chain. `interval` is how often the purge job runs on Node (Workers: every cron pass);
+ * audit chain (`audit` may be "off" or 0: never purged; a purge leaves a checkpoint entry). `interval` is how often the purge job runs on Node (Workers: every cron pass);
  * `batch` the most rows one purge statement deletes.
  */
 export const RetentionSchema = z.strictObject({
@@ -16,7 +16,7 @@ export const RetentionSchema = z.strictObject({
   waits: duration("30d", "how long closed, cancelled and expired waits are kept"),
   approvals: duration("30d", "how long decided approvals are kept"),
   rejections: duration("7d", "how long rejected requests are kept"),
-  audit: duration("365d", "how long audit entries are kept"),
+  audit: durationOrOff("365d", "how long audit entries are kept"),
   interval: duration("10m", "how often the purge job runs"),
   batch: int(1, 5000, 500),
 });

@@ -74,6 +74,15 @@ describe("config: the document", () => {
     ]);
   });
 
+  it("lets the audit log be kept for ever (off or 0), and refuses a negative period", () => {
+    expect(configOf({ ...minimal(), retention: { audit: "off" } }).retention.audit).toBe(0);
+    expect(configOf({ ...minimal(), retention: { audit: 0 } }).retention.audit).toBe(0);
+    expect(configOf({ ...minimal(), retention: { audit: "30d" } }).retention.audit).toBe(30 * DAY);
+    expect(problemsOf({ ...minimal(), retention: { audit: -1 } }).map((p) => p.path)).toEqual([
+      "retention.audit",
+    ]);
+  });
+
   it("fills defaults inside partially given sections", () => {
     const config = configOf({
       ...minimal(),

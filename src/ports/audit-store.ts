@@ -31,4 +31,20 @@ export interface AuditStore {
   countUnsealed(): Promise<number>;
   /** A subject's entries (or all), newest first, sealed or not. */
   list(filter: AuditFilter): Promise<Page<AuditEntry>>;
+
+  /**
+   * Retention: deletes the sealed entries up to `through.seq` and links `checkpoint` (sealed
+   * already, right after the head read before the step) into the chain, in one step. The
+   * checkpoint lands only while that head is still the chain's end and `through` is still in
+   * place; the entries go only if it landed. Returns how many entries were deleted (0: another
+   * sealer or purger moved first, and nothing was written).
+   */
+  purgeThrough(through: ChainHead, checkpoint: SealedAuditEntry): Promise<number>;
+  /**
+   * How many entries a purge at `before` would delete (the dry run): the sealed entries before
+   * the first one written at or after `before`, all batches together.
+   */
+  countPurgeable(before: number): Promise<number>;
+  /** The newest sealed `audit.checkpoint` entry: where verification of a purged chain starts. */
+  latestCheckpoint(): Promise<SealedAuditEntry | null>;
 }

@@ -1,7 +1,8 @@
 import { linkEntries } from "../core/audit/chain.js";
 import { type ChainVerdict, verifyChain } from "../core/audit/verify.js";
-import type { AuditStore, SealedAuditEntry } from "../ports/audit-store.js";
+import type { AuditStore, ChainHead, SealedAuditEntry } from "../ports/audit-store.js";
 import type { Logger } from "../ports/logger.js";
+import { chainStart } from "./audit-retention.js";
 
 /** How many entries one seal step links: one short transaction, whatever the backlog. */
 export const SEAL_BATCH = 500;
@@ -97,11 +98,55 @@ export async function* sealedEntries(audit: AuditStore, afterSeq = 0): AsyncGene
   }
 }
 
-/** `audit verify`: the chain's verdict, and how many entries still wait for the sealer. */
+/** What `audit verify` found: the chain's verdict, where it started, and what waits for the sealer. */
+export interface AuditVerification {
+  verdict: ChainVerdict;
+  /** The position the chain starts after when older entries were purged (null: from the start). */
+  from: ChainHead | null;
+  unsealed: number;
+}
+
+/**
+ * `audit verify`: recomputes the sealed chain from its start, or, when retention purged older
+ * entries, from the newest checkpoint entry (itself part of the chain, so an edited checkpoint is
+ * named). Entries left at or before the checkpoint's position count as inserted. A purge that ran
+ * meanwhile moves the start, so a broken verdict is checked again from the new checkpoint.
+ */
 export async function verifyAudit(
   audit: AuditStore,
   options: { head?: string } = {},
-): Promise<{ verdict: ChainVerdict; unsealed: number }> {
-  const verdict = await verifyChain(sealedEntries(audit), options.head ? { head: options.head } : {});
-  return { verdict, unsealed: await audit.countUnsealed() };
+): Promise<AuditVerification> {
+  for (let attempt = 0; ; attempt++) {
+    const start = await chainStart(audit);
+    let verification: AuditVerification;
+    if (!start.ok) {
+      const { seq, id } = start.checkpoint;
+      verification = {
+        verdict: { ok: false, count: 0, problem: "edited", seq, entryId: id, message: start.message },
+        from: null,
+        unsealed: await audit.countUnsealed(),
+      };
+    } else {
+      const from = start.from;
+      const [first] = from ? await audit.readSealed(0, 1) : [];
+      const verdict: ChainVerdict =
+        from && first && first.seq <= from.seq
+          ? {
+              ok: false,
+              count: 0,
+              problem: "inserted",
+              seq: first.seq,
+              entryId: first.id,
+              message: `entry ${first.seq} (${first.id}) was inserted: the checkpoint says entries up to ${from.seq} were purged`,
+            }
+          : await verifyChain(sealedEntries(audit, from?.seq ?? 0), {
+              ...(options.head ? { head: options.head } : {}),
+              ...(from ? { from } : {}),
+            });
+      verification = { verdict, from, unsealed: await audit.countUnsealed() };
+    }
+    if (verification.verdict.ok || attempt >= 2) return verification;
+    const now = await audit.latestCheckpoint();
+    if (now?.id === start.checkpoint?.id) return verification;
+  }
 }

@@ -10,6 +10,11 @@ import { type PurgeStep, purgeSteps, RetentionJob, runPurge } from "./retention.
 const DAY = 86_400_000;
 const T0 = 1_750_000_000_000;
 const retention = RetentionSchema.parse({});
+let idSeq = 0;
+const testDeps = {
+  ids: { newId: () => `ffff-${String(idSeq++).padStart(6, "0")}` },
+  clock: { now: () => T0 },
+};
 
 function ignoredHook(i: number, at: number): DeliveryRecord {
   return {
@@ -53,7 +58,7 @@ describe("runPurge", () => {
   it("counts on a dry run, deleting nothing, then deletes what the dry run counted", async () => {
     const store = await storeWithIgnored(7, 3);
     const now = T0 + 10 * DAY;
-    const steps = purgeSteps(store, retention);
+    const steps = purgeSteps(store, retention, testDeps);
     expect(steps.map((s) => s.kind)).toEqual([
       "delivered",
       "dead",
@@ -62,7 +67,9 @@ describe("runPurge", () => {
       "waits",
       "approvals",
       "rejections",
+      "audit",
     ]);
+    expect(purgeSteps(store, { ...retention, audit: 0 }, testDeps).map((s) => s.kind)).not.toContain("audit");
     const dry = await runPurge(steps, now, { batch: 2, dryRun: true });
     expect(dry.find((r) => r.kind === "ignored")).toEqual({
       kind: "ignored",
@@ -94,7 +101,7 @@ describe("runPurge", () => {
       bodySha256: null,
     });
     await store.rejections.insertRejections([row("r1", T0), row("r2", T0 + 1), row("r3", now - DAY)]);
-    const steps = purgeSteps(store, retention);
+    const steps = purgeSteps(store, retention, testDeps);
     const dry = await runPurge(steps, now, { batch: 1, dryRun: true });
     expect(dry.find((r) => r.kind === "rejections")).toMatchObject({ count: 2, before: now - 7 * DAY });
     expect(await store.rejections.countRejections()).toBe(3);
@@ -105,7 +112,7 @@ describe("runPurge", () => {
 
   it("stops a step when its batch budget is spent and says more remain", async () => {
     const store = await storeWithIgnored(7, 0);
-    const steps = purgeSteps(store, retention);
+    const steps = purgeSteps(store, retention, testDeps);
     let pauses = 0;
     const pause = async () => {
       pauses++;
@@ -176,7 +183,7 @@ describe("RetentionJob", () => {
       count: async () => 0,
     };
     const job = new RetentionJob({
-      steps: [...purgeSteps(store, retention), flaky],
+      steps: [...purgeSteps(store, retention, testDeps), flaky],
       clock,
       logger,
       batch: 500,

@@ -1,6 +1,8 @@
 import type { Clock } from "../ports/clock.js";
+import type { Ids } from "../ports/ids.js";
 import type { Logger } from "../ports/logger.js";
 import type { PurgeKind, Store } from "../ports/store.js";
+import { auditPurgeStep } from "./audit-retention.js";
 
 /**
  * One rule of retention: what it deletes and how. The purge job and `taskgate purge` run a list
@@ -23,12 +25,14 @@ const STORE_KINDS: readonly PurgeKind[] = ["delivered", "dead", "ignored", "expi
 
 /**
  * The retention rules over the store, in the order they must run (`retention` is the config's
- * periods in ms), then the rejected-request log (`retention.rejections`). The audit chain
- * (`retention.audit`, which must leave a checkpoint) adds its step here when it supports one.
+ * periods in ms), then the rejected-request log (`retention.rejections`), then the audit chain
+ * (`retention.audit`; 0 keeps it for ever), which leaves a checkpoint entry (its id and time from
+ * `deps`) so the rest still verifies.
  */
 export function purgeSteps(
   store: Store,
-  retention: Readonly<Record<PurgeKind | "rejections", number>>,
+  retention: Readonly<Record<PurgeKind | "rejections" | "audit", number>>,
+  deps: { ids: Pick<Ids, "newId">; clock: Pick<Clock, "now"> },
 ): PurgeStep[] {
   const steps: PurgeStep[] = STORE_KINDS.map((kind) => ({
     kind,
@@ -42,6 +46,7 @@ export function purgeSteps(
     purgeBatch: (before, limit) => store.rejections.purgeRejectionsBefore(before, limit),
     count: (before) => store.rejections.countRejections(before),
   });
+  if (retention.audit > 0) steps.push(auditPurgeStep(store.audit, retention.audit, deps));
   return steps;
 }
 

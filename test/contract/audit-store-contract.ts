@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { linkEntries } from "../../src/core/audit/chain.js";
+import { linkEntries as link, linkEntries } from "../../src/core/audit/chain.js";
 import { type AuditDraft, auditDraft } from "../../src/core/audit/entry.js";
 import { verifyChain } from "../../src/core/audit/verify.js";
 import type { Store } from "../../src/ports/store.js";
-import { sealAll, sealedEntries, sealOnce } from "../../src/services/audit-sealer.js";
+import { purgeAuditBatch } from "../../src/services/audit-retention.js";
+import { sealAll, sealedEntries, sealOnce, verifyAudit } from "../../src/services/audit-sealer.js";
 import { anApproval } from "./approval-store-fixtures.js";
 import { aDelivery, anAttempt, aWait, newId, type StoreHarness, T0 } from "./store-fixtures.js";
 
@@ -250,6 +251,102 @@ export function describeAuditStoreContract(name: string, open: () => Promise<Sto
       expect(await store.getWait(w.id)).toBeUndefined();
       expect(await subjectKinds(w.id)).toEqual(["wait.created", "wait.cancelled"]);
       expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 2 });
+    });
+
+    const DAY = 86_400_000;
+    const purgeDeps = (now: number) => ({ ids: { newId: () => newId(now) }, clock: { now: () => now } });
+
+    it("purges a sealed prefix in batches behind a checkpoint, never an unsealed entry", async () => {
+      const old = Array.from({ length: 9 }, (_, i) => entry({ at: T0 + i }));
+      await store.audit.append(old);
+      await sealAll(store.audit);
+      const fresh = [entry({ at: T0 + 30 * DAY }), entry({ at: T0 + 30 * DAY })];
+      await store.audit.append(fresh);
+      await sealAll(store.audit);
+      // Old, but not sealed yet: retention leaves it for the sealer.
+      const unsealed = entry({ id: newId(T0 + 40 * DAY), at: T0 });
+      await store.audit.append([unsealed]);
+      const before = T0 + DAY;
+      expect(await store.audit.countPurgeable(before)).toBe(9);
+
+      const now = T0 + 31 * DAY;
+      expect(await purgeAuditBatch(store.audit, purgeDeps(now), before, 4)).toBe(4);
+      const cp = (await store.audit.latestCheckpoint())!;
+      expect(cp).toMatchObject({ kind: "audit.checkpoint", seq: 12, at: now, actor: "system" });
+      expect(cp.data).toEqual({ throughSeq: 4, throughHash: expect.any(String), purged: 4, before });
+      expect((await store.audit.readSealed(0, 100)).map((e) => e.seq)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(await verifyAudit(store.audit)).toMatchObject({
+        verdict: { ok: true, count: 8, head: { seq: 12 } },
+        from: { seq: 4, hash: cp.data.throughHash },
+        unsealed: 1,
+      });
+      expect(await purgeAuditBatch(store.audit, purgeDeps(now), before, 4)).toBe(4);
+      expect(await purgeAuditBatch(store.audit, purgeDeps(now), before, 4)).toBe(1);
+      // The rest is young (the fresh entries and the checkpoints this purge wrote).
+      expect(await purgeAuditBatch(store.audit, purgeDeps(now), before, 4)).toBe(0);
+      expect(await store.audit.countPurgeable(before)).toBe(0);
+      const rest = await store.audit.readSealed(0, 100);
+      expect(rest.map((e) => e.kind)).toEqual([
+        "wait.created",
+        "wait.created",
+        "audit.checkpoint",
+        "audit.checkpoint",
+        "audit.checkpoint",
+      ]);
+      expect(rest[0]!.seq).toBe(10);
+      expect(await store.audit.countUnsealed()).toBe(1);
+      // The sealer goes on after the last checkpoint; the whole remainder verifies.
+      expect(await sealAll(store.audit)).toBe(1);
+      expect(await verifyAudit(store.audit)).toMatchObject({
+        verdict: { ok: true, count: 6, head: { seq: 15 } },
+        from: { seq: 9 },
+        unsealed: 0,
+      });
+      // A year on, the old checkpoints go too; the newest one always stays.
+      const later = T0 + 400 * DAY;
+      expect(await purgeAuditBatch(store.audit, purgeDeps(later), later - DAY, 500)).toBe(6);
+      expect((await store.audit.readSealed(0, 100)).map((e) => e.kind)).toEqual(["audit.checkpoint"]);
+      expect(await verifyAudit(store.audit)).toMatchObject({
+        verdict: { ok: true, count: 1 },
+        from: { seq: 15 },
+      });
+    });
+
+    it("lets a purge that lost a race write nothing", async () => {
+      await store.audit.append(Array.from({ length: 4 }, (_, i) => entry({ at: T0 + i })));
+      await sealAll(store.audit);
+      const [first, second] = await store.audit.readSealed(0, 2);
+      const head = (await store.audit.head())!;
+      const checkpointAfter = async (h: typeof head) =>
+        (
+          await link(h, [
+            entry({
+              kind: "audit.checkpoint",
+              actor: "system",
+              data: { throughSeq: 2, throughHash: second!.hash, purged: 2, before: T0 + 9 },
+            }),
+          ])
+        )[0]!;
+      // Linked after a head that is no longer the end (a sealer moved on): nothing happens.
+      await store.audit.append([entry()]);
+      await sealAll(store.audit);
+      expect(
+        await store.audit.purgeThrough({ seq: 2, hash: second!.hash }, await checkpointAfter(head)),
+      ).toBe(0);
+      // A `through` that is not in place (wrong hash): nothing either.
+      const now = (await store.audit.head())!;
+      expect(await store.audit.purgeThrough({ seq: 2, hash: first!.hash }, await checkpointAfter(now))).toBe(
+        0,
+      );
+      expect((await store.audit.readSealed(0, 100)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.audit.latestCheckpoint()).toBeNull();
+      expect(await store.audit.purgeThrough({ seq: 2, hash: second!.hash }, await checkpointAfter(now))).toBe(
+        2,
+      );
+      expect(await verifyAudit(store.audit)).toMatchObject({
+        verdict: { ok: true, count: 4 },
+        from: { seq: 2 },
+      });
     });
 
     it("lists a subject's entries newest first, page by page", async () => {

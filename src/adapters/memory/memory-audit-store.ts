@@ -1,3 +1,4 @@
+import { CHECKPOINT_KIND } from "../../core/audit/checkpoint.js";
 import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
 import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
@@ -53,13 +54,46 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async readSealed(afterSeq: number, limit: number): Promise<SealedAuditEntry[]> {
-    const out: SealedAuditEntry[] = [];
-    for (let seq = afterSeq + 1; out.length < limit; seq++) {
-      const e = this.bySeq.get(seq);
-      if (!e) break;
-      out.push(structuredClone(e) as SealedAuditEntry);
+    return this.sealedInOrder()
+      .filter((e) => e.seq > afterSeq)
+      .slice(0, limit)
+      .map((e) => structuredClone(e));
+  }
+
+  private sealedInOrder(): SealedAuditEntry[] {
+    return [...this.bySeq.values()].sort((a, b) => a.seq! - b.seq!) as SealedAuditEntry[];
+  }
+
+  async purgeThrough(through: ChainHead, checkpoint: SealedAuditEntry): Promise<number> {
+    const before = this.bySeq.get(checkpoint.seq - 1);
+    if (before?.hash !== checkpoint.prevHash || this.bySeq.has(checkpoint.seq)) return 0;
+    if (this.bySeq.get(through.seq)?.hash !== through.hash || this.entries.has(checkpoint.id)) return 0;
+    const linked: AuditEntry = structuredClone(checkpoint);
+    this.entries.set(linked.id, linked);
+    this.bySeq.set(checkpoint.seq, linked);
+    this.last = { seq: checkpoint.seq, hash: checkpoint.hash };
+    let deleted = 0;
+    for (const [seq, e] of this.bySeq) {
+      if (seq > through.seq) continue;
+      this.bySeq.delete(seq);
+      this.entries.delete(e.id);
+      deleted++;
     }
-    return out;
+    return deleted;
+  }
+
+  async countPurgeable(before: number): Promise<number> {
+    let n = 0;
+    for (const e of this.sealedInOrder()) {
+      if (e.at >= before) break;
+      n++;
+    }
+    return n;
+  }
+
+  async latestCheckpoint(): Promise<SealedAuditEntry | null> {
+    const found = this.sealedInOrder().findLast((e) => e.kind === CHECKPOINT_KIND);
+    return found ? structuredClone(found) : null;
   }
 
   async head(): Promise<ChainHead | null> {

@@ -11,6 +11,7 @@ import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
+import { countPurgeableAudit, latestCheckpoint, purgeAuditThrough } from "./kysely-audit-retention.js";
 import type { AuditTable } from "./schema.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -31,7 +32,7 @@ export function auditToRow(d: AuditDraft): AuditTable {
   };
 }
 
-function auditFromRow(r: Selectable<AuditTable>): AuditEntry {
+export function auditFromRow(r: Selectable<AuditTable>): AuditEntry {
   return {
     id: r.id,
     kind: r.kind as AuditDraft["kind"],
@@ -79,7 +80,7 @@ export function rowStill(
 }
 
 /** PostgreSQL replicas take turns sealing (accepts never take this lock). */
-const SEAL_LOCK = 0x7a6741;
+export const SEAL_LOCK = 0x7a6741;
 
 export class KyselyAuditStore implements AuditStore {
   constructor(private readonly ctx: SqlContext) {}
@@ -180,10 +181,22 @@ export class KyselyAuditStore implements AuditStore {
     const rows = await newestFirstPage(q, filter).execute();
     return toPage(rows.map(auditFromRow), filter.limit);
   }
+
+  purgeThrough(through: ChainHead, checkpoint: SealedAuditEntry): Promise<number> {
+    return purgeAuditThrough(this.ctx, through, checkpoint);
+  }
+
+  countPurgeable(before: number): Promise<number> {
+    return countPurgeableAudit(this.ctx, before);
+  }
+
+  latestCheckpoint(): Promise<SealedAuditEntry | null> {
+    return latestCheckpoint(this.ctx);
+  }
 }
 
 /** SQLite/D1 `UNIQUE constraint failed`, PostgreSQL 23505. */
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   if (e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE") return true;
   return typeof e?.message === "string" && /UNIQUE constraint failed/i.test(e.message);

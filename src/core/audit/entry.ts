@@ -18,7 +18,9 @@ export type AuditKind =
   | "approval.decided"
   | "approval.closed"
   | "approval.cancelled"
-  | "operator.action";
+  | "operator.action"
+  /** Left by a purge of the audit log: where the remaining chain starts (see checkpoint.ts). */
+  | "audit.checkpoint";
 
 export interface AuditDraft {
   /** Sorts by creation time (uuid7): the order the sealer links unsealed entries in. */

@@ -125,11 +125,10 @@ export async function verifyChain(
         );
       }
       if (prevEntry === null) {
-        return broken(
-          "edited",
-          e,
-          `entry ${e.seq} (${e.id}) was edited: it does not link to the start of the chain`,
-        );
+        const message = options.from
+          ? `entry ${e.seq} (${e.id}) or the checkpoint was edited: it does not link to the checkpoint's entry ${prev.seq}`
+          : `entry ${e.seq} (${e.id}) was edited: it does not link to the start of the chain`;
+        return broken("edited", e, message);
       }
       return broken(
         "edited",
