@@ -265,7 +265,7 @@ describe("audit verify on a tampered SQLite file", () => {
     const broken = await run(["audit", "verify", "--config", config]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/BROKEN \(edited\) at entry 3 /);
-  }, 60_000);
+  }, 180_000);
 });
 
 async function pgReachable(): Promise<boolean> {
