@@ -16,7 +16,7 @@ import { clientAddressFrom } from "./http/client-meta.js";
 import type { AppDeps } from "./http/env.js";
 import { PublicLimits } from "./http/middleware/public-limits.js";
 import { approvalMessage } from "./http/pages/mail/approval-mail.js";
-import type { HmacSha256, Sha256Hex } from "./ports/hasher.js";
+import type { HmacFunction, HmacSha256, Sha256Hex } from "./ports/hasher.js";
 import type { Logger } from "./ports/logger.js";
 import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
@@ -39,6 +39,8 @@ export interface RuntimeParts {
   sha256: Sha256Hex;
   /** A faster HMAC than Web Crypto's for verifying URL tokens (Node); jose verifies without it. */
   hmacSha256?: HmacSha256;
+  /** A faster HMAC than Web Crypto's for webhook signatures (Node); Web Crypto without it. */
+  hmac?: HmacFunction;
   logger: Logger;
   /** The runtime's connection info (Hono's per-runtime `getConnInfo`), for client addresses. */
   getConnInfo: GetConnInfo;
@@ -156,7 +158,10 @@ export function composeDeps(
     accessLog: config.server.accessLog,
     ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
     limits: new PublicLimits(config.limits),
-    sources: compileSources(config.sources, { fetch: parts.fetch }),
+    sources: compileSources(config.sources, {
+      fetch: parts.fetch,
+      ...(parts.hmac ? { hmac: parts.hmac } : {}),
+    }),
   };
   // One writer per process (Node) or isolate (Workers): it batches, so a flood costs a few inserts.
   const rejectionLog = config.rejections.enabled

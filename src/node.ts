@@ -7,7 +7,7 @@ import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
 import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
-import { nodeHmacSha256 } from "./adapters/runtime/node-hmac.js";
+import { nodeHmac, nodeHmacSha256 } from "./adapters/runtime/node-hmac.js";
 import { installNodeProcessMetrics } from "./adapters/runtime/node-process-metrics.js";
 import {
   applyServerLimits,
@@ -123,6 +123,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     ...(cdfTransport ? { cdfTransport } : {}),
     sha256: nodeSha256Hex,
     hmacSha256: nodeHmacSha256,
+    hmac: nodeHmac,
     logger,
     getConnInfo,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,

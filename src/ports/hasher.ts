@@ -4,5 +4,7 @@
  */
 export type Sha256Hex = (data: string | Uint8Array) => Promise<string>;
 
+/** A synchronous HMAC over bytes for webhook signatures (Node); Web Crypto without one. */
+export type { HmacFunction } from "../core/signatures/constant-time.js";
 /** HMAC-SHA-256, synchronous (token verification); the type lives in core, which uses it. */
 export type { HmacSha256 } from "../core/signed-token.js";

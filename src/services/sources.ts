@@ -1,4 +1,5 @@
 import { compileMapping, type MappingConfig, type SourceMapping } from "../core/mapping/source-mapping.js";
+import type { HmacFunction } from "../core/signatures/constant-time.js";
 import { messageIdSigned } from "../core/signatures/registry.js";
 import type { SchemeConfig } from "../core/signatures/schema.js";
 import type { Verifier } from "../core/signatures/types.js";
@@ -30,7 +31,7 @@ export interface CompiledSource {
  */
 export function compileSources(
   sources: Readonly<Record<string, SourceConfig>> | undefined,
-  options: { fetch?: typeof fetch } = {},
+  options: { fetch?: typeof fetch; hmac?: HmacFunction } = {},
 ): ReadonlyMap<string, CompiledSource> {
   const out = new Map<string, CompiledSource>();
   for (const [name, config] of Object.entries(sources ?? {})) {
@@ -39,7 +40,10 @@ export function compileSources(
       throw new Error(`source ${name}: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`);
     out.set(name, {
       name,
-      verify: createVerifier(config.verify, options.fetch ? { fetch: options.fetch } : {}),
+      verify: createVerifier(config.verify, {
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.hmac ? { hmac: options.hmac } : {}),
+      }),
       mapping,
       parkForMs: config.parkUnmatchedFor,
       messageIdSigned: messageIdSigned(config.verify),

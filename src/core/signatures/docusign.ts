@@ -3,7 +3,7 @@ import { fromBase64, toBase64, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { headerEntries } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type DocusignConfig, DocusignSchema } from "./schemes/docusign.js";
 import { firstSecret, hmacBytes } from "./sign-support.js";
 import { MAX_SIGNATURES, type Verifier } from "./types.js";
@@ -16,8 +16,8 @@ import { MAX_SIGNATURES, type Verifier } from "./types.js";
  */
 const SIGNATURE_HEADER = /^x-docusign-signature-(\d{1,3})$/;
 
-export function createDocusignVerifier(config: DocusignConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+export function createDocusignVerifier(config: DocusignConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256", options.hmac));
   return async (req) => {
     const values = headerEntries(req.headers)
       .filter(([name]) => SIGNATURE_HEADER.test(name))
@@ -62,7 +62,7 @@ export const docusignScheme = defineScheme({
   name: "docusign",
   summary: "`X-DocuSign-Signature-<n>` (base64 HMAC-SHA256 of the body, one per Connect key)",
   schema: DocusignSchema,
-  createVerifier: (config) => createDocusignVerifier(config),
+  createVerifier: (config, options) => createDocusignVerifier(config, options),
   sign: async (config, { url, body }) => ({
     url,
     body,

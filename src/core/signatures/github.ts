@@ -3,7 +3,7 @@ import { fromHex, toHex, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type GithubConfig, GithubSchema } from "./schemes/github.js";
 import { firstSecret, hmacBytes } from "./sign-support.js";
 import type { Verifier } from "./types.js";
@@ -16,8 +16,8 @@ import type { Verifier } from "./types.js";
 export const GITHUB_SIGNATURE_HEADER = "x-hub-signature-256";
 export const GITHUB_DELIVERY_HEADER = "x-github-delivery";
 
-export function createGithubVerifier(config: GithubConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+export function createGithubVerifier(config: GithubConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256", options.hmac));
   return async (req) => {
     const header = getHeader(req.headers, GITHUB_SIGNATURE_HEADER);
     if (!header) {
@@ -58,7 +58,7 @@ export const githubScheme = defineScheme({
   name: "github",
   summary: "`X-Hub-Signature-256` (HMAC-SHA256 of the body); id from `X-GitHub-Delivery`",
   schema: GithubSchema,
-  createVerifier: (config) => createGithubVerifier(config),
+  createVerifier: (config, options) => createGithubVerifier(config, options),
   sign: async (config, { url, body, messageId }) => ({
     url,
     body,

@@ -1,5 +1,10 @@
-import type { CryptoKey } from "jose";
-import { importHmacKey, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
+import {
+  type HmacFunction,
+  type HmacKey,
+  importHmacKey,
+  MAC_LENGTH,
+  verifyAnyHmac,
+} from "./constant-time.js";
 import {
   concatBytes,
   fromBase64,
@@ -13,7 +18,7 @@ import {
 import { misconfigured, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type HmacConfig, HmacSchema } from "./schemes/hmac.js";
 import { cannotSign, firstSecret, hmacBytes } from "./sign-support.js";
 import { checkTolerance, parseIsoTimestamp, parseUnixMillis, parseUnixSeconds } from "./timestamp.js";
@@ -64,18 +69,18 @@ export function secretBytes(
   return encoding === "base64" ? fromBase64Lenient(secret) : fromHexAnyCase(secret);
 }
 
-function importGenericKeys(config: HmacConfig): Promise<CryptoKey[]> {
+function importGenericKeys(config: HmacConfig, sync?: HmacFunction): Promise<HmacKey[]> {
   return Promise.all(
     config.secrets.map(async (secret) => {
       const bytes = secretBytes(secret, config.secretEncoding);
       if (!bytes) throw misconfigured("hmac", `a secret is not ${config.secretEncoding}`);
-      return importHmacKey(bytes, config.algorithm);
+      return importHmacKey(bytes, config.algorithm, sync);
     }),
   );
 }
 
-export function createHmacVerifier(config: HmacConfig): Verifier {
-  const keys = once(() => importGenericKeys(config));
+export function createHmacVerifier(config: HmacConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importGenericKeys(config, options.hmac));
   const parts = compileTemplate(config.template);
   const usesId = parts.some((p) => "placeholder" in p && p.placeholder === "id");
   const macLength = MAC_LENGTH[config.algorithm];
@@ -193,7 +198,7 @@ export const hmacScheme = defineScheme({
   summary:
     "generic: header, SHA-256/512, hex/base64, prefix, and a template of what is signed (`{timestamp}.{body}`)",
   schema: HmacSchema,
-  createVerifier: (config) => createHmacVerifier(config),
+  createVerifier: (config, options) => createHmacVerifier(config, options),
   sign: async (config, { url, body, now, messageId }) => {
     const timestamp = config.timestampHeader ? formatTimestamp(now, config.timestampFormat) : undefined;
     const headers: Record<string, string> = {

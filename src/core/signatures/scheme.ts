@@ -1,11 +1,14 @@
 import type { FetchImplementation } from "jose";
 import type * as z from "zod";
+import type { HmacFunction } from "./constant-time.js";
 import type { SignedRequest, SignInput } from "./sign-support.js";
 import type { Verifier } from "./types.js";
 
 /** What a runtime lends the verifiers: the fetch a JWKS is read with (tests, or the runtime's own). */
 export interface VerifierOptions {
   fetch?: FetchImplementation;
+  /** The runtime's synchronous HMAC (node:crypto on Node); Web Crypto when absent (Workers). */
+  hmac?: HmacFunction;
 }
 
 /** A scheme's `verify` schema: a strict object whose `scheme` literal is the discriminator. */

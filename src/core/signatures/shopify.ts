@@ -3,7 +3,7 @@ import { fromBase64, toBase64, utf8 } from "./encoding.js";
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type ShopifyConfig, ShopifySchema } from "./schemes/shopify.js";
 import { firstSecret, hmacBytes } from "./sign-support.js";
 import type { Verifier } from "./types.js";
@@ -15,8 +15,8 @@ import type { Verifier } from "./types.js";
 export const SHOPIFY_SIGNATURE_HEADER = "x-shopify-hmac-sha256";
 export const SHOPIFY_WEBHOOK_ID_HEADER = "x-shopify-webhook-id";
 
-export function createShopifyVerifier(config: ShopifyConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+export function createShopifyVerifier(config: ShopifyConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256", options.hmac));
   return async (req) => {
     const header = getHeader(req.headers, SHOPIFY_SIGNATURE_HEADER);
     if (!header) throw reject("shopify", "missing_header", "missing the X-Shopify-Hmac-Sha256 header");
@@ -45,7 +45,7 @@ export const shopifyScheme = defineScheme({
   name: "shopify",
   summary: "`X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body); id from `X-Shopify-Webhook-Id`",
   schema: ShopifySchema,
-  createVerifier: (config) => createShopifyVerifier(config),
+  createVerifier: (config, options) => createShopifyVerifier(config, options),
   sign: async (config, { url, body, messageId }) => ({
     url,
     body,

@@ -4,7 +4,7 @@ import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { parseJsonObject } from "./json-field.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type SlackConfig, SlackSchema } from "./schemes/slack.js";
 import { firstSecret, hmacBytes } from "./sign-support.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
@@ -18,8 +18,8 @@ import type { Handshake, Verifier, VerifyResult } from "./types.js";
 export const SLACK_SIGNATURE_HEADER = "x-slack-signature";
 export const SLACK_TIMESTAMP_HEADER = "x-slack-request-timestamp";
 
-export function createSlackVerifier(config: SlackConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+export function createSlackVerifier(config: SlackConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256", options.hmac));
   return async (req, ctx) => {
     const signature = getHeader(req.headers, SLACK_SIGNATURE_HEADER);
     const timestamp = getHeader(req.headers, SLACK_TIMESTAMP_HEADER);
@@ -81,7 +81,7 @@ export const slackScheme = defineScheme({
   name: "slack",
   summary: "`X-Slack-Signature` (`v0=…`) over the timestamp and body; id is the body's `event_id`",
   schema: SlackSchema,
-  createVerifier: (config) => createSlackVerifier(config),
+  createVerifier: (config, options) => createSlackVerifier(config, options),
   sign: async (config, { url, body, now }) => {
     const seconds = Math.floor(now / 1000);
     const headers = {

@@ -1,10 +1,16 @@
 import type { CryptoKey } from "jose";
-import { importHmacKey, MAC_LENGTH, verifyAnyHmac } from "./constant-time.js";
+import {
+  type HmacFunction,
+  type HmacKey,
+  importHmacKey,
+  MAC_LENGTH,
+  verifyAnyHmac,
+} from "./constant-time.js";
 import { concatBytes, fromBase64, owned, toBase64, utf8 } from "./encoding.js";
 import { misconfigured, reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type StandardWebhooksConfig, StandardWebhooksSchema } from "./schemes/standard-webhooks.js";
 import { type SvixConfig, SvixSchema } from "./schemes/svix.js";
 import { cannotSign, firstSecret, hmacBytes, type SignedRequest, type SignInput } from "./sign-support.js";
@@ -37,15 +43,18 @@ const STANDARD: HeaderNames = {
 const SVIX: HeaderNames = { id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature" };
 
 interface Keys {
-  hmac: CryptoKey[];
+  hmac: HmacKey[];
   ed25519: CryptoKey[];
 }
 
-export function createStandardWebhooksVerifier(config: StandardWebhooksConfig | SvixConfig): Verifier {
+export function createStandardWebhooksVerifier(
+  config: StandardWebhooksConfig | SvixConfig,
+  options: VerifierOptions = {},
+): Verifier {
   const scheme = config.scheme;
   // Svix's own libraries fall back to the unbranded headers when the svix-* set is incomplete.
   const headerSets = scheme === "svix" ? [SVIX, STANDARD] : [STANDARD];
-  const keys = once(() => importKeys(config));
+  const keys = once(() => importKeys(config, options.hmac));
 
   return async (req, ctx) => {
     const found = findHeaders(req.headers, headerSets);
@@ -150,13 +159,13 @@ async function verifyAnyEd25519(
   return false;
 }
 
-async function importKeys(config: StandardWebhooksConfig | SvixConfig): Promise<Keys> {
+async function importKeys(config: StandardWebhooksConfig | SvixConfig, sync?: HmacFunction): Promise<Keys> {
   const keys: Keys = { hmac: [], ed25519: [] };
   for (const secret of config.secrets) {
     const parsed = parseStandardWebhooksSecret(secret);
     try {
       if ("error" in parsed) throw new Error(parsed.error);
-      if (parsed.kind === "hmac") keys.hmac.push(await importHmacKey(parsed.secret, "SHA-256"));
+      if (parsed.kind === "hmac") keys.hmac.push(await importHmacKey(parsed.secret, "SHA-256", sync));
       else if (parsed.kind === "ed25519-public")
         keys.ed25519.push(await importEd25519Public(parsed.publicKey));
       else keys.ed25519.push(await ed25519PublicFromPrivate(await importEd25519Private(parsed.seed)));
@@ -213,7 +222,7 @@ export const standardWebhooksScheme = defineScheme({
   name: "standard-webhooks",
   summary: "`webhook-id`/`-timestamp`/`-signature`: v1 HMAC-SHA256 and v1a Ed25519",
   schema: StandardWebhooksSchema,
-  createVerifier: (config) => createStandardWebhooksVerifier(config),
+  createVerifier: (config, options) => createStandardWebhooksVerifier(config, options),
   sign: (config, input) => signStandardWebhooksRequest("standard-webhooks", config.secrets, input),
   // The signed content is `<webhook-id>.<timestamp>.<body>`: the id cannot be changed.
   messageIdSigned: true,
@@ -223,7 +232,7 @@ export const svixScheme = defineScheme({
   name: "svix",
   summary: "Standard Webhooks with `svix-` header names",
   schema: SvixSchema,
-  createVerifier: (config) => createStandardWebhooksVerifier(config),
+  createVerifier: (config, options) => createStandardWebhooksVerifier(config, options),
   sign: (config, input) => signStandardWebhooksRequest("svix", config.secrets, input),
   // As Standard Webhooks: `svix-id` is part of the signed content.
   messageIdSigned: true,

@@ -4,7 +4,7 @@ import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { jsonStringField } from "./json-field.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type StripeConfig, StripeSchema } from "./schemes/stripe.js";
 import { firstSecret, hmacBytes } from "./sign-support.js";
 import { checkTolerance, parseUnixSeconds } from "./timestamp.js";
@@ -18,8 +18,8 @@ import { MAX_SIGNATURES, type Verifier } from "./types.js";
  */
 export const STRIPE_SIGNATURE_HEADER = "stripe-signature";
 
-export function createStripeVerifier(config: StripeConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-256"));
+export function createStripeVerifier(config: StripeConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-256", options.hmac));
   return async (req, ctx) => {
     const header = getHeader(req.headers, STRIPE_SIGNATURE_HEADER);
     if (!header) throw reject("stripe", "missing_header", "missing the Stripe-Signature header");
@@ -92,7 +92,7 @@ export const stripeScheme = defineScheme({
   name: "stripe",
   summary: "`Stripe-Signature` (`t=…,v1=…`); id is the event's `id` in the body",
   schema: StripeSchema,
-  createVerifier: (config) => createStripeVerifier(config),
+  createVerifier: (config, options) => createStripeVerifier(config, options),
   sign: async (config, { url, body, now }) => ({
     url,
     body,

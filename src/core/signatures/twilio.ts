@@ -12,7 +12,7 @@ import {
 import { reject } from "./failures.js";
 import { getHeader } from "./headers.js";
 import { once } from "./lazy.js";
-import { defineScheme } from "./scheme.js";
+import { defineScheme, type VerifierOptions } from "./scheme.js";
 import { type TwilioConfig, TwilioSchema } from "./schemes/twilio.js";
 import { firstSecret, hmacBytes, type SignedRequest, type SignInput } from "./sign-support.js";
 import type { Verifier } from "./types.js";
@@ -29,8 +29,8 @@ import type { Verifier } from "./types.js";
 export const TWILIO_SIGNATURE_HEADER = "x-twilio-signature";
 const TWILIO_IDEMPOTENCY_HEADER = "i-twilio-idempotency-token";
 
-export function createTwilioVerifier(config: TwilioConfig): Verifier {
-  const keys = once(() => importTextKeys(config.secrets, "SHA-1"));
+export function createTwilioVerifier(config: TwilioConfig, options: VerifierOptions = {}): Verifier {
+  const keys = once(() => importTextKeys(config.secrets, "SHA-1", options.hmac));
   return async (req) => {
     const header = getHeader(req.headers, TWILIO_SIGNATURE_HEADER);
     if (!header) throw reject("twilio", "missing_header", "missing the X-Twilio-Signature header");
@@ -156,7 +156,7 @@ export const twilioScheme = defineScheme({
   summary:
     "`X-Twilio-Signature` (HMAC-SHA1 of the URL and form parameters); id from `I-Twilio-Idempotency-Token`",
   schema: TwilioSchema,
-  createVerifier: (config) => createTwilioVerifier(config),
+  createVerifier: (config, options) => createTwilioVerifier(config, options),
   sign: (config, input) => signTwilioRequest(firstSecret(config.secrets), input),
   // Twilio signs the URL and parameters; I-Twilio-Idempotency-Token is an unsigned header.
   messageIdSigned: false,
