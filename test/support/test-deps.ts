@@ -1,7 +1,7 @@
 import { getConnInfo } from "hono/cloudflare-workers";
 import { createApiAuthenticator } from "../../src/adapters/auth/api-auth.js";
 import { createPrometheusMetrics } from "../../src/adapters/metrics/prometheus-metrics.js";
-import { uuid7 } from "../../src/adapters/runtime/uuid7-ids.js";
+import { uuid7Ids } from "../../src/adapters/runtime/uuid7-ids.js";
 import { sha256Hex } from "../../src/core/canonical-json.js";
 import { TokenSigner } from "../../src/core/signed-token.js";
 import { createApp } from "../../src/http/app.js";
@@ -23,7 +23,8 @@ export const TEST_API_KEY_SHA256 = "47bd0e2f856fe258ebba4d00930ab811d0c004dafae0
 /** Ids that sort by the test clock and are random enough to never collide. */
 export function testIds(clock: TestClock): Ids {
   return {
-    newId: () => uuid7(clock.now(), crypto.getRandomValues(new Uint8Array(10))),
+    // The runtime's ids (in order even when the test clock stands still), with a fixed random().
+    newId: uuid7Ids(clock).newId,
     random: () => 0.5,
   };
 }

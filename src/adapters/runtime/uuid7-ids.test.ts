@@ -20,4 +20,19 @@ describe("uuid7", () => {
       expect(r).toBeLessThan(1);
     }
   });
+
+  it("sorts in the order drawn within a millisecond, and when the clock steps back", () => {
+    let now = 1_700_000_000_000;
+    const ids = uuid7Ids({ now: () => now, sleep: async () => {} });
+    const drawn: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i === 1000) now += 1;
+      if (i === 2000) now -= 5;
+      drawn.push(ids.newId());
+    }
+    expect([...drawn].sort()).toEqual(drawn);
+    expect(new Set(drawn).size).toBe(drawn.length);
+    for (const id of drawn)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });
