@@ -6,6 +6,11 @@ export type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../cor
 export interface AuditFilter {
   /** A wait, delivery or approval id: its entries. */
   subject?: string;
+  /**
+   * Several wait, delivery or approval ids: the entries of any of them, each once (a wait's
+   * timeline with its deliveries' attempts). Empty matches nothing; with `subject`, either.
+   */
+  subjects?: readonly string[];
   cursor?: string;
   limit: number;
 }
@@ -47,4 +52,12 @@ export interface AuditStore {
   countPurgeable(before: number): Promise<number>;
   /** The newest sealed `audit.checkpoint` entry: where verification of a purged chain starts. */
   latestCheckpoint(): Promise<SealedAuditEntry | null>;
+}
+
+/** The ids a filter asks for (deduplicated), or undefined for every entry. */
+export function auditSubjectIds(filter: Pick<AuditFilter, "subject" | "subjects">): string[] | undefined {
+  if (!filter.subject && filter.subjects === undefined) return undefined;
+  const ids = new Set(filter.subjects ?? []);
+  if (filter.subject) ids.add(filter.subject);
+  return [...ids];
 }

@@ -359,5 +359,41 @@ export function describeAuditStoreContract(name: string, open: () => Promise<Sto
       expect(second).toEqual({ items: [expect.objectContaining({ id: mine[0]!.id })], nextCursor: null });
       expect((await store.audit.list({ limit: 10 })).items).toHaveLength(4);
     });
+
+    it("lists the entries of several subjects at once, each once, newest first, page by page", async () => {
+      const w = newId();
+      // More subjects than one statement binds on D1 (30), and an entry naming two of them.
+      const deliveries = Array.from({ length: 40 }, () => newId());
+      const a = newId();
+      const mine = [
+        entry({ waitId: w }),
+        ...deliveries.map((d) => entry({ kind: "delivery.attempt", deliveryId: d })),
+        entry({ waitId: w, deliveryId: deliveries[35]! }),
+        entry({ approvalId: a }),
+      ];
+      await store.audit.append([...mine, entry(), entry({ deliveryId: newId() })]);
+      const subjects = [w, ...deliveries, a];
+      const all = await store.audit.list({ subjects, limit: 100 });
+      expect(all.items.map((e) => e.id)).toEqual(mine.map((e) => e.id).reverse());
+      expect(all.nextCursor).toBeNull();
+      const first = await store.audit.list({ subjects, limit: 25 });
+      expect(first.items.map((e) => e.id)).toEqual(
+        mine
+          .slice(-25)
+          .map((e) => e.id)
+          .reverse(),
+      );
+      const rest = await store.audit.list({ subjects, limit: 25, cursor: first.nextCursor! });
+      expect(rest.items.map((e) => e.id)).toEqual(
+        mine
+          .slice(0, -25)
+          .map((e) => e.id)
+          .reverse(),
+      );
+      expect(rest.nextCursor).toBeNull();
+      // `subject` joins `subjects`; no subject at all matches nothing, not everything.
+      expect((await store.audit.list({ subject: a, subjects: [w], limit: 100 })).items).toHaveLength(3);
+      expect(await store.audit.list({ subjects: [], limit: 10 })).toEqual({ items: [], nextCursor: null });
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { CHECKPOINT_KIND } from "../../core/audit/checkpoint.js";
 import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
-import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
+import { type AuditFilter, type AuditStore, auditSubjectIds } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
 
 /** The audit log in memory, with the same sealing rules as the SQL store. */
@@ -107,11 +107,11 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async list(f: AuditFilter): Promise<Page<AuditEntry>> {
+    const ids = auditSubjectIds(f);
+    const of = new Set(ids);
+    const matches = (id: string | null) => id !== null && of.has(id);
     const rows = [...this.entries.values()]
-      .filter(
-        (e) =>
-          !f.subject || e.waitId === f.subject || e.deliveryId === f.subject || e.approvalId === f.subject,
-      )
+      .filter((e) => !ids || matches(e.waitId) || matches(e.deliveryId) || matches(e.approvalId))
       .filter((e) => !f.cursor || e.id < f.cursor)
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const items = rows.slice(0, f.limit).map((e) => structuredClone(e));

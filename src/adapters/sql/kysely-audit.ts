@@ -7,7 +7,7 @@ import {
   sql,
 } from "kysely";
 import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
-import type { AuditFilter, AuditStore } from "../../ports/audit-store.js";
+import { type AuditFilter, type AuditStore, auditSubjectIds } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
@@ -167,18 +167,39 @@ export class KyselyAuditStore implements AuditStore {
   }
 
   async list(filter: AuditFilter): Promise<Page<AuditEntry>> {
-    let q = this.ctx.db.selectFrom("audit").selectAll();
-    const subject = filter.subject;
-    if (subject) {
-      q = q.where((eb) =>
-        eb.or([
-          eb("wait_id", "=", subject),
-          eb("delivery_id", "=", subject),
-          eb("approval_id", "=", subject),
-        ]),
-      );
+    const ids = auditSubjectIds(filter);
+    if (ids === undefined) {
+      const rows = await newestFirstPage(this.ctx.db.selectFrom("audit").selectAll(), filter).execute();
+      return toPage(rows.map(auditFromRow), filter.limit);
     }
-    const rows = await newestFirstPage(q, filter).execute();
+    if (ids.length === 0) return { items: [], nextCursor: null };
+    // Each id is bound three times (wait, delivery, approval): in chunks, since D1 binds at most
+    // 100 parameters per statement. Each chunk reads its own newest page; merged, the newest
+    // `limit` of them are the newest of all (an entry matching two chunks is kept once).
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += SUBJECTS_PER_STATEMENT) {
+      chunks.push(ids.slice(i, i + SUBJECTS_PER_STATEMENT));
+    }
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        newestFirstPage(
+          this.ctx.db
+            .selectFrom("audit")
+            .selectAll()
+            .where((eb) =>
+              eb.or([
+                eb("wait_id", "in", chunk),
+                eb("delivery_id", "in", chunk),
+                eb("approval_id", "in", chunk),
+              ]),
+            ),
+          filter,
+        ).execute(),
+      ),
+    );
+    const byId = new Map<string, Selectable<AuditTable>>();
+    for (const r of found.flat()) byId.set(r.id, r);
+    const rows = [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return toPage(rows.map(auditFromRow), filter.limit);
   }
 
@@ -194,6 +215,9 @@ export class KyselyAuditStore implements AuditStore {
     return latestCheckpoint(this.ctx);
   }
 }
+
+/** Subject ids a statement binds at most: three times each, under D1's 100 parameters. */
+const SUBJECTS_PER_STATEMENT = 30;
 
 /** SQLite/D1 `UNIQUE constraint failed`, PostgreSQL 23505. */
 export function isUniqueViolation(err: unknown): boolean {
