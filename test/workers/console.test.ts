@@ -7,7 +7,7 @@ const ORIGIN = "https://taskgate.workers.test";
 /** The console on Workers: same routes, D1 behind them, the session cookie signed in workerd. */
 describe("console inside workerd (D1)", () => {
   it("signs in with the admin key and renders the overview, counting D1's deliveries", async () => {
-    const { callbackPath } = await newWait();
+    const { callbackPath, waitId } = await newWait();
     const accepted = await send("POST", callbackPath, { body: { output: { from: "console test" } } });
     expect(accepted.status).toBe(202);
     await accepted.settled;
@@ -43,5 +43,17 @@ describe("console inside workerd (D1)", () => {
     });
     expect(deliveries.status).toBe(200);
     expect(await deliveries.text()).toContain("delivered");
+
+    // The wait's history, read from D1: registered, the callback, and the attempt CDF accepted,
+    // oldest first (with the delivery's entries), and never the callback URL's token.
+    const wait = await SELF.fetch(`${ORIGIN}/console/waits/${waitId}`, { headers: { cookie } });
+    expect(wait.status).toBe(200);
+    const waitHtml = await wait.text();
+    const history = waitHtml.slice(waitHtml.indexOf(">History<"));
+    const steps = ["Wait registered", "Callback received: COMPLETED", "Attempt 1: CDF accepted the update"];
+    const at = steps.map((s) => history.indexOf(s));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(waitHtml).not.toContain(callbackPath.split("/").pop()!);
   });
 });

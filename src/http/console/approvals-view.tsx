@@ -5,6 +5,7 @@ import type { FC } from "hono/jsx";
 import { describePolicy } from "../../core/approval-policy.js";
 import type { ApprovalRecord, MailRecord } from "../../ports/approval-store.js";
 import type { Page } from "../../ports/store.js";
+import { AuditTimeline, type History } from "./audit-timeline.js";
 import {
   ActionButton,
   Badge,
@@ -109,12 +110,13 @@ export const ApprovalsView: FC<{ frame: Frame; page: Page<ApprovalRecord>; query
   );
 };
 
-/** One approval: per-approver decisions and mail, resend a mail, cancel. */
-export const ApprovalView: FC<{ frame: Frame; approval: ApprovalRecord; mails: readonly MailRecord[] }> = ({
-  frame,
-  approval: a,
-  mails,
-}) => {
+/** One approval: per-approver decisions and mail, resend a mail, cancel, and its history. */
+export const ApprovalView: FC<{
+  frame: Frame;
+  approval: ApprovalRecord;
+  mails: readonly MailRecord[];
+  history: History;
+}> = ({ frame, approval: a, mails, history }) => {
   const pending = a.status === "pending" && a.expiresAt > frame.now;
   return (
     <ConsoleLayout
@@ -250,6 +252,7 @@ export const ApprovalView: FC<{ frame: Frame; approval: ApprovalRecord; mails: r
           </dl>
         </div>
       </section>
+      <AuditTimeline history={history} subject={a.id} />
     </ConsoleLayout>
   );
 };

@@ -7,6 +7,7 @@ import { openSqliteStore } from "../../adapters/sql/sqlite.js";
 import { DEFAULT_SCOPES } from "../../core/scopes.js";
 import type { Emulator } from "../../emulator/emulator.js";
 import type { Principal } from "../../ports/authenticate.js";
+import { sealAll } from "../../services/audit-sealer.js";
 import { OneTimeSignIn } from "./one-time-sign-in.js";
 import { SESSION_TTL_MS } from "./session.js";
 
@@ -312,6 +313,125 @@ describe("/console", () => {
       expect(attempt?.requestId).toBeTruthy();
       expect(body).toContain(attempt!.requestId!);
       expect(body).toContain("&quot;status&quot;: &quot;COMPLETED&quot;");
+    });
+
+    /** Each of `words` appears in `body`, in this order. */
+    const expectInOrder = (body: string, words: readonly string[]) => {
+      let at = -1;
+      for (const w of words) {
+        const next = body.indexOf(w, at + 1);
+        expect(next, `"${w}" after position ${at}`).toBeGreaterThan(at);
+        at = next;
+      }
+    };
+
+    it("shows a wait's and its delivery's history, oldest first: attempts, an operator replay, seals", async () => {
+      const s = await signIn();
+      const wait = await openWait({ source: "demo", correlationKey: "k-history" });
+      const token = new URL(wait.callbackUrl).pathname.split("/").pop()!;
+      const cb = await t.app.request(new URL(wait.callbackUrl).pathname, {
+        method: "POST",
+        headers: api,
+        body: JSON.stringify({ output: { ticket: 7 } }),
+      });
+      const { deliveryId } = (await cb.json()) as { deliveryId: string };
+      emulator.faults.add({ path: "/workflows/tasks/", status: 503, message: "CDF is busy", times: 0 });
+      await forwardOnce(t.deps);
+      emulator.faults.clear();
+      expect((await store.getDelivery(deliveryId))?.status).toBe("pending");
+      clock.advance(10 * 60_000);
+      await forwardOnce(t.deps);
+      expect((await store.getDelivery(deliveryId))?.status).toBe("delivered");
+      expect(await sealAll(store.audit)).toBe(4);
+      // Replayed after the seal (CDF refuses it: the task is completed already): the replay and its
+      // attempt are not sealed yet.
+      expect((await post(s, `/console/deliveries/${deliveryId}/replay`, { csrf: s.csrf })).status).toBe(303);
+      await forwardOnce(t.deps);
+      const attempts = await store.listAttempts(deliveryId);
+      expect(attempts.map((a) => a.httpStatus)).toEqual([503, 200, 400]);
+
+      const waitPage = await (await get(s, `/console/waits/${wait.id}`)).text();
+      const history = waitPage.slice(waitPage.indexOf(">History<"));
+      expectInOrder(history, [
+        "Wait registered",
+        "sealed #1",
+        "Callback received: COMPLETED",
+        'by <span class="mono">callback</span>',
+        "Attempt 1 failed; it will be retried",
+        "<dd>503</dd>",
+        attempts[0]!.requestId!,
+        "CDF is busy",
+        "Attempt 2: CDF accepted the update",
+        "sealed #4",
+        attempts[1]!.requestId!,
+        "Replayed by an operator",
+        "operator:tests",
+        "not sealed yet",
+        "Attempt 3: given up (dead letter)",
+        "not sealed yet",
+        // CDF refuses a second update of a completed task: its words are shown, escaped.
+        "Task &#39;await-callback&#39;",
+      ]);
+      // The delivery's entries link to it from the wait's page; nothing secret is shown.
+      expect(history).toContain(`href="/console/deliveries/${deliveryId}"`);
+      expect(waitPage).not.toContain(token);
+      expect(waitPage).not.toContain("&quot;ticket&quot;");
+
+      const deliveryPage = await (await get(s, `/console/deliveries/${deliveryId}`)).text();
+      const own = deliveryPage.slice(deliveryPage.indexOf(">History<"));
+      expectInOrder(own, ["Callback received", "Attempt 1 failed", "Attempt 2", "Replayed", "Attempt 3"]);
+      expect(own).not.toContain("Wait registered");
+      expect(own).toContain(`href="/console/waits/${wait.id}"`);
+      expect(own).not.toContain(`href="/console/deliveries/${deliveryId}"`);
+    });
+
+    it("shows an approval's history: creation, each decision with who, where from and why, and the outcome sent", async () => {
+      const s = await signIn();
+      const res = await t.app.request("/v1/approvals", {
+        method: "POST",
+        headers: api,
+        body: JSON.stringify({
+          taskId: emulator.createExecution().executedTasks[0]!.id,
+          title: "Restart pump",
+          approvers: [{ email: "ada@example.test" }, { email: "bo@example.test" }],
+          policy: { kind: "all" },
+        }),
+      });
+      const { id, links } = (await res.json()) as { id: string; links: { url: string }[] };
+      const decide = (i: number, comment: string, ip: string) =>
+        t.app.request(new URL(links[i]!.url).pathname, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "sec-fetch-site": "same-origin",
+            "cf-connecting-ip": ip,
+            "user-agent": "Browser/1",
+          },
+          body: new URLSearchParams({ decision: "approve", comment }),
+        });
+      expect((await decide(1, "Trend <b>normal</b>", "203.0.113.9")).status).toBe(200);
+      let page = await (await get(s, `/console/approvals/${id}`)).text();
+      expectInOrder(page.slice(page.indexOf(">History<")), ["Approval created", "bo@example.test approved"]);
+      expect(page).not.toContain("Approval closed");
+      expect((await decide(0, "ok", "198.51.100.4")).status).toBe(200);
+      await forwardOnce(t.deps);
+      const approval = await store.approvals.getApproval(id);
+      expect(approval?.status).toBe("approved");
+      page = await (await get(s, `/console/approvals/${id}`)).text();
+      expectInOrder(page.slice(page.indexOf(">History<")), [
+        "Approval created",
+        "ada@example.test, bo@example.test",
+        "bo@example.test approved",
+        "Trend &lt;b&gt;normal&lt;/b&gt;",
+        "203.0.113.9",
+        "Browser/1",
+        "ada@example.test approved",
+        "198.51.100.4",
+        "Approval closed: approved",
+        "Attempt 1: CDF accepted the update",
+      ]);
+      expect(page).not.toContain(new URL(links[0]!.url).pathname);
+      expect(page).toContain(`href="/console/deliveries/${approval!.deliveryId}"`);
     });
 
     it("answers a bad filter with a 400 page and an unknown id with a 404 page", async () => {

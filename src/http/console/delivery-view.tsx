@@ -3,15 +3,20 @@
 
 import type { FC } from "hono/jsx";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store.js";
+import { AuditTimeline, type History } from "./audit-timeline.js";
 import { ActionButton, Badge, Empty, IdLink, Json, Text, Utc, When } from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
-/** One delivery with every attempt: time, CDF status, CDF request id, message, and the body sent. */
+/**
+ * One delivery with every attempt (time, CDF status, CDF request id, message), the body sent, and
+ * its history.
+ */
 export const DeliveryView: FC<{
   frame: Frame;
   delivery: DeliveryRecord;
   attempts: readonly AttemptRecord[];
-}> = ({ frame, delivery: d, attempts }) => {
+  history: History;
+}> = ({ frame, delivery: d, attempts, history }) => {
   const replayable = d.status === "dead" || d.status === "delivered";
   return (
     <ConsoleLayout
@@ -155,6 +160,7 @@ export const DeliveryView: FC<{
         </div>
       )}
       <p class="hint">Every attempt sent the update body shown above.</p>
+      <AuditTimeline history={history} subject={d.id} />
     </ConsoleLayout>
   );
 };

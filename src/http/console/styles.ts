@@ -89,6 +89,15 @@ pre{margin:0;background:#0f172a;color:#e2e8f0;border-radius:.375rem;padding:.75r
 .empty strong{display:block;font-size:1rem;margin-bottom:.25rem;color:#1b1f24}
 .empty p{margin:.25rem 0}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.timeline{list-style:none;margin:0;padding:0}
+.timeline>li{padding:.625rem 1rem;border-bottom:1px solid #eceef1}
+.timeline>li:last-child{border-bottom:0}
+.tl-head{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .625rem}
+.tl-head time{color:#4b5563}
+.tl-meta{display:flex;flex-wrap:wrap;gap:.125rem 1rem;font-size:.8125rem;color:#4b5563;margin-top:.125rem}
+.tl-facts{display:grid;grid-template-columns:max-content 1fr;gap:.125rem .75rem;margin:.375rem 0 0;font-size:.8125rem}
+.tl-facts dt{color:#4b5563;font-weight:600}
+.tl-facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .mail-frame{width:100%;height:32rem;border:1px solid #dfe3e8;border-radius:.375rem;background:#fff}
 .login{max-width:26rem;margin:12vh auto;padding:0 1rem}
 .login .panel-body{padding:1.25rem}

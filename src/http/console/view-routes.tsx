@@ -8,6 +8,7 @@ import { TaskgateError } from "../../core/errors.js";
 import type { MailStatus } from "../../ports/approval-store.js";
 import type { DeliveryRecord, DeliveryStatus, WaitStatus } from "../../ports/store.js";
 import { APPROVAL_STATUSES, ApprovalsView, ApprovalView } from "./approvals-view.js";
+import { HISTORY_LIMIT, type History, historyOf } from "./audit-timeline.js";
 import { DELIVERY_STATUSES, DeadLettersView, DeliveriesView, ParkedView } from "./deliveries-view.js";
 import { DeliveryView } from "./delivery-view.js";
 import { type ConsoleEnv, frameOf } from "./guard.js";
@@ -53,6 +54,11 @@ async function framed(
 ): Promise<{ frame: Frame; counts: Record<DeliveryStatus, number> }> {
   const counts = await c.var.deps.store.countDeliveries();
   return { frame: frameOf(c, { counts: { dead: counts.dead, parked: counts.parked } }), counts };
+}
+
+/** The audit entries of a page's subjects (its own id and those it holds), for its History. */
+async function history(c: Context<ConsoleEnv>, subjects: readonly string[]): Promise<History> {
+  return historyOf(await c.var.deps.store.audit.list({ subjects, limit: HISTORY_LIMIT }));
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -134,9 +140,9 @@ export const consoleViewRoutes = new Hono<ConsoleEnv>()
     const { store } = c.var.deps;
     const wait = await store.getWait(c.req.param("id"));
     if (!wait) throw new TaskgateError("wait_not_found", "no wait with this id");
-    const [{ frame }, deliveries, parked] = await Promise.all([
+    const deliveries = await store.listDeliveries({ waitId: wait.id, limit: PAGE_SIZE });
+    const [{ frame }, parked, steps] = await Promise.all([
       framed(c),
-      store.listDeliveries({ waitId: wait.id, limit: PAGE_SIZE }),
       wait.source !== null && wait.correlationKey !== null
         ? store.listDeliveries({
             status: "parked",
@@ -145,10 +151,18 @@ export const consoleViewRoutes = new Hono<ConsoleEnv>()
             limit: PAGE_SIZE,
           })
         : Promise.resolve({ items: [], nextCursor: null }),
+      // Its deliveries' entries too: a webhook parked before the wait names only its delivery.
+      history(c, [wait.id, ...deliveries.items.map((d) => d.id)]),
     ]);
     return html(
       c,
-      <WaitView frame={frame} wait={wait} deliveries={deliveries.items} parked={parked.items} />,
+      <WaitView
+        frame={frame}
+        wait={wait}
+        deliveries={deliveries.items}
+        parked={parked.items}
+        history={steps}
+      />,
     );
   })
   .get("/approvals", async (c) => {
@@ -163,8 +177,13 @@ export const consoleViewRoutes = new Hono<ConsoleEnv>()
     const { store } = c.var.deps;
     const approval = await store.approvals.getApproval(c.req.param("id"));
     if (!approval) throw new TaskgateError("approval_not_found", "no approval with this id");
-    const [{ frame }, mails] = await Promise.all([framed(c), store.approvals.listMails(approval.id)]);
-    return html(c, <ApprovalView frame={frame} approval={approval} mails={mails} />);
+    const [{ frame }, mails, steps] = await Promise.all([
+      framed(c),
+      store.approvals.listMails(approval.id),
+      // Its outcome delivery's entries too: the attempts that took the decision to CDF.
+      history(c, approval.deliveryId ? [approval.id, approval.deliveryId] : [approval.id]),
+    ]);
+    return html(c, <ApprovalView frame={frame} approval={approval} mails={mails} history={steps} />);
   })
   .get("/deliveries", async (c) => {
     const q = query(c, DeliveryQuery);
@@ -178,8 +197,12 @@ export const consoleViewRoutes = new Hono<ConsoleEnv>()
     const { store } = c.var.deps;
     const delivery = await store.getDelivery(c.req.param("id"));
     if (!delivery) throw new TaskgateError("delivery_not_found", "no delivery with this id");
-    const [{ frame }, attempts] = await Promise.all([framed(c), store.listAttempts(delivery.id)]);
-    return html(c, <DeliveryView frame={frame} delivery={delivery} attempts={attempts} />);
+    const [{ frame }, attempts, steps] = await Promise.all([
+      framed(c),
+      store.listAttempts(delivery.id),
+      history(c, [delivery.id]),
+    ]);
+    return html(c, <DeliveryView frame={frame} delivery={delivery} attempts={attempts} history={steps} />);
   })
   .get("/dead-letters", async (c) => {
     const q = query(c, DeliveryQuery.omit({ status: true }));

@@ -3,17 +3,22 @@
 
 import type { FC } from "hono/jsx";
 import type { DeliveryRecord, WaitRecord } from "../../ports/store.js";
+import { AuditTimeline, type History } from "./audit-timeline.js";
 import { ActionButton, Badge, Empty, IdLink, Json, Text, Utc, When } from "./components.js";
 import { DeliveryTable } from "./delivery-table.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
-/** One wait: its facts, its deliveries, the callbacks parked for its key, and what an operator can do. */
+/**
+ * One wait: its facts, its deliveries, the callbacks parked for its key, what an operator can do,
+ * and its history (with its deliveries' steps).
+ */
 export const WaitView: FC<{
   frame: Frame;
   wait: WaitRecord;
   deliveries: readonly DeliveryRecord[];
   parked: readonly DeliveryRecord[];
-}> = ({ frame, wait, deliveries, parked }) => {
+  history: History;
+}> = ({ frame, wait, deliveries, parked, history }) => {
   const open = wait.status === "open" && wait.expiresAt > frame.now;
   const base = `/console/waits/${wait.id}`;
   return (
@@ -156,6 +161,7 @@ export const WaitView: FC<{
           )}
         />
       )}
+      <AuditTimeline history={history} subject={wait.id} />
     </ConsoleLayout>
   );
 };
