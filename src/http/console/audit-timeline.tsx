@@ -41,7 +41,10 @@ export const AuditTimeline: FC<{ history: History; subject: string }> = ({ histo
     {history.entries.length === 0 ? (
       <div class="panel-body">
         <Empty title="No audit entries">
-          <p>Every step taken for it (received, each attempt, decisions, operator actions) is listed here.</p>
+          <p>
+            Every step taken for it (received, each attempt, decisions, operator actions) is listed here,
+            until <code>retention.audit</code> purges it.
+          </p>
         </Empty>
       </div>
     ) : (
