@@ -149,7 +149,12 @@ export interface ApprovalStore {
    * Queues a mail that is not pending (sent, dead, skipped) again, due at `now`, retried until
    * `sendUntil`. Undefined if unknown, false (writing nothing) if it is pending already.
    */
-  resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined>;
+  resendMail(
+    id: string,
+    now: number,
+    sendUntil: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<MailRecord | false | undefined>;
   /** The earliest instant a pending mail can be claimed, for the outbox timer. */
   nextMailDueAt(): Promise<number | undefined>;
 }

@@ -100,8 +100,15 @@ export interface Store {
   listWaits(filter: WaitFilter): Promise<Page<WaitRecord>>;
   /** Cancels an open wait; returns the wait as it now is (undefined if unknown). */
   cancelWait(id: string, now: number, audit?: readonly AuditDraft[]): Promise<WaitRecord | undefined>;
-  /** Marks every open wait past its expiry as expired; returns how many. */
-  expireWaits(now: number): Promise<number>;
+  /**
+   * Marks every open wait past its expiry as expired (only those of `scope`'s key, if given);
+   * returns how many. With `entry`, each expired wait gets its entry in the step that expires it.
+   */
+  expireWaits(
+    now: number,
+    entry?: (wait: WaitRecord) => AuditDraft,
+    scope?: { source: string; correlationKey: string },
+  ): Promise<number>;
 
   /**
    * Closes an open wait and inserts its delivery in one atomic step; otherwise tells why not.
@@ -184,13 +191,15 @@ export interface Store {
   /**
    * Queues again up to `limit` deliveries matching `filter`, oldest first, in one statement with
    * the same condition as replayDelivery (a delivery that changed state meanwhile is skipped).
-   * Returns how many were queued.
+   * Returns how many were queued. `audit` (the bulk action's one entry) is written in the same
+   * step, with `count` added to its data, when at least one delivery was queued.
    */
   replayDeliveries(
     filter: BulkReplayFilter,
     now: number,
     deliverUntil: number,
     limit: number,
+    audit?: AuditDraft,
   ): Promise<number>;
   /** How many deliveries match `filter`, counting at most `limit` (a bulk replay's dry run). */
   countReplayable(filter: BulkReplayFilter, limit: number): Promise<number>;

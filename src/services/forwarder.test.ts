@@ -253,6 +253,14 @@ describe("Forwarder", () => {
     clock.advance(10);
     await forwarder(scriptedCdf(() => {}).client).runOnce();
     expect((await store.getWait(wait.id))?.status).toBe("expired");
+    // With its entry, written in the same step.
+    const [entry] = (await store.audit.list({ subject: wait.id, limit: 5 })).items;
+    expect(entry).toMatchObject({
+      kind: "wait.expired",
+      actor: "system",
+      at: clock.now(),
+      data: { taskId: wait.taskId, expiresAt: wait.expiresAt },
+    });
   });
 
   describe("running in the background (real clock)", () => {

@@ -9,6 +9,7 @@ import type { Metrics } from "../ports/metrics.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
 import { auditEntry } from "./audit-entries.js";
 import type { LeaseGuard } from "./heartbeat.js";
+import { waitExpiredEntry } from "./wait-expiry.js";
 import { WorkLoop } from "./work-loop.js";
 
 export interface ForwarderOptions {
@@ -140,7 +141,7 @@ export class Forwarder implements Dispatcher {
     const now = this.o.clock.now();
     if (!force && now - this.lastSweep < every) return;
     this.lastSweep = now;
-    const expired = await this.o.store.expireWaits(now);
+    const expired = await this.o.store.expireWaits(now, (w) => waitExpiredEntry(this.o.ids, now, w));
     if (expired > 0) this.o.logger.info("closed expired waits", { count: expired });
     const unclaimed = await this.o.store.expireParked(now);
     if (unclaimed > 0) this.o.logger.info("parked webhooks expired without a wait", { count: unclaimed });

@@ -87,13 +87,17 @@ export async function replayMatching(
     return { count: Math.min(n, BULK_REPLAY_LIMIT), more: n > BULK_REPLAY_LIMIT, dryRun };
   }
   const now = deps.clock.now();
-  const count = await store.replayDeliveries(filter, now, now + deps.minRetryWindowMs, BULK_REPLAY_LIMIT);
+  // One statement queues them all, so the bulk action is one entry (who, which filter, and the
+  // count the store adds), written in the same step as the requeue.
+  const entry = operatorEntry(deps, now, by, "replay_bulk", {}, { ...filter });
+  const count = await store.replayDeliveries(
+    filter,
+    now,
+    now + deps.minRetryWindowMs,
+    BULK_REPLAY_LIMIT,
+    entry,
+  );
   const more = count >= BULK_REPLAY_LIMIT && (await store.countReplayable(filter, 1)) > 0;
-  // One statement queues them all, so the bulk action is one entry (who, which filter, how many),
-  // appended right after it: the count is only known once the statement ran.
-  if (count > 0) {
-    await store.audit.append([operatorEntry(deps, now, by, "replay_bulk", {}, { count, ...filter })]);
-  }
   recordOperatorAction(deps, by, "replay_bulk", filter.source ?? "*", { count, ...filter });
   if (count > 0) deps.dispatcher.kick();
   return { count, more, dryRun };
@@ -152,14 +156,12 @@ export async function resendMailBy(deps: ServiceDeps, by: string, mailId: string
   }
   if (!deps.mailOutbox)
     throw new TaskgateError("mail_not_configured", "no mail is configured (approvals.mail)");
-  const queued = await deps.store.approvals.resendMail(mailId, now, approval.expiresAt);
+  const queued = await deps.store.approvals.resendMail(mailId, now, approval.expiresAt, [
+    operatorEntry(deps, now, by, "resend_mail", { approvalId: approval.id }, { mailId }),
+  ]);
   if (queued === undefined) throw new TaskgateError("mail_not_found", "no mail with this id");
   if (queued === false) throw new TaskgateError("invalid_request", "this mail is queued already");
   recordOperatorAction(deps, by, "resend_mail", mailId, { approvalId: approval.id });
-  // Queuing a mail again changes only the outbox; its entry follows the change (not one step).
-  await deps.store.audit.append([
-    operatorEntry(deps, now, by, "resend_mail", { approvalId: approval.id }, { mailId }),
-  ]);
   deps.mailOutbox.kick();
   return queued;
 }

@@ -6,6 +6,7 @@ import { auditEntry } from "./audit-entries.js";
 import { CALLBACK_TOKEN_GRACE_MS, type ServiceDeps } from "./deps.js";
 import { releaseParkedFor } from "./hooks.js";
 import { openTaskFor } from "./task-guard.js";
+import { waitExpiredEntry } from "./wait-expiry.js";
 
 export interface CreateWaitInput {
   taskId?: string | undefined;
@@ -72,6 +73,13 @@ export async function createWait(
       },
     ),
   ];
+  if (wait.source !== null && wait.correlationKey !== null) {
+    // An expired wait no sweep has closed yet gives way to this one: closed here, with its entry.
+    await deps.store.expireWaits(now, (w) => waitExpiredEntry(deps.ids, now, w), {
+      source: wait.source,
+      correlationKey: wait.correlationKey,
+    });
+  }
   if (!(await deps.store.createWait(wait, audit))) {
     throw new TaskgateError(
       "wait_conflict",

@@ -5,8 +5,8 @@ import { verifyChain } from "../../src/core/audit/verify.js";
 import type { Store } from "../../src/ports/store.js";
 import { purgeAuditBatch } from "../../src/services/audit-retention.js";
 import { sealAll, sealedEntries, sealOnce, verifyAudit } from "../../src/services/audit-sealer.js";
-import { anApproval } from "./approval-store-fixtures.js";
-import { aDelivery, anAttempt, aWait, newId, type StoreHarness, T0 } from "./store-fixtures.js";
+import { aMail, anApproval } from "./approval-store-fixtures.js";
+import { accepted, aDelivery, anAttempt, aWait, newId, type StoreHarness, T0 } from "./store-fixtures.js";
 
 const entry = (over: Partial<AuditDraft> = {}): AuditDraft =>
   auditDraft({ id: newId(), kind: "wait.created", at: T0, actor: "api:test", ...over });
@@ -251,6 +251,89 @@ export function describeAuditStoreContract(name: string, open: () => Promise<Sto
       expect(await store.getWait(w.id)).toBeUndefined();
       expect(await subjectKinds(w.id)).toEqual(["wait.created", "wait.cancelled"]);
       expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true, count: 2 });
+    });
+
+    it("expires each wait with its wait.expired entry in the same step, or neither", async () => {
+      const due = aWait({ source: "s", correlationKey: "a", expiresAt: T0 + 10 });
+      const other = aWait({ source: "s", correlationKey: "b", expiresAt: T0 + 10 });
+      const later = aWait({ expiresAt: T0 + 1000 });
+      for (const w of [due, other, later]) await store.createWait(w);
+      const expiredEntry = (w: { id: string }) =>
+        entry({ kind: "wait.expired", actor: "system", waitId: w.id, at: T0 + 11 });
+      // Scoped to one key (a new wait for it closes the old one first).
+      expect(await store.expireWaits(T0 + 11, expiredEntry, { source: "s", correlationKey: "a" })).toBe(1);
+      expect((await store.getWait(other.id))?.status).toBe("open");
+      // An entry that cannot be written (its id is taken) takes the expiry back with it.
+      const taken = entry();
+      await store.audit.append([taken]);
+      await expect(store.expireWaits(T0 + 11, () => ({ ...taken, waitId: other.id }))).rejects.toThrow();
+      expect((await store.getWait(other.id))?.status).toBe("open");
+      expect(await store.expireWaits(T0 + 11, expiredEntry)).toBe(1);
+      expect(await store.expireWaits(T0 + 11, expiredEntry)).toBe(0);
+      expect((await store.getWait(due.id))?.status).toBe("expired");
+      expect((await store.getWait(later.id))?.status).toBe("open");
+      expect(await subjectKinds(due.id)).toEqual(["wait.expired"]);
+      expect(await subjectKinds(other.id)).toEqual(["wait.expired"]);
+      expect(await subjectKinds(later.id)).toEqual([]);
+    });
+
+    it("writes a bulk replay's one entry, with its count, in the step that queues them", async () => {
+      for (let i = 0; i < 3; i++) {
+        const d = await accepted(store, aWait());
+        const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
+        const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
+        expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
+      }
+      const dead = { status: "dead" as const };
+      const bulk = (over: Partial<AuditDraft> = {}) =>
+        entry({
+          kind: "operator.action",
+          actor: "operator:ada",
+          data: { action: "replay_bulk", status: "dead" },
+          ...over,
+        });
+      // An entry that cannot be written (its id is taken) leaves every delivery dead.
+      const taken = entry();
+      await store.audit.append([taken]);
+      await expect(
+        store.replayDeliveries(dead, T0 + 40, T0 + 9_000, 2, bulk({ id: taken.id })),
+      ).rejects.toThrow();
+      expect(await store.countReplayable(dead, 10)).toBe(3);
+      const first = bulk();
+      expect(await store.replayDeliveries(dead, T0 + 40, T0 + 9_000, 2, first)).toBe(2);
+      const second = bulk();
+      expect(await store.replayDeliveries(dead, T0 + 41, T0 + 9_000, 5, second)).toBe(1);
+      const none = bulk();
+      expect(await store.replayDeliveries(dead, T0 + 42, T0 + 9_000, 5, none)).toBe(0);
+      const written = new Map((await store.audit.list({ limit: 20 })).items.map((e) => [e.id, e]));
+      expect(written.get(first.id)).toMatchObject({
+        actor: "operator:ada",
+        data: { action: "replay_bulk", status: "dead", count: 2 },
+      });
+      expect(written.get(second.id)?.data).toEqual({ action: "replay_bulk", status: "dead", count: 1 });
+      expect(written.has(none.id)).toBe(false);
+      await sealAll(store.audit);
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true });
+    });
+
+    it("writes a mail resend's entry with the resend, and none when it is refused or fails", async () => {
+      const a = anApproval();
+      const m = aMail(a, 0, { status: "sent" });
+      await store.approvals.createApproval(a, [m]);
+      const resend = () =>
+        entry({ kind: "operator.action", approvalId: a.id, data: { action: "resend_mail" } });
+      const taken = entry();
+      await store.audit.append([taken]);
+      await expect(
+        store.approvals.resendMail(m.id, T0 + 1, T0 + 9_000, [{ ...resend(), id: taken.id }]),
+      ).rejects.toThrow();
+      expect((await store.approvals.getMail(m.id))?.status).toBe("sent");
+      expect(await store.approvals.resendMail(m.id, T0 + 2, T0 + 9_000, [resend()])).toMatchObject({
+        status: "pending",
+      });
+      // Already queued: refused, and so is its entry.
+      expect(await store.approvals.resendMail(m.id, T0 + 3, T0 + 9_000, [resend()])).toBe(false);
+      expect(await subjectKinds(a.id)).toEqual(["operator.action"]);
     });
 
     const DAY = 86_400_000;

@@ -209,10 +209,16 @@ export class MemoryApprovalStore implements ApprovalStore {
     return m && structuredClone(m);
   }
 
-  async resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined> {
+  async resendMail(
+    id: string,
+    now: number,
+    sendUntil: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<MailRecord | false | undefined> {
     const m = this.mails.get(id);
     if (!m) return undefined;
     if (m.status === "pending") return false;
+    this.audit.add(audit);
     const queued: MailRecord = {
       ...m,
       status: "pending",

@@ -93,13 +93,20 @@ export class MemoryStore implements Store {
     return this.getWait(id);
   }
 
-  async expireWaits(now: number): Promise<number> {
+  async expireWaits(
+    now: number,
+    entry?: (wait: WaitRecord) => AuditDraft,
+    scope?: { source: string; correlationKey: string },
+  ): Promise<number> {
     let n = 0;
     for (const w of this.waits.values()) {
-      if (w.status === "open" && w.expiresAt <= now) {
-        this.waits.set(w.id, { ...w, status: "expired", closedAt: now });
-        n++;
-      }
+      if (w.status !== "open" || w.expiresAt > now) continue;
+      if (scope && (w.source !== scope.source || w.correlationKey !== scope.correlationKey)) continue;
+      const drafts = entry ? [entry(clone(w))] : [];
+      this.auditStore.check(drafts);
+      this.waits.set(w.id, { ...w, status: "expired", closedAt: now });
+      this.auditStore.add(drafts);
+      n++;
     }
     return n;
   }
@@ -388,9 +395,13 @@ export class MemoryStore implements Store {
     now: number,
     deliverUntil: number,
     limit: number,
+    audit?: AuditDraft,
   ): Promise<number> {
     const ids = this.replayable(f, limit);
+    const drafts = audit && ids.length > 0 ? [{ ...audit, data: { ...audit.data, count: ids.length } }] : [];
+    this.auditStore.check(drafts);
     for (const id of ids) await this.replayDelivery(id, now, deliverUntil);
+    this.auditStore.add(drafts);
     return ids.length;
   }
 

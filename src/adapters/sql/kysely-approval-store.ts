@@ -233,8 +233,13 @@ export class KyselyApprovalStore implements ApprovalStore {
   getMail(id: string): Promise<MailRecord | undefined> {
     return operator.getMail({ db: this.db, ops: this.ops }, id);
   }
-  resendMail(id: string, now: number, sendUntil: number): Promise<MailRecord | false | undefined> {
-    return operator.resendMail({ db: this.db, ops: this.ops }, id, now, sendUntil);
+  resendMail(
+    id: string,
+    now: number,
+    sendUntil: number,
+    audit?: readonly AuditDraft[],
+  ): Promise<MailRecord | false | undefined> {
+    return operator.resendMail({ db: this.db, ops: this.ops }, id, now, sendUntil, audit);
   }
 
   nextMailDueAt(): Promise<number | undefined> {

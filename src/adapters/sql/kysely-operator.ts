@@ -77,8 +77,9 @@ export async function resendMail(
   id: string,
   now: number,
   sendUntil: number,
+  audit?: readonly AuditDraft[],
 ): Promise<MailRecord | false | undefined> {
-  const r = await ctx.db
+  const resend = ctx.db
     .updateTable("mails")
     .set({
       status: "pending",
@@ -92,7 +93,10 @@ export async function resendMail(
     })
     .where("id", "=", id)
     .where("status", "!=", "pending")
-    .executeTakeFirst();
+    .compile();
+  // The entry first, while the mail is still not pending: it lands exactly when the resend does.
+  const entries = auditInserts(ctx, audit, rowStill(ctx, "mails", sql`id = ${id} and status <> 'pending'`));
+  const r = (await ctx.ops.atomic(ctx.db, [...entries, resend]))[entries.length];
   const mail = await getMail(ctx, id);
   if (!mail) return undefined;
   return affectedRows(r) === 1 ? mail : false;

@@ -77,8 +77,12 @@ export class KyselyStore implements Store {
   cancelWait(id: string, now: number, audit?: readonly AuditDraft[]): Promise<WaitRecord | undefined> {
     return waits.cancelWait(this.sql, id, now, audit);
   }
-  expireWaits(now: number): Promise<number> {
-    return waits.expireWaits(this.sql, now);
+  expireWaits(
+    now: number,
+    entry?: (wait: WaitRecord) => AuditDraft,
+    scope?: { source: string; correlationKey: string },
+  ): Promise<number> {
+    return waits.expireWaits(this.sql, now, entry, scope);
   }
   findOpenWait(source: string, correlationKey: string, now: number): Promise<WaitRecord | undefined> {
     return waits.findOpenWait(this.sql, source, correlationKey, now);
@@ -165,8 +169,9 @@ export class KyselyStore implements Store {
     now: number,
     deliverUntil: number,
     limit: number,
+    audit?: AuditDraft,
   ): Promise<number> {
-    return bulkReplay.replayDeliveries(this.sql, filter, now, deliverUntil, limit);
+    return bulkReplay.replayDeliveries(this.sql, filter, now, deliverUntil, limit, audit);
   }
   countReplayable(filter: BulkReplayFilter, limit: number): Promise<number> {
     return bulkReplay.countReplayable(this.sql, filter, limit);

@@ -84,15 +84,61 @@ export async function cancelWait(
   return getWait(ctx, id);
 }
 
-export async function expireWaits({ db }: SqlContext, now: number): Promise<number> {
-  const r = await db
-    .updateTable("waits")
-    .set({ status: "expired", closed_at: now })
-    .where("status", "=", "open")
-    .where("expires_at", "<=", now)
-    .executeTakeFirst();
-  return affectedRows(r);
+/**
+ * The sweep: open waits past their expiry become expired. With `entry`, in batches of ids, each
+ * wait's entry written with its change (only while it is still open and expired, so a callback
+ * that closed it meanwhile leaves neither).
+ */
+export async function expireWaits(
+  ctx: SqlContext,
+  now: number,
+  entry?: (wait: WaitRecord) => AuditDraft,
+  scope?: { source: string; correlationKey: string },
+): Promise<number> {
+  const { db, ops } = ctx;
+  if (!entry) {
+    let q = db
+      .updateTable("waits")
+      .set({ status: "expired", closed_at: now })
+      .where("status", "=", "open")
+      .where("expires_at", "<=", now);
+    if (scope) q = q.where("source", "=", scope.source).where("correlation_key", "=", scope.correlationKey);
+    return affectedRows(await q.executeTakeFirst());
+  }
+  const n = Math.min(EXPIRE_BATCH, ops.maxIdsPerStatement ?? EXPIRE_BATCH);
+  let total = 0;
+  for (;;) {
+    let q = db.selectFrom("waits").selectAll().where("status", "=", "open").where("expires_at", "<=", now);
+    if (scope) q = q.where("source", "=", scope.source).where("correlation_key", "=", scope.correlationKey);
+    const waits = (await q.orderBy("id").limit(n).execute()).map(waitFromRow);
+    if (waits.length === 0) return total;
+    const queries = waits.flatMap((w) =>
+      auditInserts(
+        ctx,
+        [entry(w)],
+        rowStill(ctx, "waits", sql`id = ${w.id} and status = 'open' and expires_at <= ${now}`),
+      ),
+    );
+    queries.push(
+      db
+        .updateTable("waits")
+        .set({ status: "expired", closed_at: now })
+        .where(
+          "id",
+          "in",
+          waits.map((w) => w.id),
+        )
+        .where("status", "=", "open")
+        .where("expires_at", "<=", now)
+        .compile(),
+    );
+    total += affectedRows((await ops.atomic(db, queries)).at(-1));
+    if (waits.length < n) return total;
+  }
 }
+
+/** Most waits one sweep step expires (each with its audit entry). */
+const EXPIRE_BATCH = 200;
 
 export async function findOpenWait(
   { db }: SqlContext,

@@ -66,6 +66,30 @@ describe("GET /v1/audit", () => {
     expect(sealed.nextCursor).not.toBeNull();
   });
 
+  it("records a wait closed past its expiry when a new wait takes its key", async () => {
+    const post = async (body: Record<string, unknown>) =>
+      (await json(
+        await t.app.request("/v1/waits", {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      )) as { id: string };
+    const old = await post({ taskId: taskId(), source: "github", correlationKey: "run-1", ttl: "1m" });
+    t.clock.advance(61_000);
+    const fresh = await post({ taskId: taskId(), source: "github", correlationKey: "run-1" });
+    expect(fresh.id).toBeTypeOf("string");
+    const page = (await json(await t.app.request(`/v1/audit?subject=${old.id}`, { headers: auth }))) as {
+      items: Record<string, unknown>[];
+    };
+    expect(page.items.map((e) => e.kind)).toEqual(["wait.expired", "wait.created"]);
+    expect(page.items[0]).toMatchObject({
+      actor: "system",
+      data: { source: "github", correlationKey: "run-1" },
+    });
+    expect((await store.getWait(old.id))?.status).toBe("expired");
+  });
+
   it("is for API callers only, and refuses an unknown parameter", async () => {
     expect((await t.app.request("/v1/audit")).status).toBe(401);
     const bad = await t.app.request("/v1/audit?subjects=x", { headers: auth });
