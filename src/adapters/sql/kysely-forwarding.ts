@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { AuditDraft } from "../../core/audit/entry.js";
 import type { Page } from "../../ports/page.js";
 import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
@@ -8,6 +8,7 @@ import { insertWhere } from "./insert-where.js";
 import { auditInserts, rowStill } from "./kysely-audit.js";
 import { prepared, slot } from "./prepared.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
+import type { Database } from "./schema.js";
 import { affectedRows, claimWithLease, newestFirstPage, toPage } from "./sql-helpers.js";
 
 /** Deliveries on their way to CDF: claimed under a lease, attempted, recorded, replayed, read. */
@@ -46,45 +47,11 @@ export async function recordAttempt(
       ),
     { ...row, ":id": id, ":owner": owner },
   );
-  const { kind } = outcome;
   const update = prepared(
     db,
-    `record ${kind}`,
-    (db) => {
-      const base = {
-        attempts: slot<number>("attempts"),
-        lease_owner: null,
-        lease_until: null,
-        updated_at: slot<number>("now"),
-        last_status: slot<number | null>("status"),
-        last_request_id: slot<string | null>("requestId"),
-        last_error: slot<string | null>("error"),
-      };
-      const next = slot<number>("nextAttemptAt");
-      const set =
-        kind === "retry"
-          ? { ...base, next_attempt_at: next, due_at: next }
-          : kind === "dead"
-            ? { ...base, status: "dead" }
-            : { ...base, status: "delivered", delivered_at: slot<number>("now") };
-      return db
-        .updateTable("deliveries")
-        .set(set)
-        .where("id", "=", slot<string>("id"))
-        .where("lease_owner", "=", slot<string>("owner"))
-        .where("status", "=", "pending")
-        .compile();
-    },
-    {
-      attempts: outcome.attempt.attempt,
-      now,
-      status: outcome.attempt.httpStatus,
-      requestId: outcome.attempt.requestId,
-      error: outcome.attempt.error,
-      nextAttemptAt: outcome.kind === "retry" ? outcome.nextAttemptAt : null,
-      id,
-      owner,
-    },
+    `record ${outcome.kind}`,
+    (db) => recordUpdate(db, outcome.kind).compile(),
+    recordValues(id, owner, now, outcome),
   );
   // The attempt row is new (its key would refuse a second): present means this step wrote it.
   const written = sql<boolean>`exists (select 1 from attempts where delivery_id = ${id} and attempt = ${outcome.attempt.attempt})`;
@@ -145,6 +112,50 @@ export async function listAttempts({ db }: SqlContext, deliveryId: string): Prom
     .orderBy("attempt")
     .execute();
   return rows.map(attemptFromRow);
+}
+
+/**
+ * The UPDATE that records an attempt's outcome on its delivery, only while `owner` still holds
+ * the lease (fencing); its values are slots (`recordValues`). PostgreSQL also runs it inside its
+ * one-statement record step.
+ */
+export function recordUpdate(db: Kysely<Database>, kind: AttemptOutcome["kind"]) {
+  const base = {
+    attempts: slot<number>("attempts"),
+    lease_owner: null,
+    lease_until: null,
+    updated_at: slot<number>("now"),
+    last_status: slot<number | null>("status"),
+    last_request_id: slot<string | null>("requestId"),
+    last_error: slot<string | null>("error"),
+  };
+  const next = slot<number>("nextAttemptAt");
+  const set =
+    kind === "retry"
+      ? { ...base, next_attempt_at: next, due_at: next }
+      : kind === "dead"
+        ? { ...base, status: "dead" }
+        : { ...base, status: "delivered", delivered_at: slot<number>("now") };
+  return db
+    .updateTable("deliveries")
+    .set(set)
+    .where("id", "=", slot<string>("id"))
+    .where("lease_owner", "=", slot<string>("owner"))
+    .where("status", "=", "pending");
+}
+
+/** The values of `recordUpdate`'s slots. */
+export function recordValues(id: string, owner: string, now: number, outcome: AttemptOutcome) {
+  return {
+    attempts: outcome.attempt.attempt,
+    now,
+    status: outcome.attempt.httpStatus,
+    requestId: outcome.attempt.requestId,
+    error: outcome.attempt.error,
+    nextAttemptAt: outcome.kind === "retry" ? outcome.nextAttemptAt : null,
+    id,
+    owner,
+  };
 }
 
 /** The columns of a delivery queued again (single and bulk replay): due now, no lease, a new window. */

@@ -1,4 +1,4 @@
-import { type CompiledQuery, sql } from "kysely";
+import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { AuditDraft } from "../../core/audit/entry.js";
 import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../ports/store.js";
 import type { DeliveryRecord } from "../../ports/store-records.js";
@@ -8,6 +8,7 @@ import { auditInserts } from "./kysely-audit.js";
 import { getWait } from "./kysely-waits.js";
 import { prepared, slot } from "./prepared.js";
 import { deliveryFromRow, deliveryToRow } from "./rows.js";
+import type { Database } from "./schema.js";
 import { affectedRows } from "./sql-helpers.js";
 
 /** Intake: a callback or a webhook closes its wait and stores its delivery in one atomic step. */
@@ -22,7 +23,15 @@ export async function acceptCallback(
     ...auditInserts(ctx, audit, closedWith(waitId, delivery.id)),
   ]);
   if (affectedRows(closed) === 1) return { kind: "accepted", delivery };
+  return refusedAccept(ctx, waitId, delivery);
+}
 
+/** Why a callback closed nothing (read after its step): gone, a duplicate of the first, or closed. */
+export async function refusedAccept(
+  ctx: SqlContext,
+  waitId: string,
+  delivery: DeliveryRecord,
+): Promise<AcceptResult> {
   const wait = await getWait(ctx, waitId);
   if (!wait) return { kind: "not_found" };
   if (wait.status === "closed" && wait.closedWithHash === delivery.contentHash)
@@ -80,8 +89,21 @@ function closeWaitFor(
   delivery: DeliveryRecord,
   now: number,
 ): CompiledQuery {
-  const dedupe = delivery.source !== null && delivery.dedupeKey !== null;
-  const values = {
+  const dedupe = hasDedupeKey(delivery);
+  return prepared(
+    db,
+    dedupe ? "close wait unless seen" : "close wait",
+    (db) => closeWait(db, dedupe).compile(),
+    closeWaitValues(waitId, delivery, now),
+  );
+}
+
+/** Whether the close must also check that the delivery's (source, dedupe key) is new. */
+export const hasDedupeKey = (d: DeliveryRecord): boolean => d.source !== null && d.dedupeKey !== null;
+
+/** The values of `closeWait`'s slots. */
+export function closeWaitValues(waitId: string, delivery: DeliveryRecord, now: number) {
+  return {
     now,
     waitId,
     deliveryId: delivery.id,
@@ -89,38 +111,38 @@ function closeWaitFor(
     source: delivery.source,
     dedupeKey: delivery.dedupeKey,
   };
-  return prepared(
-    db,
-    dedupe ? "close wait unless seen" : "close wait",
-    (db) => {
-      const now = slot<number>("now");
-      let q = db
-        .updateTable("waits")
-        .set({
-          status: "closed",
-          closed_at: now,
-          delivery_id: slot<string>("deliveryId"),
-          result_hash: slot<string>("hash"),
-        })
-        .where("id", "=", slot<string>("waitId"))
-        .where("status", "=", "open")
-        .where("expires_at", ">", now);
-      if (dedupe) {
-        q = q.where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("deliveries")
-                .select(sql`1`.as("one"))
-                .where("source", "=", slot<string>("source"))
-                .where("dedupe_key", "=", slot<string>("dedupeKey")),
-            ),
-          ),
-        );
-      }
-      return q.compile();
-    },
-    values,
-  );
+}
+
+/**
+ * The close-wait UPDATE with its values as slots `now`, `waitId`, `deliveryId`, `hash` and, with
+ * `dedupe`, `source` and `dedupeKey` (PostgreSQL also runs it inside its one-statement accept).
+ */
+export function closeWait(db: Kysely<Database>, dedupe: boolean) {
+  const now = slot<number>("now");
+  let q = db
+    .updateTable("waits")
+    .set({
+      status: "closed",
+      closed_at: now,
+      delivery_id: slot<string>("deliveryId"),
+      result_hash: slot<string>("hash"),
+    })
+    .where("id", "=", slot<string>("waitId"))
+    .where("status", "=", "open")
+    .where("expires_at", ">", now);
+  if (dedupe) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("deliveries")
+            .select(sql`1`.as("one"))
+            .where("source", "=", slot<string>("source"))
+            .where("dedupe_key", "=", slot<string>("dedupeKey")),
+        ),
+      ),
+    );
+  }
+  return q;
 }
 
 /** True once the wait was closed with this very delivery (by this step: the id is fresh). */

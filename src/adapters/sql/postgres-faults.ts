@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import type pg from "pg";
+import type { NamedStatements } from "./postgres-named.js";
 
 /**
  * SQLSTATE classes and codes that mean "the connection or the server went away", not "the
@@ -38,25 +39,27 @@ export function isPostgresFault(err: unknown): boolean {
  * fresh connection (reads are idempotent; a write's fate is unknown, so it is never repeated
  * here). Transactions are retried a level up, where it is known whether COMMIT was sent.
  */
-export function faultTolerantPool(pool: pg.Pool): PostgresPool {
+export function faultTolerantPool(pool: pg.Pool, named?: NamedStatements): PostgresPool {
   // pg listens on idle clients only; a checked-out client whose connection drops between two
   // queries (inside a transaction, say) emits "error" with nobody listening: a process crash.
   // The next query on it fails instead, and that failure is handled below.
   pool.on("connect", (client) => client.on("error", () => {}));
   return {
-    connect: async () => wrapClient(pool, await pool.connect()),
+    connect: async () => wrapClient(pool, await pool.connect(), named),
     end: () => pool.end(),
   };
 }
 
-function wrapClient(pool: pg.Pool, client: pg.PoolClient): PostgresPoolClient {
+function wrapClient(pool: pg.Pool, client: pg.PoolClient, named?: NamedStatements): PostgresPoolClient {
   let broken = false;
   let inTransaction = false;
   const query = async (text: string, params: readonly unknown[]) => {
     const head = text.trimStart().slice(0, 8).toLowerCase();
     if (head.startsWith("begin") || head.startsWith("start")) inTransaction = true;
     try {
-      const result = await client.query(text, params as unknown[]);
+      const name = named?.nameOf(text);
+      const values = params as unknown[];
+      const result = await (name ? client.query({ name, text, values }) : client.query(text, values));
       if (head.startsWith("commit") || head.startsWith("rollback")) inTransaction = false;
       return result;
     } catch (err) {

@@ -1,8 +1,10 @@
 import { type CompiledQuery, Kysely, PostgresDialect, type QueryResult, sql } from "kysely";
 import pg from "pg";
-import { KyselyStore } from "./kysely-store.js";
+import type { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import { faultTolerantPool, isPostgresFault } from "./postgres-faults.js";
+import { NamedStatements } from "./postgres-named.js";
+import { PostgresStore } from "./postgres-store.js";
 import type { Database } from "./schema.js";
 import { withStoreFaults } from "./store-faults.js";
 
@@ -53,19 +55,30 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     options: settings.join(" "),
   });
   pool.on("error", (err) => options.onConnectionError?.(err));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });
+  const named = new NamedStatements();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool, named) }) });
   try {
     await migrateToLatest(db, options.schema ?? (await currentSchema(db)));
   } catch (err) {
     await db.destroy().catch(() => {});
     throw err;
   }
-  const store = new KyselyStore(db, { atomic: atomicRetryingBeforeCommit, skipLocked: true });
+  const store = new PostgresStore({ db, ops: { atomic, skipLocked: true } }, named);
   return withStoreFaults(store, isPostgresFault);
 }
 
 /**
- * One transaction; when the connection is lost before COMMIT was sent, nothing was committed
+ * A single statement runs on its own, without BEGIN and COMMIT around it (two round trips fewer):
+ * PostgreSQL makes one statement atomic by itself. Its outcome is unknown when the connection is
+ * lost while it runs, so it is not repeated (the caller answers 503 and is asked again).
+ */
+function atomic(db: Kysely<Database>, queries: CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+  if (queries.length === 1) return db.executeQuery(queries[0]!).then((r) => [r]);
+  return atomicRetryingBeforeCommit(db, queries);
+}
+
+/**
+ * Several statements: one transaction; when the connection is lost before COMMIT was sent, nothing was committed
  * (the server rolls an orphaned transaction back), so the same statements run once more on a
  * fresh connection. A loss during COMMIT leaves the outcome unknown: that one is not repeated.
  */
