@@ -343,6 +343,7 @@ export async function postgresScenario(
         countPg: true,
         secrets,
         name: `pg-${phase}-${i}`,
+        nodeFlags: s.nodeFlags(`pg${replicas}-${phase}-${i}`),
         ...extra,
       });
       started.push(gw);
@@ -382,20 +383,25 @@ export async function postgresScenario(
     const warm = await loads(s.warmupSec, `${name} warm-up`);
     const q0 = await queries(accepting);
     const cpu0 = accepting.map((g) => cpuSeconds(g.proc.child.pid) ?? 0);
+    const loadStart = monotonicUs();
     const runs = await loads(s.durationSec, name);
+    for (let i = 0; i < replicas; i++) s.measured?.(`pg${replicas}-accept-${i}`, [loadStart, monotonicUs()]);
     const q1 = await queries(accepting);
     const cpu1 = accepting.map((g) => cpuSeconds(g.proc.child.pid) ?? 0);
     const ok = runs.reduce((a, r) => a + r.ok, 0);
     const accepted = ok + warm.reduce((a, r) => a + r.ok, 0);
     const durationSec = Math.max(...runs.map((r) => r.durationSec));
     const cpuMsPerRequest = (cpu1.reduce((a, b) => a + b, 0) - cpu0.reduce((a, b) => a + b, 0)) * 1000;
-    await Promise.all(accepting.map((g) => g.proc.stop(500)));
+    // A profiled gateway needs time to write its profile as it exits.
+    await Promise.all(accepting.map((g) => g.proc.stop(stopMs(s, "pg") === 2_000 ? 500 : 20_000)));
 
     await emu.park(0);
     // Counted from each drain gateway's start (its few start-up queries included): a replica
     // starts forwarding the moment it is up, before the next one is.
+    const drainStart = monotonicUs();
     const draining = await startAll("drain", {});
     const drainMs = await emu.waitForUpdates(accepted, s.drainTimeoutMs);
+    for (let i = 0; i < replicas; i++) s.measured?.(`pg${replicas}-drain-${i}`, [drainStart, monotonicUs()]);
     const drained = await queries(draining);
     const forwarded = (await emu.count()).updated;
     return {
@@ -412,7 +418,7 @@ export async function postgresScenario(
       ...(drainMs < 0 ? { drainMs } : {}),
     };
   } finally {
-    await Promise.all(started.map((g) => g.proc.stop(2_000)));
+    await Promise.all(started.map((g) => g.proc.stop(stopMs(s, "pg"))));
     await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
     await admin.end();
   }
