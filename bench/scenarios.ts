@@ -357,7 +357,13 @@ export async function postgresScenario(
     await emu.reset();
     await emu.park(PARK_MS);
     // A short lease: what the killed accept-phase gateways held is claimable again soon after.
-    const accepting = await startAll("accept", { cdfTimeout: "15m", forwarder: { lease: "3s" } });
+    // One call slot: a parked call is cut before its lease ends (every ~2 s here) and recorded as
+    // a retry; with 32 slots those cuts, their records and audit entries would be counted as
+    // accept-phase round trips.
+    const accepting = await startAll("accept", {
+      cdfTimeout: "15m",
+      forwarder: { lease: "3s", concurrency: 1 },
+    });
     s.log(`${name}: ${accepting[0]!.command}`);
     const n = Math.ceil(Math.max(expectedRate * 2, 500) * (s.warmupSec + s.durationSec)) + s.connections * 4;
     const paths = await registerWaits({
