@@ -27,6 +27,8 @@ export interface GatewayConfigOptions {
   database?: string;
   /** Replaces the SQLite storage section (e.g. `{ kind: "postgres", url }`). */
   storage?: Record<string, unknown>;
+  /** Webhook sources (the config's `sources` section), if the test sends webhooks. */
+  sources?: Record<string, unknown>;
 }
 
 /** A config file on disk plus what a test needs to use the gateway started from it. */
@@ -80,6 +82,7 @@ export function writeGatewayConfig(o: GatewayConfigOptions): GatewayConfigFile {
       ...o.forwarder,
     },
     log: { level: "info" },
+    ...(o.sources ? { sources: o.sources } : {}),
   };
   const path = join(o.dir, "taskgate.config.json");
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
