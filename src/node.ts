@@ -5,7 +5,6 @@ import type { Hono } from "hono";
 import { undiciTransport } from "./adapters/cdf/undici-transport.js";
 import { CapturingMailer } from "./adapters/mail/capturing-mailer.js";
 import { createResendMailer } from "./adapters/mail/resend-mailer.js";
-import { createSmtpMailer } from "./adapters/mail/smtp-mailer.js";
 import { jsonLogger, type LogLevel } from "./adapters/runtime/json-logger.js";
 import { nodeHmac, nodeHmacSha256 } from "./adapters/runtime/node-hmac.js";
 import { installNodeProcessMetrics } from "./adapters/runtime/node-process-metrics.js";
@@ -80,6 +79,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   // given by the caller (tests) or the in-process emulator keeps the fetch path.
   const cdfTransport =
     o.fetch || o.emulator ? undefined : undiciTransport({ connections: config.forwarder.concurrency + 4 });
+  // nodemailer only when the config sends mail over SMTP (~15 MB resident otherwise unused).
+  const smtp =
+    config.approvals.mail?.kind === "smtp"
+      ? (await import("./adapters/mail/smtp-mailer.js")).createSmtpMailer
+      : undefined;
   const port = o.port ?? config.server.port;
   let server: ServerType | undefined;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -127,7 +131,11 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     logger,
     getConnInfo,
     publicUrl: o.derivePublicUrl ? url : config.publicUrl,
-    mailer: (mail) => (mail.kind === "smtp" ? createSmtpMailer(mail) : createResendMailer(mail)),
+    mailer: (mail) => {
+      if (mail.kind !== "smtp") return createResendMailer(mail);
+      if (!smtp) throw new Error("the SMTP mailer was not loaded for this config");
+      return smtp(mail);
+    },
     heartbeat: config.storage.kind === "postgres",
   });
   // Beat before the first lease is taken, so no replica can mistake this one for dead.
