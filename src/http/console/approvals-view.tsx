@@ -9,6 +9,8 @@ import { AuditTimeline, type History } from "./audit-timeline.js";
 import {
   ActionButton,
   Badge,
+  type Column,
+  DataTable,
   Empty,
   Field,
   FilterBar,
@@ -35,6 +37,19 @@ const tally = (a: ApprovalRecord): string => {
   return `${approve} approve · ${reject} reject · ${a.approvers.length - a.decisions.length} waiting`;
 };
 
+const approvalColumns = (now: number): Column<ApprovalRecord>[] => [
+  { label: "Title", cell: (a) => <a href={`/console/approvals/${a.id}`}>{a.title}</a> },
+  { label: "Status", cell: (a) => <Badge status={a.status} /> },
+  { label: "Decisions", class: "nowrap", cell: tally },
+  { label: "Policy", wide: true, cell: (a) => describePolicy(a.policy, a.approvers.length) },
+  { label: "Created", wide: true, cell: (a) => <When at={a.createdAt} now={now} /> },
+  {
+    label: "Expires",
+    cell: (a) =>
+      a.status === "pending" ? <When at={a.expiresAt} now={now} /> : <span class="muted">—</span>,
+  },
+];
+
 export const ApprovalsView: FC<{ frame: Frame; page: Page<ApprovalRecord>; query: ApprovalQuery }> = ({
   frame,
   page,
@@ -52,54 +67,20 @@ export const ApprovalsView: FC<{ frame: Frame; page: Page<ApprovalRecord>; query
         <Select name="status" label="Status" value={query.status} options={APPROVAL_STATUSES} />
         <Field name="taskId" label="Task id" value={query.taskId} placeholder="exact id" />
       </FilterBar>
-      {page.items.length === 0 ? (
-        <Empty title={filtered ? "No approval matches these filters" : "No approvals yet"}>
-          <p>
-            {filtered
-              ? "Clear a filter to see more."
-              : "Create one with POST /v1/approvals; each approver gets their own link."}
-          </p>
-        </Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Status</th>
-                <th>Decisions</th>
-                <th class="wide">Policy</th>
-                <th class="wide">Created</th>
-                <th>Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((a) => (
-                <tr>
-                  <td>
-                    <a href={`/console/approvals/${a.id}`}>{a.title}</a>
-                  </td>
-                  <td>
-                    <Badge status={a.status} />
-                  </td>
-                  <td class="nowrap">{tally(a)}</td>
-                  <td class="wide">{describePolicy(a.policy, a.approvers.length)}</td>
-                  <td class="wide">
-                    <When at={a.createdAt} now={frame.now} />
-                  </td>
-                  <td>
-                    {a.status === "pending" ? (
-                      <When at={a.expiresAt} now={frame.now} />
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={approvalColumns(frame.now)}
+        rows={page.items}
+        caption="Approvals"
+        empty={
+          <Empty title={filtered ? "No approval matches these filters" : "No approvals yet"}>
+            <p>
+              {filtered
+                ? "Clear a filter to see more."
+                : "Create one with POST /v1/approvals; each approver gets their own link."}
+            </p>
+          </Empty>
+        }
+      />
       <Pager
         path="/console/approvals"
         query={{ ...query }}
@@ -108,6 +89,91 @@ export const ApprovalsView: FC<{ frame: Frame; page: Page<ApprovalRecord>; query
       />
     </ConsoleLayout>
   );
+};
+
+/** An approver of `a` with their position (decisions and mails name approvers by index). */
+interface ApproverRow {
+  person: ApprovalRecord["approvers"][number];
+  index: number;
+}
+
+const approverColumns = (
+  frame: Frame,
+  a: ApprovalRecord,
+  mails: readonly MailRecord[],
+  resendable: boolean,
+): (Column<ApproverRow> | false)[] => {
+  const decisionOf = (r: ApproverRow) => a.decisions.find((d) => d.approverIndex === r.index);
+  const mailOf = (r: ApproverRow) => mails.find((m) => m.approverIndex === r.index);
+  return [
+    {
+      label: "Approver",
+      cell: ({ person: p }) => (
+        <>
+          <strong>{p.name ?? p.email}</strong>
+          {p.name ? <div class="muted">{p.email}</div> : null}
+        </>
+      ),
+    },
+    {
+      label: "Decision",
+      cell: (r) => {
+        const decision = decisionOf(r);
+        return decision ? (
+          <>
+            <Badge
+              status={decision.decision === "approve" ? "approved" : "rejected"}
+              label={decision.decision}
+            />
+            <div>
+              <When at={decision.decidedAt} now={frame.now} />
+            </div>
+          </>
+        ) : (
+          <Badge status="pending" label="waiting" />
+        );
+      },
+    },
+    { label: "Comment", span: true, cell: (r) => <Text value={decisionOf(r)?.comment} /> },
+    {
+      label: "From",
+      wide: true,
+      class: "mono",
+      cell: (r) => {
+        const decision = decisionOf(r);
+        return decision ? `${decision.ip ?? "?"} · ${decision.userAgent ?? "?"}` : "—";
+      },
+    },
+    {
+      label: "Mail",
+      cell: (r) => {
+        const mail = mailOf(r);
+        return mail ? (
+          <>
+            <Badge status={mail.status} />
+            {mail.lastError ? <div class="error-text">{mail.lastError}</div> : null}
+          </>
+        ) : (
+          <span class="muted">not mailed</span>
+        );
+      },
+    },
+    resendable && {
+      label: "Actions",
+      cell: (r) => {
+        const mail = mailOf(r);
+        return mail && mail.status !== "pending" && !decisionOf(r) ? (
+          <ActionButton
+            action={`/console/mails/${mail.id}/resend`}
+            csrf={frame.csrf}
+            label="Resend mail"
+            small
+            fields={{ back: `/console/approvals/${a.id}` }}
+          />
+        ) : null;
+      },
+    },
+  ];
 };
 
 /** One approval: per-approver decisions and mail, resend a mail, cancel, and its history. */
@@ -143,78 +209,11 @@ export const ApprovalView: FC<{
     >
       <section class="panel">
         <h2>Approvers</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Approver</th>
-                <th>Decision</th>
-                <th>Comment</th>
-                <th class="wide">From</th>
-                <th>Mail</th>
-                {pending && a.notify ? <th>Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {a.approvers.map((p, i) => {
-                const decision = a.decisions.find((d) => d.approverIndex === i);
-                const mail = mails.find((m) => m.approverIndex === i);
-                return (
-                  <tr>
-                    <td>
-                      <strong>{p.name ?? p.email}</strong>
-                      {p.name ? <div class="muted">{p.email}</div> : null}
-                    </td>
-                    <td>
-                      {decision ? (
-                        <>
-                          <Badge
-                            status={decision.decision === "approve" ? "approved" : "rejected"}
-                            label={decision.decision}
-                          />
-                          <div>
-                            <When at={decision.decidedAt} now={frame.now} />
-                          </div>
-                        </>
-                      ) : (
-                        <Badge status="pending" label="waiting" />
-                      )}
-                    </td>
-                    <td>
-                      <Text value={decision?.comment} />
-                    </td>
-                    <td class="wide mono">
-                      {decision ? `${decision.ip ?? "?"} · ${decision.userAgent ?? "?"}` : "—"}
-                    </td>
-                    <td>
-                      {mail ? (
-                        <>
-                          <Badge status={mail.status} />
-                          {mail.lastError ? <div class="error-text">{mail.lastError}</div> : null}
-                        </>
-                      ) : (
-                        <span class="muted">not mailed</span>
-                      )}
-                    </td>
-                    {pending && a.notify ? (
-                      <td>
-                        {mail && mail.status !== "pending" && !decision ? (
-                          <ActionButton
-                            action={`/console/mails/${mail.id}/resend`}
-                            csrf={frame.csrf}
-                            label="Resend mail"
-                            small
-                            fields={{ back: `/console/approvals/${a.id}` }}
-                          />
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={approverColumns(frame, a, mails, pending && a.notify)}
+          rows={a.approvers.map((person, index) => ({ person, index }))}
+          caption="Approvers"
+        />
       </section>
       <section class="panel">
         <h2>Facts</h2>

@@ -221,35 +221,72 @@ export const FilterBar: FC<{ action: string; filtered: boolean; label?: string; 
   </form>
 );
 
-/** A column of a DataTable: its heading, and `wide` for one hidden on narrow screens. */
-export interface Column {
+/** A column of a DataTable: its heading and how a row fills its cell. */
+export interface Column<T> {
   label: string;
+  cell: (row: T) => Child;
+  /** Hidden on narrow screens (below 48rem). */
   wide?: boolean;
+  /** Right-aligned figures. */
   num?: boolean;
+  /** Takes a stacked row's whole width on a phone (long text, buttons). */
+  span?: boolean;
+  /** More classes for its cells ("mono", "error-text", "nowrap"), or per row. */
+  class?: string | ((row: T) => string | undefined);
 }
 
+const classes = (...names: (string | false | undefined)[]) => names.filter(Boolean).join(" ") || undefined;
+
 /**
- * The frame every console table shares: scrolls sideways on a phone, stacks rows into cards
- * (`stack`, with each cell's `data-label`), and a caption for screen readers.
+ * The table every console list and detail page draws: headings from its columns, a row per item
+ * with each cell labelled (`data-label`), a caption for screen readers, sideways scrolling, and
+ * on a phone each row stacked into a card. `empty` stands in for the table when there are no
+ * rows. A column may be left out with `false` (a column of buttons only where they apply).
  */
-export const DataTable: FC<{ columns: readonly Column[]; caption: string; children: Child }> = ({
+export function DataTable<T>({
   columns,
+  rows,
   caption,
-  children,
-}) => (
-  <div class="table-wrap">
-    <table class="stack">
-      <caption class="sr-only">{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((col) => (
-            <th class={[col.num ? "num" : "", col.wide ? "wide" : ""].filter(Boolean).join(" ") || undefined}>
-              {col.label}
-            </th>
+  empty,
+}: {
+  columns: readonly (Column<T> | false)[];
+  rows: readonly T[];
+  caption: string;
+  empty?: Child;
+}) {
+  if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
+  const shown = columns.filter((c): c is Column<T> => c !== false);
+  return (
+    <div class="table-wrap">
+      <table class="stack">
+        <caption class="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {shown.map((col) => (
+              <th class={classes(col.num && "num", col.wide && "wide")}>{col.label}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr>
+              {shown.map((col) => (
+                <td
+                  data-label={col.label}
+                  class={classes(
+                    col.num && "num",
+                    col.wide && "wide",
+                    col.span && "span",
+                    typeof col.class === "function" ? col.class(row) : col.class,
+                  )}
+                >
+                  {col.cell(row)}
+                </td>
+              ))}
+            </tr>
           ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
-  </div>
-);
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -4,8 +4,34 @@
 import type { FC } from "hono/jsx";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store.js";
 import { AuditTimeline, type History } from "./audit-timeline.js";
-import { ActionButton, Badge, Empty, IdLink, Json, Text, Utc, When } from "./components.js";
+import {
+  ActionButton,
+  Badge,
+  type Column,
+  DataTable,
+  Empty,
+  IdLink,
+  Json,
+  Text,
+  Utc,
+  When,
+} from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
+
+const ATTEMPT_COLUMNS: readonly Column<AttemptRecord>[] = [
+  { label: "#", num: true, cell: (a) => a.attempt },
+  { label: "Started", cell: (a) => <Utc at={a.startedAt} /> },
+  { label: "Result", cell: (a) => <Badge status={a.outcome} /> },
+  { label: "CDF status", class: "mono", cell: (a) => a.httpStatus ?? "—" },
+  { label: "CDF x-request-id", span: true, class: "mono", cell: (a) => <Text value={a.requestId} /> },
+  {
+    label: "Message",
+    span: true,
+    class: (a) => (a.outcome === "dead" ? "error-text" : undefined),
+    cell: (a) => <Text value={a.error} />,
+  },
+  { label: "Took", wide: true, num: true, cell: (a) => `${Math.max(0, a.finishedAt - a.startedAt)} ms` },
+];
 
 /**
  * One delivery with every attempt (time, CDF status, CDF request id, message), the body sent, and
@@ -111,54 +137,22 @@ export const DeliveryView: FC<{
         </section>
       </div>
       <h2>Attempts</h2>
-      {attempts.length === 0 ? (
-        <Empty title="No attempt yet">
-          <p>
-            {d.status === "pending"
-              ? "The forwarder will send it shortly."
-              : d.status === "parked"
-                ? "Parked deliveries are sent once their wait is registered."
-                : "This delivery was never sent to CDF."}
-          </p>
-        </Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th class="num">#</th>
-                <th>Started</th>
-                <th>Result</th>
-                <th>CDF status</th>
-                <th>CDF x-request-id</th>
-                <th>Message</th>
-                <th class="wide num">Took</th>
-              </tr>
-            </thead>
-            <tbody>
-              {attempts.map((a) => (
-                <tr>
-                  <td class="num">{a.attempt}</td>
-                  <td>
-                    <Utc at={a.startedAt} />
-                  </td>
-                  <td>
-                    <Badge status={a.outcome} />
-                  </td>
-                  <td class="mono">{a.httpStatus ?? "—"}</td>
-                  <td class="mono">
-                    <Text value={a.requestId} />
-                  </td>
-                  <td class={a.outcome === "dead" ? "error-text" : ""}>
-                    <Text value={a.error} />
-                  </td>
-                  <td class="wide num">{`${Math.max(0, a.finishedAt - a.startedAt)} ms`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={ATTEMPT_COLUMNS}
+        rows={attempts}
+        caption="Attempts"
+        empty={
+          <Empty title="No attempt yet">
+            <p>
+              {d.status === "pending"
+                ? "The forwarder will send it shortly."
+                : d.status === "parked"
+                  ? "Parked deliveries are sent once their wait is registered."
+                  : "This delivery was never sent to CDF."}
+            </p>
+          </Empty>
+        }
+      />
       <p class="hint">Every attempt sent the update body shown above.</p>
       <AuditTimeline history={history} subject={d.id} />
     </ConsoleLayout>

@@ -5,10 +5,51 @@ import type { FC } from "hono/jsx";
 import type { MailRecord } from "../../ports/approval-store.js";
 import type { CapturedMail } from "../../ports/mail-catcher.js";
 import type { Page } from "../../ports/store.js";
-import { ActionButton, Badge, Empty, FilterBar, Pager, Select, Text, Utc, When } from "./components.js";
+import {
+  ActionButton,
+  Badge,
+  type Column,
+  DataTable,
+  Empty,
+  FilterBar,
+  IdLink,
+  Pager,
+  Select,
+  Text,
+  Utc,
+  When,
+} from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export const MAIL_STATUSES = ["pending", "sent", "dead", "skipped"] as const;
+
+const outboxColumns = (frame: Frame): Column<MailRecord>[] => [
+  {
+    label: "Approval",
+    cell: (m) => <IdLink id={m.approvalId} href={`/console/approvals/${m.approvalId}`} />,
+  },
+  { label: "Approver #", num: true, cell: (m) => m.approverIndex + 1 },
+  { label: "Status", cell: (m) => <Badge status={m.status} /> },
+  { label: "Attempts", num: true, wide: true, cell: (m) => m.attempts },
+  { label: "Last error", span: true, class: "error-text", cell: (m) => <Text value={m.lastError} /> },
+  { label: "Updated", cell: (m) => <When at={m.updatedAt} now={frame.now} /> },
+  {
+    label: "Actions",
+    cell: (m) =>
+      m.status !== "pending" ? (
+        <ActionButton action={`/console/mails/${m.id}/resend`} csrf={frame.csrf} label="Resend" small />
+      ) : null,
+  },
+];
+
+const recipient = (m: CapturedMail) =>
+  m.message.to.name ? `${m.message.to.name} <${m.message.to.email}>` : m.message.to.email;
+
+const catcherColumns = (now: number): Column<CapturedMail>[] => [
+  { label: "To", cell: recipient },
+  { label: "Subject", span: true, cell: (m) => <a href={`/console/mail/${m.id}`}>{m.message.subject}</a> },
+  { label: "Caught", cell: (m) => <When at={m.capturedAt} now={now} /> },
+];
 
 /** The mail outbox: every approval mail, its state and last error; resend one. */
 export const MailOutboxView: FC<{
@@ -26,62 +67,19 @@ export const MailOutboxView: FC<{
     <FilterBar action="/console/mail" filtered={Boolean(status)}>
       <Select name="status" label="Status" value={status} options={MAIL_STATUSES} />
     </FilterBar>
-    {page.items.length === 0 ? (
-      <Empty title="No mail">
-        <p>
-          With <code>approvals.mail</code> configured, each approver of a new approval gets a mail; it is
-          listed here with its delivery state.
-        </p>
-      </Empty>
-    ) : (
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Approval</th>
-              <th class="num">Approver #</th>
-              <th>Status</th>
-              <th class="num wide">Attempts</th>
-              <th>Last error</th>
-              <th>Updated</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((m) => (
-              <tr>
-                <td>
-                  <a class="mono" href={`/console/approvals/${m.approvalId}`} title={m.approvalId}>
-                    …{m.approvalId.slice(-12)}
-                  </a>
-                </td>
-                <td class="num">{m.approverIndex + 1}</td>
-                <td>
-                  <Badge status={m.status} />
-                </td>
-                <td class="num wide">{m.attempts}</td>
-                <td class="error-text">
-                  <Text value={m.lastError} />
-                </td>
-                <td>
-                  <When at={m.updatedAt} now={frame.now} />
-                </td>
-                <td>
-                  {m.status !== "pending" ? (
-                    <ActionButton
-                      action={`/console/mails/${m.id}/resend`}
-                      csrf={frame.csrf}
-                      label="Resend"
-                      small
-                    />
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    )}
+    <DataTable
+      columns={outboxColumns(frame)}
+      rows={page.items}
+      caption="Mail outbox"
+      empty={
+        <Empty title="No mail">
+          <p>
+            With <code>approvals.mail</code> configured, each approver of a new approval gets a mail; it is
+            listed here with its delivery state.
+          </p>
+        </Empty>
+      }
+    />
     <Pager path="/console/mail" query={{ status, cursor }} next={page.nextCursor} shown={page.items.length} />
   </ConsoleLayout>
 );
@@ -98,41 +96,19 @@ export const MailCatcherView: FC<{ frame: Frame; page: Page<CapturedMail>; curso
     title="Mail catcher"
     subtitle="Local mode sends no mail: every message is kept here, as the approver would see it"
   >
-    {page.items.length === 0 ? (
-      <Empty title="No mail caught yet">
-        <p>
-          Create an approval (<code>POST /v1/approvals</code>); each approver's mail appears here within a
-          second.
-        </p>
-      </Empty>
-    ) : (
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>To</th>
-              <th>Subject</th>
-              <th>Caught</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((m) => (
-              <tr>
-                <td>
-                  {m.message.to.name ? `${m.message.to.name} <${m.message.to.email}>` : m.message.to.email}
-                </td>
-                <td>
-                  <a href={`/console/mail/${m.id}`}>{m.message.subject}</a>
-                </td>
-                <td>
-                  <When at={m.capturedAt} now={frame.now} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    )}
+    <DataTable
+      columns={catcherColumns(frame.now)}
+      rows={page.items}
+      caption="Caught mail"
+      empty={
+        <Empty title="No mail caught yet">
+          <p>
+            Create an approval (<code>POST /v1/approvals</code>); each approver's mail appears here within a
+            second.
+          </p>
+        </Empty>
+      }
+    />
     <Pager path="/console/mail" query={{ cursor }} next={page.nextCursor} shown={page.items.length} />
   </ConsoleLayout>
 );
@@ -146,9 +122,7 @@ export const CaughtMailView: FC<{ frame: Frame; mail: CapturedMail }> = ({ frame
     crumbs={<a href="/console/mail">Mail catcher</a>}
     subtitle={
       <>
-        To{" "}
-        {mail.message.to.name ? `${mail.message.to.name} <${mail.message.to.email}>` : mail.message.to.email}{" "}
-        · caught <Utc at={mail.capturedAt} /> <Badge status="captured" />
+        To {recipient(mail)} · caught <Utc at={mail.capturedAt} /> <Badge status="captured" />
       </>
     }
   >

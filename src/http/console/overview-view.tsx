@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { DeliveryRecord, DeliveryStatus } from "../../ports/store.js";
 import { formatDuration } from "../pages/format-time.js";
-import { Badge, Empty, IdLink, Text, When } from "./components.js";
+import { Badge, type Column, DataTable, Empty, IdLink, Text, When } from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export interface OverviewData {
@@ -44,6 +44,32 @@ const STATES: readonly { status: DeliveryStatus; label: string; href: string; no
 const ms = (v: number): string =>
   v < 1000 ? `${Math.round(v)} ms` : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : formatDuration(v);
 
+/** Dead letters and deliveries CDF refused that are being retried. */
+const failureColumns = (now: number): Column<DeliveryRecord>[] => [
+  { label: "Delivery", cell: (d) => <IdLink id={d.id} href={`/console/deliveries/${d.id}`} /> },
+  {
+    label: "State",
+    cell: (d) => (
+      <Badge
+        status={d.status === "pending" ? "retry" : d.status}
+        label={d.status === "pending" ? "retrying" : d.status}
+      />
+    ),
+  },
+  { label: "Source", wide: true, cell: (d) => <Text value={d.source} /> },
+  {
+    label: "CDF said",
+    span: true,
+    class: "error-text",
+    cell: (d) => (
+      <>
+        {d.lastStatus ? <span class="mono">{d.lastStatus} </span> : null}
+        <Text value={d.lastError} />
+      </>
+    ),
+  },
+  { label: "When", cell: (d) => <When at={d.updatedAt} now={now} /> },
+];
 export const OverviewView: FC<{ frame: Frame; data: OverviewData }> = ({ frame, data }) => {
   const { counts, latency, oldestDueAt, recentFailures, retrying } = data;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -89,52 +115,18 @@ export const OverviewView: FC<{ frame: Frame; data: OverviewData }> = ({ frame, 
       </div>
       <section class="panel">
         <h2>Recent failures</h2>
-        {recentFailures.length === 0 && retrying.length === 0 ? (
-          <div class="panel-body">
-            <Empty title="No failures">
-              <p>Dead letters and deliveries that CDF refused will show here.</p>
-            </Empty>
-          </div>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Delivery</th>
-                  <th>State</th>
-                  <th class="wide">Source</th>
-                  <th>CDF said</th>
-                  <th>When</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...recentFailures, ...retrying].map((d) => (
-                  <tr>
-                    <td>
-                      <IdLink id={d.id} href={`/console/deliveries/${d.id}`} />
-                    </td>
-                    <td>
-                      <Badge
-                        status={d.status === "pending" ? "retry" : d.status}
-                        label={d.status === "pending" ? "retrying" : d.status}
-                      />
-                    </td>
-                    <td class="wide">
-                      <Text value={d.source} />
-                    </td>
-                    <td class="error-text">
-                      {d.lastStatus ? <span class="mono">{d.lastStatus} </span> : null}
-                      <Text value={d.lastError} />
-                    </td>
-                    <td>
-                      <When at={d.updatedAt} now={frame.now} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={failureColumns(frame.now)}
+          rows={[...recentFailures, ...retrying]}
+          caption="Recent failures"
+          empty={
+            <div class="panel-body">
+              <Empty title="No failures">
+                <p>Dead letters and deliveries that CDF refused will show here.</p>
+              </Empty>
+            </div>
+          }
+        />
       </section>
     </ConsoleLayout>
   );

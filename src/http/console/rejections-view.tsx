@@ -32,18 +32,42 @@ export const REJECTION_CODES = [
   "rate_limited",
 ] as const;
 
-const COLUMNS: readonly Column[] = [
-  { label: "When" },
-  { label: "Code" },
-  { label: "Route" },
-  { label: "Source" },
-  { label: "Client", wide: true },
-  { label: "User agent", wide: true },
-  { label: "Body", wide: true },
-  { label: "Headers", wide: true },
-];
-
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+
+const columns = (now: number): Column<RejectionRecord>[] => [
+  { label: "When", cell: (r) => <When at={r.at} now={now} /> },
+  {
+    label: "Code",
+    cell: (r) => (
+      <>
+        <span class="badge b-bad">{r.code}</span> <span class="muted">{r.status}</span>
+      </>
+    ),
+  },
+  { label: "Route", cell: (r) => (r.route === "hook" ? "webhook" : "callback") },
+  { label: "Source", cell: (r) => <Text value={r.source} /> },
+  { label: "Client", wide: true, class: "mono", cell: (r) => <Text value={r.clientIp} /> },
+  { label: "User agent", wide: true, cell: (r) => <Text value={r.userAgent} /> },
+  {
+    label: "Body",
+    wide: true,
+    cell: (r) =>
+      r.bodySize === null ? (
+        <span class="muted">—</span>
+      ) : (
+        <span title={r.bodySha256 ? `SHA-256 ${r.bodySha256}` : "not read"}>{kb(r.bodySize)}</span>
+      ),
+  },
+  {
+    label: "Headers",
+    wide: true,
+    cell: (r) => (
+      <span class="muted" title={r.headerNames.join(", ")}>
+        {r.headerNames.length} names
+      </span>
+    ),
+  },
+];
 
 /**
  * Requests refused before acceptance (bad signature, stale timestamp, unknown source, bad token,
@@ -67,70 +91,40 @@ export const RejectionsView: FC<{
         <Field name="source" label="Source" value={query.source} placeholder="any" />
         <Field name="code" label="Code" value={query.code} placeholder="any" suggest={REJECTION_CODES} />
       </FilterBar>
-      {page.items.length === 0 ? (
-        <Empty
-          title={
-            filtered
-              ? "No rejected request matches these filters"
-              : enabled
-                ? "No request has been refused"
-                : "The rejected-request log is off"
-          }
-        >
-          {filtered ? (
-            <p>Clear a filter, or check the source's name (it must match exactly).</p>
-          ) : enabled ? (
-            <p>
-              A webhook with a bad signature, a stale timestamp or an unknown source, or a callback with a bad
-              token, is listed here with its code and client. Try <code>taskgate send</code> with a wrong
-              secret to see one.
-            </p>
-          ) : (
-            <p>
-              Set{" "}
-              <code>
-                "rejections": {"{"}"enabled": true{"}"}
-              </code>{" "}
-              in the config to record refused requests here.
-            </p>
-          )}
-        </Empty>
-      ) : (
-        <DataTable columns={COLUMNS} caption="Rejected requests">
-          {page.items.map((r) => (
-            <tr>
-              <td data-label="When">
-                <When at={r.at} now={frame.now} />
-              </td>
-              <td data-label="Code">
-                <span class="badge b-bad">{r.code}</span> <span class="muted">{r.status}</span>
-              </td>
-              <td data-label="Route">{r.route === "hook" ? "webhook" : "callback"}</td>
-              <td data-label="Source">
-                <Text value={r.source} />
-              </td>
-              <td data-label="Client" class="wide mono">
-                <Text value={r.clientIp} />
-              </td>
-              <td data-label="User agent" class="wide">
-                <Text value={r.userAgent} />
-              </td>
-              <td data-label="Body" class="wide">
-                {r.bodySize === null ? (
-                  <span class="muted">—</span>
-                ) : (
-                  <span title={r.bodySha256 ? `SHA-256 ${r.bodySha256}` : "not read"}>{kb(r.bodySize)}</span>
-                )}
-              </td>
-              <td data-label="Headers" class="wide">
-                <span class="muted" title={r.headerNames.join(", ")}>
-                  {r.headerNames.length} names
-                </span>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <DataTable
+        columns={columns(frame.now)}
+        rows={page.items}
+        caption="Rejected requests"
+        empty={
+          <Empty
+            title={
+              filtered
+                ? "No rejected request matches these filters"
+                : enabled
+                  ? "No request has been refused"
+                  : "The rejected-request log is off"
+            }
+          >
+            {filtered ? (
+              <p>Clear a filter, or check the source's name (it must match exactly).</p>
+            ) : enabled ? (
+              <p>
+                A webhook with a bad signature, a stale timestamp or an unknown source, or a callback with a
+                bad token, is listed here with its code and client. Try <code>taskgate send</code> with a
+                wrong secret to see one.
+              </p>
+            ) : (
+              <p>
+                Set{" "}
+                <code>
+                  "rejections": {"{"}"enabled": true{"}"}
+                </code>{" "}
+                in the config to record refused requests here.
+              </p>
+            )}
+          </Empty>
+        }
+      />
       <Pager
         path="/console/rejections"
         query={{ ...query }}

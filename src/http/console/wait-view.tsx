@@ -129,38 +129,40 @@ export const WaitView: FC<{
         </section>
       ) : null}
       <h2>Deliveries</h2>
-      {deliveries.length === 0 ? (
-        <Empty title="No delivery yet">
-          <p>The first callback or matching webhook for this wait becomes its delivery.</p>
-        </Empty>
-      ) : (
-        <DeliveryTable items={deliveries} now={frame.now} caption="Deliveries of this wait" />
-      )}
+      <DeliveryTable
+        items={deliveries}
+        now={frame.now}
+        caption="Deliveries of this wait"
+        empty={
+          <Empty title="No delivery yet">
+            <p>The first callback or matching webhook for this wait becomes its delivery.</p>
+          </Empty>
+        }
+      />
       <h2>Parked callbacks for its key</h2>
-      {parked.length === 0 ? (
-        <Empty title="Nothing parked">
-          <p>
-            Webhooks for this source and correlation key that arrive before a wait is open are parked here.
-          </p>
-        </Empty>
-      ) : (
-        <DeliveryTable
-          items={parked}
-          now={frame.now}
-          caption="Parked callbacks"
-          actions={(d) => (
-            <span class="actions">
-              <ActionButton
-                action={`/console/parked/${d.id}/release`}
-                csrf={frame.csrf}
-                label="Release"
-                small
-                fields={{ waitId: wait.id }}
-              />
-            </span>
-          )}
-        />
-      )}
+      <DeliveryTable
+        items={parked}
+        now={frame.now}
+        caption="Parked callbacks"
+        actions={(d) => (
+          <span class="actions">
+            <ActionButton
+              action={`/console/parked/${d.id}/release`}
+              csrf={frame.csrf}
+              label="Release"
+              small
+              fields={{ waitId: wait.id }}
+            />
+          </span>
+        )}
+        empty={
+          <Empty title="Nothing parked">
+            <p>
+              Webhooks for this source and correlation key that arrive before a wait is open are parked here.
+            </p>
+          </Empty>
+        }
+      />
       <AuditTimeline history={history} subject={wait.id} />
     </ConsoleLayout>
   );

@@ -3,7 +3,19 @@
 
 import type { FC } from "hono/jsx";
 import type { Page, WaitRecord } from "../../ports/store.js";
-import { Badge, Empty, Field, FilterBar, IdLink, Pager, Select, Text, When } from "./components.js";
+import {
+  Badge,
+  type Column,
+  DataTable,
+  Empty,
+  Field,
+  FilterBar,
+  IdLink,
+  Pager,
+  Select,
+  Text,
+  When,
+} from "./components.js";
 import { ConsoleLayout, type Frame } from "./layout.js";
 
 export interface WaitQuery {
@@ -15,6 +27,19 @@ export interface WaitQuery {
 }
 
 export const WAIT_STATUSES = ["open", "closed", "cancelled", "expired"] as const;
+
+const columns = (now: number): Column<WaitRecord>[] => [
+  { label: "Wait", cell: (w) => <IdLink id={w.id} href={`/console/waits/${w.id}`} /> },
+  { label: "Status", cell: (w) => <Badge status={w.status} /> },
+  { label: "Task", cell: (w) => <IdLink id={w.taskId} /> },
+  { label: "Source", wide: true, cell: (w) => <Text value={w.source} /> },
+  { label: "Correlation key", wide: true, class: "mono", cell: (w) => <Text value={w.correlationKey} /> },
+  { label: "Created", wide: true, cell: (w) => <When at={w.createdAt} now={now} /> },
+  {
+    label: "Expires",
+    cell: (w) => (w.status === "open" ? <When at={w.expiresAt} now={now} /> : <span class="muted">—</span>),
+  },
+];
 
 export const WaitsView: FC<{ frame: Frame; page: Page<WaitRecord>; query: WaitQuery }> = ({
   frame,
@@ -40,65 +65,23 @@ export const WaitsView: FC<{ frame: Frame; page: Page<WaitRecord>; query: WaitQu
           placeholder="exact key"
         />
       </FilterBar>
-      {page.items.length === 0 ? (
-        <Empty title={filtered ? "No wait matches these filters" : "No waits yet"}>
-          {filtered ? (
-            <p>Clear a filter, or check the spelling of the id or key (they must match exactly).</p>
-          ) : (
-            <p>
-              A task's Cognite Function registers one with <code>POST /v1/waits</code>; it shows here with its
-              callback state.
-            </p>
-          )}
-        </Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Wait</th>
-                <th>Status</th>
-                <th>Task</th>
-                <th class="wide">Source</th>
-                <th class="wide">Correlation key</th>
-                <th class="wide">Created</th>
-                <th>Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((w) => (
-                <tr>
-                  <td>
-                    <IdLink id={w.id} href={`/console/waits/${w.id}`} />
-                  </td>
-                  <td>
-                    <Badge status={w.status} />
-                  </td>
-                  <td>
-                    <IdLink id={w.taskId} />
-                  </td>
-                  <td class="wide">
-                    <Text value={w.source} />
-                  </td>
-                  <td class="wide mono">
-                    <Text value={w.correlationKey} />
-                  </td>
-                  <td class="wide">
-                    <When at={w.createdAt} now={frame.now} />
-                  </td>
-                  <td>
-                    {w.status === "open" ? (
-                      <When at={w.expiresAt} now={frame.now} />
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={columns(frame.now)}
+        rows={page.items}
+        caption="Waits"
+        empty={
+          <Empty title={filtered ? "No wait matches these filters" : "No waits yet"}>
+            {filtered ? (
+              <p>Clear a filter, or check the spelling of the id or key (they must match exactly).</p>
+            ) : (
+              <p>
+                A task's Cognite Function registers one with <code>POST /v1/waits</code>; it shows here with
+                its callback state.
+              </p>
+            )}
+          </Empty>
+        }
+      />
       <Pager path="/console/waits" query={{ ...query }} next={page.nextCursor} shown={page.items.length} />
     </ConsoleLayout>
   );
