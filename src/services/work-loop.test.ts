@@ -34,6 +34,36 @@ function loopOver(due: number[], over: Partial<WorkLoopOptions<number>> = {}) {
 }
 
 describe("WorkLoop", () => {
+  it("does not ask the store when work is due while every slot is taken; a freed slot claims it", async () => {
+    let asked = 0;
+    const release: (() => void)[] = [];
+    const t = loopOver([7], {
+      clock: systemClock,
+      concurrency: 1,
+      pollIntervalMs: 10_000,
+      // A backlog is always due: a loop that asked would spin on it every 50 ms.
+      nextDueAt: async () => {
+        asked++;
+        return 0;
+      },
+      handle: (n) => new Promise<void>((r) => release.push(() => r(t.handled.push(n) && undefined))),
+    });
+    t.loop.start();
+    t.loop.submit(1);
+    t.loop.submit(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(asked).toBe(0);
+    expect(t.claims).toEqual([]);
+    release.shift()!();
+    await new Promise((r) => setTimeout(r, 50));
+    release.shift()!(); // item 2 done: the queue is dry, so the loop claims the due one
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.claims).toEqual([1]);
+    release.shift()?.();
+    await t.loop.stop(1_000);
+    expect(t.handled).toEqual([1, 2, 7]);
+  });
+
   it("runOnce claims up to its window, handles at most `concurrency` at a time, and stops at the limit", async () => {
     const t = loopOver([1, 2, 3, 4, 5, 6, 7], { concurrency: 1, window: 3 });
     expect(await t.loop.runOnce(5)).toBe(5);

@@ -158,7 +158,7 @@ export class WorkLoop<T> {
         this.pump();
         this.recovered();
         if (claimed.length > 0 && claimed.length === free) continue;
-        await this.idle();
+        await this.idle(free > 0);
       } catch (err) {
         await this.backOff(err);
       }
@@ -183,10 +183,15 @@ export class WorkLoop<T> {
     this.failures = 0;
   }
 
-  /** Sleeps until the next due item, the poll interval, a kick, or a freed slot. */
-  private async idle(): Promise<void> {
+  /**
+   * Sleeps until the next due item, the poll interval, a kick, or a freed slot. With no room
+   * (every slot taken by handed-in or claimed items) it does not ask the store when the next item
+   * is due: it could not claim it anyway, and asking every 50 ms while a backlog waits cost a
+   * query per wake-up. The queue running dry kicks it (`onDrained`).
+   */
+  private async idle(hasRoom = true): Promise<void> {
     if (this.consumeKick()) return;
-    const next = await this.o.nextDueAt().catch(() => undefined);
+    const next = hasRoom ? await this.o.nextDueAt().catch(() => undefined) : undefined;
     if (this.stopping) return;
     const now = this.o.clock.now();
     const poll = this.o.pollIntervalMs;
