@@ -118,8 +118,8 @@ function summarize(file: string, top: number, phase: string | undefined): void {
       `(${((100 * busyUs) / totalUs).toFixed(0)}%); percentages are of busy time\n` +
       `self time by package/file:\n${list(byWhere, 15)}\n` +
       `self time by function:\n${list(byFn, top)}\n` +
-      `inclusive time (src/ frames):\n${list(
-        new Map([...inclusive].filter(([k]) => k.includes(" src/"))),
+      `inclusive time (src/ and dist/ frames):\n${list(
+        new Map([...inclusive].filter(([k]) => k.includes(" src/") || k.includes(" dist/"))),
         top,
       )}\n\n`,
   );

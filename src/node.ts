@@ -156,7 +156,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   mailOutbox?.start();
   // Links audit entries into the chain shortly after their change (every replica runs one; on
   // PostgreSQL they take turns under an advisory lock, and a lost race writes nothing).
-  const sealer = new AuditSealer(store.audit, logger);
+  const sealer = new AuditSealer(store.audit, logger, undefined, nodeSha256Hex);
   sealer.start();
   heartbeat?.start();
   retention.start();

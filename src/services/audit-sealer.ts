@@ -1,4 +1,4 @@
-import { linkEntries } from "../core/audit/chain.js";
+import { linkEntries, type Sha256 } from "../core/audit/chain.js";
 import { type ChainVerdict, verifyChain } from "../core/audit/verify.js";
 import type { AuditStore, ChainHead, SealedAuditEntry } from "../ports/audit-store.js";
 import type { Logger } from "../ports/logger.js";
@@ -12,17 +12,17 @@ export const SEAL_BATCH = 500;
  * write conditionally. Safe with any number of sealers (replicas, a cron and a request's
  * waitUntil): a step that lost a race writes nothing. Returns how many entries it sealed.
  */
-export async function sealOnce(audit: AuditStore, limit = SEAL_BATCH): Promise<number> {
+export async function sealOnce(audit: AuditStore, limit = SEAL_BATCH, sha256?: Sha256): Promise<number> {
   const { head, unsealed } = await audit.sealWork(limit);
   if (unsealed.length === 0) return 0;
-  return audit.writeSeals(await linkEntries(head, unsealed));
+  return audit.writeSeals(await linkEntries(head, unsealed, sha256));
 }
 
 /** Seals until nothing is left (or `maxSteps` steps), for a cron, a shutdown or the CLI. */
-export async function sealAll(audit: AuditStore, maxSteps = 1_000): Promise<number> {
+export async function sealAll(audit: AuditStore, maxSteps = 1_000, sha256?: Sha256): Promise<number> {
   let total = 0;
   for (let step = 0; step < maxSteps; step++) {
-    const n = await sealOnce(audit);
+    const n = await sealOnce(audit, SEAL_BATCH, sha256);
     if (n === 0 && (await audit.countUnsealed()) === 0) break;
     total += n;
   }
@@ -43,6 +43,8 @@ export class AuditSealer {
     private readonly audit: AuditStore,
     private readonly logger: Logger,
     private readonly intervalMs = 200,
+    /** The runtime's hash (Node: node:crypto, synchronous); Web Crypto when not given. */
+    private readonly sha256?: Sha256,
   ) {}
 
   start(): void {
@@ -65,7 +67,7 @@ export class AuditSealer {
   private async tick(): Promise<void> {
     try {
       // A full batch means more is waiting: keep going in this tick.
-      while (!this.stopped && (await sealOnce(this.audit)) === SEAL_BATCH) {}
+      while (!this.stopped && (await sealOnce(this.audit, SEAL_BATCH, this.sha256)) === SEAL_BATCH) {}
     } catch (err) {
       this.logger.warn("audit sealing failed; retrying shortly", { error: String(err) });
     }
@@ -77,7 +79,7 @@ export class AuditSealer {
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     try {
-      await sealAll(this.audit, 100);
+      await sealAll(this.audit, 100, this.sha256);
     } catch (err) {
       this.logger.warn("audit sealing at shutdown failed", { error: String(err) });
     }

@@ -12,6 +12,7 @@ import type { Page } from "../../ports/page.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
 import { countPurgeableAudit, latestCheckpoint, purgeAuditThrough } from "./kysely-audit-retention.js";
+import { prepared, slot } from "./prepared.js";
 import type { AuditTable } from "./schema.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -49,20 +50,54 @@ export function auditFromRow(r: Selectable<AuditTable>): AuditEntry {
 }
 
 /**
+ * A condition written once with `slot(name)` where its values go, and the values of this call:
+ * the insert it guards is then compiled once per `key` (prepared.ts) instead of per entry.
+ */
+export interface PreparedCondition {
+  key: string;
+  build: () => Expression<SqlBool>;
+  values: Readonly<Record<string, unknown>>;
+}
+
+const isPrepared = (c: Expression<SqlBool> | PreparedCondition): c is PreparedCondition =>
+  "key" in c && "build" in c;
+
+/** The audit row with every value a slot of the same name (prepared.ts). */
+const AUDIT_COLUMNS = Object.keys(
+  auditToRow({
+    id: "",
+    kind: "callback.received",
+    at: 0,
+    actor: "",
+    waitId: null,
+    deliveryId: null,
+    approvalId: null,
+    data: {},
+  }),
+) as (keyof AuditTable)[];
+const slotRow = (): AuditTable =>
+  Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, slot(column)])) as unknown as AuditTable;
+
+/**
  * The statements that add `drafts` to an atomic step, each only if `condition` holds after the
- * step's earlier statements: the entry lands exactly when the change it records does.
+ * step's earlier statements: the entry lands exactly when the change it records does. With no
+ * condition or a prepared one, the statement is compiled once and filled per entry (hot paths:
+ * every accept writes one); a plain expression is compiled per entry.
  */
 export function auditInserts(
   { db }: SqlContext,
   drafts: readonly AuditDraft[] | undefined,
-  condition?: Expression<SqlBool>,
+  condition?: Expression<SqlBool> | PreparedCondition,
 ): CompiledQuery[] {
   if (!drafts || drafts.length === 0) return [];
-  return drafts.map((d) =>
-    condition
-      ? insertWhere(db, "audit", auditToRow(d), condition)
-      : db.insertInto("audit").values(auditToRow(d)).compile(),
-  );
+  if (condition && !isPrepared(condition)) {
+    return drafts.map((d) => insertWhere(db, "audit", auditToRow(d), condition));
+  }
+  const key = condition ? `audit insert if ${condition.key}` : "audit insert";
+  const build = condition
+    ? (db: SqlContext["db"]) => insertWhere(db, "audit", slotRow(), condition.build())
+    : (db: SqlContext["db"]) => db.insertInto("audit").values(slotRow()).compile();
+  return drafts.map((d) => prepared(db, key, build, { ...condition?.values, ...auditToRow(d) }));
 }
 
 /**
@@ -106,25 +141,21 @@ export class KyselyAuditStore implements AuditStore {
     const { db, ops } = this.ctx;
     // On PostgreSQL the step first waits its turn: sealers run one at a time, accepts never wait.
     const lock = ops.skipLocked ? [sql`select pg_advisory_xact_lock(${sql.lit(SEAL_LOCK)})`.compile(db)] : [];
-    const queries: CompiledQuery[] = [];
-    for (const s of sealed) {
-      let q = db
-        .updateTable("audit")
-        .set({ seq: s.seq, prev_hash: s.prevHash, hash: s.hash })
-        .where("id", "=", s.id)
-        .where("seq", "is", null);
-      if (s.seq > 1) {
-        q = q.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom("audit as p")
-              .select(sql`1`.as("one"))
-              .where("p.seq", "=", s.seq - 1)
-              .where("p.hash", "=", s.prevHash),
-          ),
-        );
-      }
-      queries.push(q.compile());
-    }
+    // One statement per entry, compiled once (two shapes: the first entry has no predecessor).
+    const queries = sealed.map((s) =>
+      prepared(
+        db,
+        s.seq > 1 ? "seal entry after its predecessor" : "seal the first entry",
+        sealStatement(s.seq > 1),
+        {
+          id: s.id,
+          seq: s.seq,
+          prevSeq: s.seq - 1,
+          prevHash: s.prevHash,
+          hash: s.hash,
+        },
+      ),
+    );
     try {
       const results = await ops.atomic(db, [...lock, ...queries]);
       return results.slice(lock.length).reduce((n, r) => n + affectedRows(r), 0);
@@ -218,6 +249,31 @@ export class KyselyAuditStore implements AuditStore {
 
 /** Subject ids a statement binds at most: three times each, under D1's 100 parameters. */
 const SUBJECTS_PER_STATEMENT = 30;
+
+/**
+ * Seals one entry only while it is unsealed and, after the first, only while its predecessor
+ * holds the position and hash it was linked to.
+ */
+function sealStatement(afterPredecessor: boolean) {
+  return (db: SqlContext["db"]): CompiledQuery => {
+    let q = db
+      .updateTable("audit")
+      .set({ seq: slot<number>("seq"), prev_hash: slot<string>("prevHash"), hash: slot<string>("hash") })
+      .where("id", "=", slot<string>("id"))
+      .where("seq", "is", null);
+    if (afterPredecessor) {
+      q = q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("audit as p")
+            .select(sql`1`.as("one"))
+            .where("p.seq", "=", slot<number>("prevSeq"))
+            .where("p.hash", "=", slot<string>("prevHash")),
+        ),
+      );
+    }
+    return q.compile();
+  };
+}
 
 /** SQLite/D1 `UNIQUE constraint failed`, PostgreSQL 23505. */
 export function isUniqueViolation(err: unknown): boolean {

@@ -4,7 +4,7 @@ import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../por
 import type { DeliveryRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import { auditInserts } from "./kysely-audit.js";
+import { auditInserts, type PreparedCondition } from "./kysely-audit.js";
 import { getWait } from "./kysely-waits.js";
 import { prepared, slot } from "./prepared.js";
 import { deliveryFromRow, deliveryToRow } from "./rows.js";
@@ -62,9 +62,7 @@ export async function receiveWebhook(
       : [closeWaitFor(ctx, waitId, delivery, now), insertDeliveryIfItClosed(ctx, delivery, waitId)];
   const stored = queries.length;
   // The delivery's id is fresh: if a row has it after the insert, this step inserted it.
-  queries.push(
-    ...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from deliveries where id = ${delivery.id})`),
-  );
+  queries.push(...auditInserts(ctx, audit, deliveryStored(delivery.id)));
   const results = await ops.atomic(db, queries);
   if (affectedRows(results[stored - 1]) === 1) return { kind: "stored", delivery };
   if (delivery.source !== null && delivery.dedupeKey !== null) {
@@ -146,8 +144,22 @@ export function closeWait(db: Kysely<Database>, dedupe: boolean) {
 }
 
 /** True once the wait was closed with this very delivery (by this step: the id is fresh). */
-function closedWith(waitId: string, deliveryId: string) {
-  return sql<boolean>`exists (select 1 from waits where id = ${waitId} and delivery_id = ${deliveryId})`;
+function closedWith(waitId: string, deliveryId: string): PreparedCondition {
+  return {
+    key: "the wait closed with the delivery",
+    build: () =>
+      sql<boolean>`exists (select 1 from waits where id = ${slot(":waitId")} and delivery_id = ${slot(":deliveryId")})`,
+    values: { ":waitId": waitId, ":deliveryId": deliveryId },
+  };
+}
+
+/** True once the delivery is stored (by this step: the id is fresh). */
+function deliveryStored(deliveryId: string): PreparedCondition {
+  return {
+    key: "the delivery stored",
+    build: () => sql<boolean>`exists (select 1 from deliveries where id = ${slot(":deliveryId")})`,
+    values: { ":deliveryId": deliveryId },
+  };
 }
 
 /** Inserts the delivery only if the statement before closed the wait with this very delivery. */

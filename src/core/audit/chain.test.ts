@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../canonical-json.js";
 import { entryContent, entryHash, linkEntries } from "./chain.js";
 import { auditDraft, GENESIS_HASH } from "./entry.js";
 
@@ -34,6 +35,17 @@ describe("audit chain hashing", () => {
     expect(b).toMatchObject({ seq: 2, prevHash: a!.hash, hash: await entryHash(a!.hash, second) });
     const [c] = await linkEntries({ seq: 2, hash: b!.hash }, [{ ...first, id: "e3" }]);
     expect(c).toMatchObject({ seq: 3, prevHash: b!.hash });
+  });
+
+  it("hashes with the runtime's hash when given one, to the same chain", async () => {
+    const drafts = [first, { ...first, id: "e2" }];
+    const hashed: string[] = [];
+    const counting = (text: string) => {
+      hashed.push(text);
+      return sha256Hex(text);
+    };
+    expect(await linkEntries(null, drafts, counting)).toEqual(await linkEntries(null, drafts));
+    expect(hashed).toEqual([GENESIS_HASH + entryContent(first), expect.stringContaining('"id":"e2"')]);
   });
 
   it("is deterministic: two sealers given the same head and drafts agree", async () => {

@@ -19,9 +19,12 @@ export function entryContent(e: AuditDraft): string {
 }
 
 /** `SHA-256(previous hash ‖ canonical JSON of the entry)`, hex. */
-export function entryHash(prevHash: string, e: AuditDraft): Promise<string> {
-  return sha256Hex(prevHash + entryContent(e));
+export function entryHash(prevHash: string, e: AuditDraft, sha256: Sha256 = sha256Hex): Promise<string> {
+  return sha256(prevHash + entryContent(e));
 }
+
+/** Hex SHA-256 of a string: Web Crypto by default, a runtime's faster hash when handed one. */
+export type Sha256 = (data: string) => Promise<string>;
 
 /**
  * Links unsealed drafts (in the order given) after `head` (none: the chain starts at genesis).
@@ -30,12 +33,13 @@ export function entryHash(prevHash: string, e: AuditDraft): Promise<string> {
 export async function linkEntries(
   head: ChainHead | null,
   drafts: readonly AuditDraft[],
+  sha256: Sha256 = sha256Hex,
 ): Promise<SealedAuditEntry[]> {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   const out: SealedAuditEntry[] = [];
   for (const d of drafts) {
-    const hash = await entryHash(prevHash, d);
+    const hash = await entryHash(prevHash, d, sha256);
     seq += 1;
     out.push({ ...d, seq, prevHash, hash });
     prevHash = hash;
