@@ -10,6 +10,14 @@ describe("uuid7", () => {
     expect(a < b).toBe(true);
   });
 
+  it("lays out the 48-bit time, version, variant and random bytes as RFC 9562 says", () => {
+    const rand = new Uint8Array([0xff, 0x01, 0xff, 0x02, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60]);
+    // RFC 9562 appendix A.6's timestamp: 0x017F22E279B0.
+    expect(uuid7(0x017f22e279b0, rand)).toBe("017f22e2-79b0-7f01-bf02-102030405060");
+    expect(uuid7(2 ** 48 - 1, new Uint8Array(10))).toBe("ffffffff-ffff-7000-8000-000000000000");
+    expect(uuid7(-5, new Uint8Array(10))).toBe("00000000-0000-7000-8000-000000000000");
+  });
+
   it("gives distinct ids at the same millisecond and randoms in [0, 1)", () => {
     const ids = uuid7Ids({ now: () => 5, sleep: async () => {} });
     const seen = new Set(Array.from({ length: 1000 }, () => ids.newId()));

@@ -50,17 +50,36 @@ export function uuid7Ids(clock: Clock): Ids {
   };
 }
 
+/** Two hex digits per byte value: formatting an id is a string concatenation per byte. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 /** Formats a UUIDv7 from a timestamp and 10 random bytes (exported for tests). */
 export function uuid7(ms: number, rand: Uint8Array): string {
-  const b = new Uint8Array(16);
-  let t = Math.max(0, Math.floor(ms));
-  for (let i = 5; i >= 0; i--) {
-    b[i] = t % 256;
-    t = Math.floor(t / 256);
-  }
-  b.set(rand.subarray(0, 10), 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const t = Math.max(0, Math.floor(ms));
+  // 48 bits of milliseconds: the high 16 and the low 32, each exact in a double.
+  const high = Math.floor(t / 0x1_0000_0000) & 0xffff;
+  const low = t % 0x1_0000_0000;
+  const h = HEX;
+  return (
+    h[(high >>> 8) & 0xff]! +
+    h[high & 0xff]! +
+    h[Math.floor(low / 0x100_0000) & 0xff]! +
+    h[(low >>> 16) & 0xff]! +
+    "-" +
+    h[(low >>> 8) & 0xff]! +
+    h[low & 0xff]! +
+    "-" +
+    h[(rand[0]! & 0x0f) | 0x70]! +
+    h[rand[1]!]! +
+    "-" +
+    h[(rand[2]! & 0x3f) | 0x80]! +
+    h[rand[3]!]! +
+    "-" +
+    h[rand[4]!]! +
+    h[rand[5]!]! +
+    h[rand[6]!]! +
+    h[rand[7]!]! +
+    h[rand[8]!]! +
+    h[rand[9]!]!
+  );
 }
