@@ -1,4 +1,5 @@
-import { base64url, type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { decodeCanonicalBase64url } from "./base64url.js";
 import { TaskgateError } from "./errors.js";
 
 /** A signing key from config: the first signs, all verify (rotation without broken links). */
@@ -191,20 +192,13 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * parts decoded (once), or undefined.
  */
 function canonicalParts(token: string): DecodedParts | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  const decoded: Uint8Array[] = [];
-  for (const part of parts) {
-    if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
-    try {
-      const bytes = base64url.decode(part);
-      if (base64url.encode(bytes) !== part) return undefined;
-      decoded.push(bytes);
-    } catch {
-      return undefined;
-    }
-  }
-  return decoded as DecodedParts;
+  const first = token.indexOf(".");
+  const second = token.indexOf(".", first + 1);
+  if (first < 0 || second < 0 || token.indexOf(".", second + 1) >= 0) return undefined;
+  const header = decodeCanonicalBase64url(token.slice(0, first));
+  const payload = header && decodeCanonicalBase64url(token.slice(first + 1, second));
+  const signature = payload && decodeCanonicalBase64url(token.slice(second + 1));
+  return signature ? [header, payload, signature] : undefined;
 }
 
 function invalid(): TaskgateError {
