@@ -21,6 +21,7 @@ import type { Logger } from "./ports/logger.js";
 import type { Mailer } from "./ports/mailer.js";
 import type { Store } from "./ports/store.js";
 import { expireApprovals } from "./services/approval-decisions.js";
+import { BacklogMeter } from "./services/backlog-meter.js";
 import { Forwarder } from "./services/forwarder.js";
 import { Heartbeat } from "./services/heartbeat.js";
 import { MailOutbox } from "./services/mail-outbox.js";
@@ -28,6 +29,9 @@ import { RejectionLog } from "./services/rejection-log.js";
 import { purgeSteps, RetentionJob } from "./services/retention.js";
 import { compileSources } from "./services/sources.js";
 import { VERSION } from "./version.js";
+
+/** How often the forwarder counts pending deliveries for load shedding (`limits.maxBacklog`). */
+const BACKLOG_COUNT_INTERVAL_MS = 1_000;
 
 /** What differs between runtimes; everything else is built the same way from the config. */
 export interface RuntimeParts {
@@ -109,6 +113,17 @@ export function composeDeps(
     retry: { maxRetries: config.forwarder.callRetries },
     tokenRefreshes: metrics.cdfTokenRefreshes,
   });
+  const limits = new PublicLimits(config.limits);
+  const backlog = new BacklogMeter({
+    store,
+    logger: logger.child({ component: "backlog" }),
+    cap: config.limits.maxBacklog,
+    intervalMs: BACKLOG_COUNT_INTERVAL_MS,
+    onCount: (pending) => {
+      limits.backlog = pending;
+      metrics.deliveryBacklog.set(pending);
+    },
+  });
   const forwarder = new Forwarder({
     store,
     cdf,
@@ -120,6 +135,7 @@ export function composeDeps(
     leaseMs: config.forwarder.lease,
     pollIntervalMs: config.forwarder.pollInterval,
     onSweep: (now) => expireApprovals(deps, now),
+    onPass: (now) => backlog.refresh(now),
     instanceId,
     ...(heartbeat ? { leases: heartbeat } : {}),
   });
@@ -157,7 +173,7 @@ export function composeDeps(
     version: VERSION,
     accessLog: config.server.accessLog,
     ...(config.metrics.token ? { metricsToken: new SecretMatcher([config.metrics.token]) } : {}),
-    limits: new PublicLimits(config.limits),
+    limits,
     sources: compileSources(config.sources, {
       fetch: parts.fetch,
       ...(parts.hmac ? { hmac: parts.hmac } : {}),

@@ -14,6 +14,11 @@ export const LimitsSchema = z.strictObject({
   burst: int(1, 1_000_000, 2_000),
   /** Accept requests handled at once by this process; more answer 503 `overloaded`. 0: no cap. */
   maxInFlight: int(0, 1_000_000, 1_000),
+  /**
+   * Pending deliveries (accepted, not yet delivered) past which accepts answer 503 `overloaded`
+   * with Retry-After, counted every second by the forwarder (at most this many). 0: no cap.
+   */
+  maxBacklog: int(0, 100_000_000, 100_000),
 });
 
 export type LimitsConfig = z.output<typeof LimitsSchema>;

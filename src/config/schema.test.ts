@@ -46,7 +46,7 @@ describe("config: the document", () => {
       },
       log: { level: "info" },
       metrics: {},
-      limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000 },
+      limits: { perIp: 1_000, perSource: 5_000, burst: 2_000, maxInFlight: 1_000, maxBacklog: 100_000 },
       rejections: { enabled: true, maxRows: 100_000 },
       retention: {
         delivered: 30 * DAY,

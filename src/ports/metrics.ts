@@ -33,6 +33,8 @@ export interface Metrics {
   /** Read from the store at scrape time. */
   readonly deliveries: Labelled<Gauge, [state: string]>;
   readonly deliveryOldestDueSeconds: Gauge;
+  /** Pending deliveries as last counted for load shedding (`limits.maxBacklog`), capped at it. */
+  readonly deliveryBacklog: Gauge;
   /** 1 when the store answered the last scrape's reads, 0 when it did not. */
   readonly storeUp: Gauge;
   readonly forwardAttempts: Labelled<Counter, [result: string]>;

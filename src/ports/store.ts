@@ -178,6 +178,11 @@ export interface Store {
   /** How many deliveries are in each state (the console's overview). */
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /**
+   * How many deliveries are pending (accepted, not yet delivered or dead), counting at most
+   * `limit`: an index walk bounded by the cap, cheap enough to run every second (load shedding).
+   */
+  countPending(limit: number): Promise<number>;
+  /**
    * An operator discards a parked delivery: it becomes `ignored` with `reason` and is never sent.
    * Undefined if unknown, false (writing nothing) if it is no longer parked.
    */

@@ -29,6 +29,8 @@ export interface ForwarderOptions {
   sweepIntervalMs?: number;
   /** More to close on each sweep (expired approvals, which need the services to tell CDF). */
   onSweep?: (now: number) => Promise<unknown>;
+  /** Called on every pass of the loop (cheap, self-limiting work: counting the backlog). */
+  onPass?: (now: number) => Promise<unknown>;
   schedule?: RetrySchedule;
   /** This process among replicas: lease owners start with `<instanceId>/` (heartbeat takeover). */
   instanceId?: string;
@@ -139,6 +141,7 @@ export class Forwarder implements Dispatcher {
   private async sweep(force: boolean): Promise<void> {
     const every = this.o.sweepIntervalMs ?? 10_000;
     const now = this.o.clock.now();
+    await this.o.onPass?.(now);
     if (!force && now - this.lastSweep < every) return;
     this.lastSweep = now;
     const expired = await this.o.store.expireWaits(now, (w) => waitExpiredEntry(this.o.ids, now, w));

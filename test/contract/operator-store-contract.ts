@@ -72,6 +72,31 @@ export function describeOperatorStoreContract(name: string, open: () => Promise<
       });
     });
 
+    it("counts pending deliveries up to a cap, parked and ignored ones not included", async () => {
+      expect(await store.countPending(100)).toBe(0);
+      for (let i = 0; i < 3; i++) {
+        const w = aWait();
+        await store.createWait(w);
+        await store.acceptCallback({ waitId: w.id, now: w.createdAt, delivery: aDelivery(w) });
+      }
+      const other = aWait();
+      await store.createWait(other);
+      await store.receiveWebhook({
+        delivery: aDelivery(other, {
+          waitId: null,
+          status: "parked",
+          source: "s",
+          correlationKey: "k",
+          parkUntil: T0 * 2,
+        }),
+        waitId: null,
+        now: T0,
+      });
+      expect(await store.countPending(100)).toBe(3);
+      expect(await store.countPending(2)).toBe(2);
+      expect(await store.countPending(0)).toBe(0);
+    });
+
     it("filters waits and deliveries by correlation key", async () => {
       const a = aWait({ source: "s", correlationKey: "key-a" });
       const b = aWait({ source: "s", correlationKey: "key-b" });

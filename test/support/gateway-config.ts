@@ -29,6 +29,8 @@ export interface GatewayConfigOptions {
   storage?: Record<string, unknown>;
   /** Webhook sources (the config's `sources` section), if the test sends webhooks. */
   sources?: Record<string, unknown>;
+  /** The `limits` section (rate limits, load shedding); the defaults when absent. */
+  limits?: Record<string, unknown>;
 }
 
 /** A config file on disk plus what a test needs to use the gateway started from it. */
@@ -83,6 +85,7 @@ export function writeGatewayConfig(o: GatewayConfigOptions): GatewayConfigFile {
     },
     log: { level: "info" },
     ...(o.sources ? { sources: o.sources } : {}),
+    ...(o.limits ? { limits: o.limits } : {}),
   };
   const path = join(o.dir, "taskgate.config.json");
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);

@@ -375,6 +375,15 @@ export class MemoryStore implements Store {
     return counts;
   }
 
+  async countPending(limit: number): Promise<number> {
+    let n = 0;
+    for (const d of this.deliveries.values()) {
+      if (n >= limit) break;
+      if (d.status === "pending") n++;
+    }
+    return n;
+  }
+
   async discardParked(
     id: string,
     now: number,

@@ -52,6 +52,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     help: "How long the oldest pending delivery has been due (0 when none is overdue).",
     labelNames: [],
   });
+  const backlog = registry.gauge({
+    name: "taskgate_delivery_backlog",
+    help: "Pending deliveries as last counted for load shedding (counted up to limits.maxBacklog).",
+    labelNames: [],
+  });
   const storeUp = registry.gauge({
     name: "taskgate_store_up",
     help: "1 when the store answered this scrape's reads, 0 when it did not.",
@@ -94,6 +99,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     rejections,
     deliveries,
     deliveryOldestDueSeconds: oldestDue.cell,
+    deliveryBacklog: backlog.cell,
     storeUp: storeUp.cell,
     forwardAttempts,
     forwardDuration: forwardDuration.cell,

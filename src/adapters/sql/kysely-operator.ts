@@ -30,6 +30,16 @@ export async function countDeliveries({ db }: SqlContext): Promise<Record<Delive
   return counts;
 }
 
+/** Pending deliveries, at most `limit` of them: a walk of the (status, due_at) index, never a scan. */
+export async function countPending({ db }: SqlContext, limit: number): Promise<number> {
+  if (limit <= 0) return 0;
+  const row = await db
+    .selectFrom(db.selectFrom("deliveries").select("id").where("status", "=", "pending").limit(limit).as("p"))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Parked → ignored with the operator's reason, only while it is still parked. */
 export async function discardParked(
   ctx: SqlContext,

@@ -144,6 +144,9 @@ export class KyselyStore implements Store {
   countDeliveries(): Promise<Record<DeliveryStatus, number>> {
     return operator.countDeliveries(this.sql);
   }
+  countPending(limit: number): Promise<number> {
+    return operator.countPending(this.sql, limit);
+  }
   discardParked(
     id: string,
     now: number,

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { accepted, anAttempt, aWait, T0 } from "../../../test/contract/store-fixtures.js";
 import { emulatedCdf } from "../../../test/support/emulated-cdf.js";
 import { json } from "../../../test/support/json.js";
 import { TestClock } from "../../../test/support/test-clock.js";
 import { testApp } from "../../../test/support/test-deps.js";
 import type { KyselyStore } from "../../adapters/sql/kysely-store.js";
 import { openSqliteStore } from "../../adapters/sql/sqlite.js";
+import { BacklogMeter } from "../../services/backlog-meter.js";
 import { PublicLimits } from "./public-limits.js";
 
 describe("public endpoints: rate limits and load shedding", () => {
@@ -90,5 +92,77 @@ describe("public endpoints: rate limits and load shedding", () => {
     expect((await slow).status).not.toBe(503);
     expect(t.limits.inFlight).toBe(0);
     expect((await t.post("/hooks/github")).status).not.toBe(503);
+  });
+
+  it("sheds on the backlog: 503 overloaded with Retry-After once the counted pending deliveries reach maxBacklog, one count per interval", async () => {
+    const t = app({ perIp: 0, perSource: 0, burst: 1, maxInFlight: 0, maxBacklog: 2 });
+    const first = await accepted(store, aWait());
+    await accepted(store, aWait());
+    let counts = 0;
+    const meter = new BacklogMeter({
+      store: {
+        countPending: (cap) => {
+          counts++;
+          return store.countPending(cap);
+        },
+      },
+      logger: t.logger,
+      cap: 2,
+      intervalMs: 1_000,
+      onCount: (n) => {
+        t.limits.backlog = n;
+      },
+    });
+    // Below the cap nothing is shed (the count starts at 0 until the forwarder counts).
+    expect((await t.post("/hooks/github")).status).not.toBe(503);
+    await meter.refresh(t.clock.now());
+    expect(t.limits.backlog).toBe(2);
+
+    for (const path of ["/hooks/github", "/v1/callbacks/x", "/a/x/decide"]) {
+      const shed = await t.post(path);
+      expect(shed.status, path).toBe(503);
+      expect(shed.headers.get("retry-after")).toBe("10");
+      expect(await json(shed)).toMatchObject({
+        error: { code: "overloaded", details: { retryAfterSeconds: 10 } },
+      });
+    }
+    // Reads and the API are served: only accepts are shed.
+    expect((await t.app.request("/healthz")).status).toBe(200);
+    expect((await t.app.request("/v1/waits", { method: "POST", body: "{}" })).status).not.toBe(503);
+    // Requests never count: one count per interval, however many ask.
+    await meter.refresh(t.clock.now());
+    expect(counts).toBe(1);
+
+    // One delivery done: the next count (a second later) is under the cap and accepts resume.
+    const [claimed] = await store.claimDue(T0 + 20, "w/1", 60_000, 1);
+    expect(claimed?.id).toBe(first.id);
+    await store.recordAttempt(first.id, "w/1", T0 + 30, { kind: "delivered", attempt: anAttempt(first) });
+    t.clock.advance(1_000);
+    await meter.refresh(t.clock.now());
+    expect(counts).toBe(2);
+    expect(t.limits.backlog).toBe(1);
+    expect((await t.post("/hooks/github")).status).not.toBe(503);
+  });
+
+  it("keeps the last count when counting fails, and never throws into the forwarder's loop", async () => {
+    const t = app({ perIp: 0, perSource: 0, burst: 1, maxInFlight: 0, maxBacklog: 5 });
+    let fail = false;
+    const meter = new BacklogMeter({
+      store: { countPending: async () => (fail ? Promise.reject(new Error("connection terminated")) : 7) },
+      logger: t.logger,
+      cap: 5,
+      intervalMs: 1_000,
+      onCount: (n) => {
+        t.limits.backlog = n;
+      },
+    });
+    await meter.refresh(t.clock.now());
+    fail = true;
+    t.clock.advance(1_000);
+    await expect(meter.refresh(t.clock.now())).resolves.toBeUndefined();
+    expect(t.limits.backlog).toBe(7);
+    expect(
+      t.logger.entries.some((e) => e.msg === "could not count the backlog; keeping the last count"),
+    ).toBe(true);
   });
 });

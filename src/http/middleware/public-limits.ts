@@ -8,7 +8,12 @@ export interface LimitsSettings {
   perSource: number;
   burst: number;
   maxInFlight: number;
+  /** Pending deliveries past which accepts answer 503 `overloaded`; 0 or unset: no cap. */
+  maxBacklog?: number;
 }
+
+/** What a sender is told to wait when the backlog is full: it drains in CDF calls, not instantly. */
+export const BACKLOG_RETRY_AFTER_SECONDS = 10;
 
 /**
  * The public endpoints' limits in this process (Workers: this isolate): token buckets per client
@@ -18,6 +23,8 @@ export class PublicLimits {
   readonly perIp: TokenBuckets;
   readonly perSource: TokenBuckets;
   inFlight = 0;
+  /** Pending deliveries as last counted (by the forwarder's BacklogMeter), not per request. */
+  backlog = 0;
 
   constructor(readonly settings: LimitsSettings) {
     this.perIp = new TokenBuckets({ ratePerSecond: settings.perIp, burst: settings.burst });
@@ -31,8 +38,8 @@ function retryAfterSeconds(ms: number): number {
 
 /**
  * Before a public POST is read: 429 `rate_limited` when its address or source is over its rate,
- * 503 `overloaded` when this process already handles `maxInFlight` accepts; both with
- * Retry-After. Refused requests cost no body read and no store call, so a flood cannot grow memory.
+ * 503 `overloaded` when this process already handles `maxInFlight` accepts or the last count of
+ * pending deliveries reached `maxBacklog`; all with Retry-After. Refused requests cost no body read and no store call, so a flood cannot grow memory.
  */
 export const publicLimits = createMiddleware<AppEnv>(async (c, next) => {
   const { limits, clock, clientAddress } = c.var.deps;
@@ -52,6 +59,12 @@ export const publicLimits = createMiddleware<AppEnv>(async (c, next) => {
         details: { retryAfterSeconds: retryAfterSeconds(bySource.retryAfterMs) },
       });
     }
+  }
+  const maxBacklog = limits.settings.maxBacklog ?? 0;
+  if (maxBacklog > 0 && limits.backlog >= maxBacklog) {
+    throw new TaskgateError("overloaded", "too many deliveries are waiting for CDF; try again later", {
+      details: { retryAfterSeconds: BACKLOG_RETRY_AFTER_SECONDS },
+    });
   }
   const cap = limits.settings.maxInFlight;
   if (cap > 0 && limits.inFlight >= cap) {

@@ -11,7 +11,8 @@ const MAX_NAME_LENGTH = 64;
 
 /**
  * Records each request on a public route (`/hooks/:source`, `/v1/callbacks/:token`) that was
- * refused before acceptance: any TaskgateError answered with a 4xx. It reads what the refusal
+ * refused before acceptance: any TaskgateError answered with a 4xx, and load shedding's 503
+ * `overloaded`. It reads what the refusal
  * left behind and never changes the answer: the write is buffered by the rejection log, and a
  * failure to record is logged, not thrown. Kept: time, source, code, client IP, user agent,
  * header names, body size and SHA-256. Never kept: the body, header values (signatures), the
@@ -22,7 +23,8 @@ export function recordRejection(route: RejectedRoute) {
     await next();
     const err = c.error;
     const recorder = c.var.deps.rejections;
-    if (!recorder || !isTaskgateError(err) || err.status >= 500) return;
+    // A 5xx is the gateway's own trouble, except shedding: `overloaded` refuses the sender.
+    if (!recorder || !isTaskgateError(err) || (err.status >= 500 && err.code !== "overloaded")) return;
     try {
       const body = await bodyFacts(c);
       void recorder.record({
