@@ -1,7 +1,7 @@
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { isUpdate, taskOfUpdate } from "./support/cdf.js";
 import type { ChildGateway } from "./support/gateways.js";
+import { freshDatabase, sharedPostgresAvailable } from "./support/postgres.js";
 import { Resources } from "./support/resources.js";
 import type { WaitView } from "./support/taskgate-api.js";
 import { deliverOne } from "./support/warm-up.js";
@@ -12,49 +12,18 @@ import { deliverOne } from "./support/warm-up.js";
  * other takes them over once its heartbeat stops (8 s), long before the lease would run out.
  * The paused one, resumed, must not complete a task a second time.
  */
-const adminUrl = process.env.TASKGATE_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const CALLBACKS = 30;
 const TAKEOVER_BOUND_MS = 15_000;
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const available = await reachable();
+const available = await sharedPostgresAvailable();
 
 describe.skipIf(!available)("PostgreSQL replicas: a stopped replica's leases are taken over", () => {
   const resources = new Resources();
   afterAll(() => resources.cleanup());
 
-  /** A database of the test's own on the shared server, dropped at the end. */
-  async function freshDatabase(): Promise<string> {
-    const name = `tg_takeover_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    resources.defer(async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-
   async function twoReplicas(latencyMs: number) {
     const cdf = await resources.cdf();
-    const url = await freshDatabase();
+    const url = await freshDatabase(resources, "tg_takeover");
     const config = resources.config({
       cdfUrl: cdf.url,
       project: cdf.project,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { dirname } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { loadConfigFile } from "../../src/config/load-file.js";
 import { formatProblems } from "../../src/config/parse.js";
@@ -7,7 +8,7 @@ import { type RunningGateway, startGateway } from "../../src/node.js";
 import { captureLogger, type LogEntry } from "./capture-logger.js";
 import type { GatewayConfigFile } from "./gateway-config.js";
 import { TaskgateApi } from "./taskgate-api.js";
-import { tsxArgs } from "./tsx.js";
+import { ROOT, tsxArgs } from "./tsx.js";
 
 /** The gateway inside the test process, started from a config file through the real loader. */
 export interface InProcessGateway {
@@ -64,11 +65,26 @@ function installExitHook(): void {
   });
 }
 
+export interface SpawnOptions {
+  startTimeoutMs?: number;
+  /**
+   * Run the package as it ships (`bin/taskgate.js` → dist/, which `npm run build` and `npm ci`
+   * write) instead of the sources through tsx: starts in a fraction of the time, so load and
+   * fault tests spend the machine on the gateway. Refuses a dist/ older than src/.
+   */
+  built?: boolean;
+}
+
 /**
- * Spawns `node --import tsx src/cli/main.ts serve --config FILE --port 0` (in the config's dir)
- * and learns its URL from the `taskgate listening` log line.
+ * Spawns `node --import tsx src/cli/main.ts serve --config FILE --port 0` (in the config's dir),
+ * or `node bin/taskgate.js serve …` with `built`, and learns its URL from the `taskgate
+ * listening` log line.
  */
-export async function spawnGateway(file: GatewayConfigFile, startTimeoutMs = 20_000): Promise<ChildGateway> {
+export async function spawnGateway(
+  file: GatewayConfigFile,
+  options: SpawnOptions = {},
+): Promise<ChildGateway> {
+  const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   installExitHook();
   const env: Record<string, string | undefined> = { ...process.env, ...file.env };
   delete env.PORT;
@@ -76,7 +92,14 @@ export async function spawnGateway(file: GatewayConfigFile, startTimeoutMs = 20_
   delete env.NODE_OPTIONS;
   const child = spawn(
     process.execPath,
-    [...tsxArgs("src/cli/main.ts"), "serve", "--config", file.path, "--port", "0"],
+    [
+      ...(options.built ? builtArgs() : tsxArgs("src/cli/main.ts")),
+      "serve",
+      "--config",
+      file.path,
+      "--port",
+      "0",
+    ],
     { cwd: dirname(file.path), env, stdio: ["ignore", "pipe", "pipe"] },
   );
   children.add(child);
@@ -134,6 +157,25 @@ export async function spawnGateway(file: GatewayConfigFile, startTimeoutMs = 20_
       if (running) process.kill(child.pid!, signal);
     },
   };
+}
+
+/** `bin/taskgate.js`, once dist/ is known to be at least as new as src/. */
+function builtArgs(): string[] {
+  const main = join(ROOT, "dist/cli/main.js");
+  if (!existsSync(main) || statSync(main).mtimeMs < newestSource(join(ROOT, "src"))) {
+    throw new Error("dist/ is missing or older than src/: run `npm run build` first");
+  }
+  return [join(ROOT, "bin/taskgate.js")];
+}
+
+function newestSource(dir: string): number {
+  let max = -1;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+      max = Math.max(max, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return max;
 }
 
 /** SIGKILLs every gateway process still running and waits until each is gone. */

@@ -7,6 +7,7 @@ import {
   type ChildGateway,
   type InProcessGateway,
   killAllChildren,
+  type SpawnOptions,
   spawnGateway,
   startInProcessGateway,
 } from "./gateways.js";
@@ -67,8 +68,8 @@ export class Resources {
     return gateway;
   }
 
-  async childGateway(file: GatewayConfigFile): Promise<ChildGateway> {
-    const child = await spawnGateway(file);
+  async childGateway(file: GatewayConfigFile, options: SpawnOptions = {}): Promise<ChildGateway> {
+    const child = await spawnGateway(file, options);
     this.defer(async () => {
       child.kill("SIGKILL");
       await child.exited;

@@ -1,50 +1,37 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { describeStoreContract } from "../../../test/contract/store-contract.js";
+import {
+  adminQuery,
+  freshName,
+  sharedPostgresAvailable,
+  TEST_PG_URL,
+} from "../../../test/support/postgres.js";
 import { openPostgresStore } from "./postgres.js";
 
 /**
  * PostgreSQL runs on the development machines and CI (.ci/run starts it); TASKGATE_TEST_PG
  * overrides the URL. Without a reachable server the suite is skipped locally, but never in CI.
  */
-const url = process.env.TASKGATE_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const available = await reachable();
-if (!available && (process.env.CI || process.env.TASKGATE_TEST_PG)) {
-  throw new Error(`PostgreSQL is required here but unreachable at ${url}`);
-}
+const url = TEST_PG_URL;
+const available = await sharedPostgresAvailable();
 
 if (available) {
   describeStoreContract("PostgreSQL", async () => {
-    const schema = `tg_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const schema = freshName("tg");
     const store = await openPostgresStore({ url, schema, poolSize: 8 });
     return {
       store,
       cleanup: async () => {
         await store.close();
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
+        await adminQuery(url, `drop schema ${schema} cascade`);
       },
     };
   });
 
   describe("PostgreSQL schemas", () => {
     it("opens two stores in two schemas of one database, each with its own migration tables", async () => {
-      const schemas = [0, 1].map(() => `tg_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`);
+      const schemas = [0, 1].map(() => freshName("tg"));
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       try {
