@@ -97,9 +97,19 @@ describe.skipIf(skipReason !== null)(
       await page.goto(`${demo.url}/console/waits/${demo.seeded.openWait.id}`);
       await expect(page.getByText(demo.seeded.openWait.taskId).count()).resolves.toBeGreaterThan(0);
       await page.goto(`${demo.url}/console/approvals/${demo.seeded.approvalId}`);
-      await expect(page.getByText("Vibration trend looks normal.").count()).resolves.toBe(1);
+      // The comment stands in the approvers table and in the decision's history entry.
+      await expect(
+        page.getByRole("table", { name: "Approvers" }).getByText("Vibration trend looks normal.").count(),
+      ).resolves.toBe(1);
+      await expect(
+        page.getByRole("region", { name: "History" }).getByText("Vibration trend looks normal.").count(),
+      ).resolves.toBe(1);
       await page.goto(`${demo.url}/console/deliveries/${demo.seeded.deadLetters[0]}`);
       await expect(page.getByText("not in a state that accepts updates").count()).resolves.toBeGreaterThan(0);
+      // Its history: the callback, then the attempt CDF refused, in words.
+      const history = page.getByRole("region", { name: "History" });
+      await expect(history.getByText("Callback received: COMPLETED").count()).resolves.toBe(1);
+      await expect(history.getByText("Attempt 1: given up (dead letter)").count()).resolves.toBe(1);
       expect(problemsOf.get(page)).toEqual([]);
       await page.close();
     });
