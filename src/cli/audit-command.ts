@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { nodeSha256Hex } from "../adapters/runtime/node-sha256.js";
 import { openPostgresStore } from "../adapters/sql/postgres.js";
 import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import { loadConfigFile, resolveConfigPath } from "../config/load-file.js";
@@ -76,7 +77,10 @@ export async function runAuditCommand(a: AuditCommandArgs): Promise<number> {
       return 0;
     }
     const started = Date.now();
-    const { verdict, unsealed, from } = await verifyAudit(store.audit, a.head ? { head: a.head } : {});
+    const { verdict, unsealed, from } = await verifyAudit(store.audit, {
+      ...(a.head ? { head: a.head } : {}),
+      sha256: nodeSha256Hex,
+    });
     const ms = Date.now() - started;
     if (!verdict.ok) {
       out(

@@ -116,7 +116,7 @@ export interface AuditVerification {
  */
 export async function verifyAudit(
   audit: AuditStore,
-  options: { head?: string } = {},
+  options: { head?: string; sha256?: (data: string) => Promise<string> } = {},
 ): Promise<AuditVerification> {
   for (let attempt = 0; ; attempt++) {
     const start = await chainStart(audit);
@@ -143,6 +143,7 @@ export async function verifyAudit(
             }
           : await verifyChain(sealedEntries(audit, from?.seq ?? 0), {
               ...(options.head ? { head: options.head } : {}),
+              ...(options.sha256 ? { sha256: options.sha256 } : {}),
               ...(from ? { from } : {}),
             });
       verification = { verdict, from, unsealed: await audit.countUnsealed() };
