@@ -46,7 +46,13 @@ describe("WorkLoop", () => {
         asked++;
         return 0;
       },
-      handle: (n) => new Promise<void>((r) => release.push(() => r(t.handled.push(n) && undefined))),
+      handle: (n) =>
+        new Promise<void>((r) =>
+          release.push(() => {
+            t.handled.push(n);
+            r();
+          }),
+        ),
     });
     t.loop.start();
     t.loop.submit(1);
