@@ -36,7 +36,7 @@ const SUBJECTS = [
  * chain yet (its position) or waiting for the sealer.
  */
 export const AuditTimeline: FC<{ history: History; subject: string }> = ({ history, subject }) => (
-  <section class="panel" aria-labelledby="history-heading">
+  <section class="panel history" aria-labelledby="history-heading">
     <h2 id="history-heading">History</h2>
     {history.entries.length === 0 ? (
       <div class="panel-body">

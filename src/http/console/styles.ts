@@ -14,7 +14,7 @@ a{color:#0b57d0}
 a:hover{text-decoration-thickness:2px}
 :focus-visible{outline:3px solid #1a56db;outline-offset:2px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8125rem}
-.shell{display:grid;grid-template-columns:13.5rem 1fr;min-height:100vh}
+.shell{display:grid;grid-template-columns:13.5rem minmax(0,1fr);min-height:100vh}
 .side{background:#111827;color:#e5e7eb;padding:1rem .75rem;position:sticky;top:0;height:100vh;overflow-y:auto}
 .brand{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .5rem;margin:0 .5rem 1.25rem;font-weight:700;font-size:1.0625rem;color:#fff;text-decoration:none}
 .brand small{font-weight:500;color:#9ca3af;font-size:.6875rem;text-transform:uppercase;letter-spacing:.06em;white-space:nowrap}
@@ -88,7 +88,8 @@ pre{margin:0;background:#0f172a;color:#e2e8f0;border-radius:.375rem;padding:.75r
 .empty{background:#fff;border:1px dashed #b8c0cc;border-radius:.5rem;padding:1.5rem 1.25rem;text-align:center;color:#374151}
 .empty strong{display:block;font-size:1rem;margin-bottom:.25rem;color:#1b1f24}
 .empty p{margin:.25rem 0}
-.grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.grid2{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:1rem}
+.history{margin-top:1.5rem}
 .timeline{list-style:none;margin:0;padding:0}
 .timeline>li{padding:.625rem 1rem;border-bottom:1px solid #eceef1}
 .timeline>li:last-child{border-bottom:0}
@@ -112,7 +113,7 @@ pre{margin:0;background:#0f172a;color:#e2e8f0;border-radius:.375rem;padding:.75r
 .landing-label{display:block;font-weight:650;font-size:1.0625rem;color:#0b57d0;margin-bottom:.2rem}
 @media (max-width:48rem){.landing{margin-top:1.5rem}.landing-links{gap:.5rem}}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:60rem){.grid2{grid-template-columns:1fr}}
+@media (max-width:60rem){.grid2{grid-template-columns:minmax(0,1fr)}}
 @media (max-width:48rem){
 .shell{display:block}
 .side{position:sticky;top:0;z-index:2;height:auto;padding:.5rem .5rem 0;display:flex;flex-direction:column}
@@ -131,7 +132,7 @@ th,td{padding:.45rem .5rem}
 }
 @media (max-width:48rem){
 table.stack thead{display:none}
-table.stack tr{display:grid;grid-template-columns:1fr 1fr;gap:.375rem .75rem;padding:.625rem .75rem;border-bottom:1px solid #eceef1}
+table.stack tr{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.375rem .75rem;padding:.625rem .75rem;border-bottom:1px solid #eceef1}
 table.stack tbody tr:last-child{border-bottom:0}
 table.stack td{display:block;border:0;padding:0;text-align:left}
 table.stack td::before{content:attr(data-label);display:block;font-size:.6875rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7280;font-weight:600}
