@@ -50,7 +50,7 @@ describe("config: forwarder", () => {
         {
           path: "forwarder.takeoverAfter",
           message: "must be at least three heartbeat intervals, or a live replica could be taken for dead",
-          fix: "make it at least three times forwarder.heartbeat (defaults: 2s and 8s)",
+          fix: "make it at least three times forwarder.heartbeat (defaults: 1s and 5s)",
         },
       ],
     ],

@@ -10,12 +10,17 @@ export const ForwarderSchema = z
     minRetryWindow: duration("1h", "the minimum retry window"),
     callRetries: int(0, 10, 2),
     /** PostgreSQL replicas beat this often... */
-    heartbeat: duration("2s", "the heartbeat interval"),
-    /** ...and take over the leases of a replica silent for this long (well under the lease). */
-    takeoverAfter: duration("8s", "the takeover delay"),
+    heartbeat: duration("1s", "the heartbeat interval"),
+    /**
+     * ...and take over the leases of a replica silent for this long (well under the lease). 5 s
+     * plus at most one interval until a beat notices, so a killed replica's work resumes within
+     * 6 s of the kill: with a restart healthy a second later, its callbacks still reach CDF
+     * within 10 s of that /healthz (issue 14 §2). Five beats of margin against a busy event loop.
+     */
+    takeoverAfter: duration("5s", "the takeover delay"),
   })
   .refine((f) => f.takeoverAfter >= 3 * f.heartbeat, {
     path: ["takeoverAfter"],
     message: "must be at least three heartbeat intervals, or a live replica could be taken for dead",
-    params: fixParams("make it at least three times forwarder.heartbeat (defaults: 2s and 8s)"),
+    params: fixParams("make it at least three times forwarder.heartbeat (defaults: 1s and 5s)"),
   });
