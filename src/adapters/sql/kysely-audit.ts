@@ -141,21 +141,25 @@ export class KyselyAuditStore implements AuditStore {
     const { db, ops } = this.ctx;
     // On PostgreSQL the step first waits its turn: sealers run one at a time, accepts never wait.
     const lock = ops.skipLocked ? [sql`select pg_advisory_xact_lock(${sql.lit(SEAL_LOCK)})`.compile(db)] : [];
-    // One statement per entry, compiled once (two shapes: the first entry has no predecessor).
-    const queries = sealed.map((s) =>
-      prepared(
-        db,
-        s.seq > 1 ? "seal entry after its predecessor" : "seal the first entry",
-        sealStatement(s.seq > 1),
-        {
-          id: s.id,
-          seq: s.seq,
-          prevSeq: s.seq - 1,
-          prevHash: s.prevHash,
-          hash: s.hash,
-        },
-      ),
-    );
+    // PostgreSQL: the whole batch in one statement (a round trip per entry made the sealer fall
+    // behind above ~100 entries/s); elsewhere one statement per entry, compiled once (two shapes:
+    // the first entry has no predecessor).
+    const queries = ops.skipLocked
+      ? [sealBatchStatement(sealed).compile(db)]
+      : sealed.map((s) =>
+          prepared(
+            db,
+            s.seq > 1 ? "seal entry after its predecessor" : "seal the first entry",
+            sealStatement(s.seq > 1),
+            {
+              id: s.id,
+              seq: s.seq,
+              prevSeq: s.seq - 1,
+              prevHash: s.prevHash,
+              hash: s.hash,
+            },
+          ),
+        );
     try {
       const results = await ops.atomic(db, [...lock, ...queries]);
       return results.slice(lock.length).reduce((n, r) => n + affectedRows(r), 0);
@@ -249,6 +253,26 @@ export class KyselyAuditStore implements AuditStore {
 
 /** Subject ids a statement binds at most: three times each, under D1's 100 parameters. */
 const SUBJECTS_PER_STATEMENT = 30;
+
+/**
+ * PostgreSQL: seal a batch with one UPDATE over `unnest` of its positions. It writes only if every
+ * entry of the batch is still unsealed and the first one's predecessor holds the hash it was linked
+ * to (the per-entry statement's conditions, checked once for the batch: the entries after the first
+ * link to each other as the sealer computed them); otherwise it changes nothing and counts 0.
+ */
+function sealBatchStatement(sealed: readonly SealedAuditEntry[]): RawBuilder<unknown> {
+  const first = sealed[0]!;
+  const ids = sealed.map((s) => s.id);
+  const predecessor =
+    first.seq > 1
+      ? sql`exists (select 1 from audit p where p.seq = ${first.seq - 1} and p.hash = ${first.prevHash})`
+      : sql`true`;
+  return sql`update audit as a set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+    from unnest(${ids}::text[], ${sealed.map((s) => s.seq)}::bigint[], ${sealed.map((s) => s.prevHash)}::text[],
+      ${sealed.map((s) => s.hash)}::text[]) as v(id, seq, prev_hash, hash)
+    where a.id = v.id and a.seq is null and ${predecessor}
+      and (select count(*) from audit u where u.id = any(${ids}::text[]) and u.seq is null) = ${sealed.length}`;
+}
 
 /**
  * Seals one entry only while it is unsealed and, after the first, only while its predecessor
