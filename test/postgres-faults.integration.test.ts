@@ -26,6 +26,9 @@ const available = OwnPostgres.binaries() !== undefined;
  */
 const CALLBACKS = Number(process.env.TASKGATE_FAULT_CALLBACKS ?? 200);
 const KILL_EVERY_MS = 700;
+// The load spans at least 5 s whatever its size, so the restart (2 s in, back ~1.5 s later) falls
+// in the middle of it: 50 callbacks every 250 ms, or slower for a small run.
+const BATCH_EVERY_MS = Math.max(250, Math.floor(5_000 / Math.ceil(CALLBACKS / 50)));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +122,9 @@ describe.skipIf(!available)("when PostgreSQL fails under the gateway", () => {
       let stopKilling = false;
       const loadStarted = Date.now();
       const killer = (async () => {
-        while (!stopKilling) {
+        // At least four rounds that cut sessions, however fast the load went (rounds while the
+        // server is down cut nothing and do not count).
+        while (!stopKilling || terminations < 4) {
           await sleep(KILL_EVERY_MS);
           const n = await pgServer.terminateAll().catch(() => -1);
           if (n >= 0) {
@@ -137,7 +142,7 @@ describe.skipIf(!available)("when PostgreSQL fails under the gateway", () => {
         restartedAt = Date.now() - loadStarted;
       })();
 
-      // Like senders: 50 callbacks every 250 ms across both replicas, each retried on a 503 (and
+      // Like senders: 50 callbacks every BATCH_EVERY_MS across both replicas, each retried on a 503 (and
       // on a cut connection) until acknowledged.
       const statuses = new Map<number, number>();
       const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -148,7 +153,7 @@ describe.skipIf(!available)("when PostgreSQL fails under the gateway", () => {
       const deadline = Date.now() + 40_000;
       await Promise.all(
         sent.map(async (s, i) => {
-          await sleep(Math.floor(i / 50) * 250);
+          await sleep(Math.floor(i / 50) * BATCH_EVERY_MS);
           while (Date.now() < deadline) {
             let res: HttpAnswer<{ deliveryId: string; outcome: string }>;
             try {
