@@ -124,7 +124,7 @@ describe.skipIf(!available)("when PostgreSQL fails under the gateway", () => {
       const killer = (async () => {
         // At least four rounds that cut sessions, however fast the load went (rounds while the
         // server is down cut nothing and do not count).
-        while (!stopKilling || terminations < 4) {
+        while (!stopKilling || (terminations < 4 && Date.now() - loadStarted < 60_000)) {
           await sleep(KILL_EVERY_MS);
           const n = await pgServer.terminateAll().catch(() => -1);
           if (n >= 0) {
