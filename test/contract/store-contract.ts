@@ -21,10 +21,14 @@ export { aDelivery, aWait } from "./store-fixtures.js";
  * PostgreSQL, D1 inside workerd). A store that passes can replace any other. Each area's cases
  * live in their own file; this entry point runs them all against a fresh store per case.
  */
-export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<StoreHarness>,
+  options: { auditLinksOnWrite?: boolean } = {},
+): void {
   describeApprovalStoreContract(name, open);
   describeOperatorStoreContract(name, open);
-  describeAuditStoreContract(name, open);
+  describeAuditStoreContract(name, open, { linksOnWrite: options.auditLinksOnWrite ?? false });
   describeRejectionStoreContract(name, open);
   describe(`Store contract: ${name}`, () => {
     let h: StoreHarness;

@@ -10,6 +10,12 @@ export interface SqlDialectOps {
   atomic(db: Kysely<Database>, queries: CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** PostgreSQL: claim with FOR UPDATE SKIP LOCKED so replicas do not queue on each other's rows. */
   skipLocked: boolean;
+  /**
+   * SQLite: one writer at a time, so every audit entry is linked into the chain (position and
+   * hashes) by the statement that writes it, from the head as it runs (audit-link.ts); the
+   * other stores insert entries unsealed for the sealer.
+   */
+  linksAuditOnWrite?: boolean;
   /** Most ids one statement may bind (D1 allows 100 parameters); batches stay below it. */
   maxIdsPerStatement?: number;
   close?(): Promise<void>;

@@ -3,14 +3,23 @@ import { CHECKPOINT_KIND } from "../../core/audit/checkpoint.js";
 import type { ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import { auditFromRow, auditToRow, isUniqueViolation, SEAL_LOCK } from "./kysely-audit.js";
+import {
+  auditFromRow,
+  auditToRow,
+  isUniqueViolation,
+  linkedIfInline,
+  SEAL_LOCK,
+  slotRow,
+} from "./kysely-audit.js";
+import { fillSlots } from "./prepared.js";
 import { affectedRows } from "./sql-helpers.js";
 
 /**
  * Audit retention over SQL: a prefix of the sealed chain goes in one short step that also links a
  * checkpoint entry at the end of the chain. The checkpoint is inserted first, only while the head
  * it was linked after and the last purged entry are both in place (a unique position keeps a
- * second purger or sealer out); the delete runs only if the checkpoint landed.
+ * second purger or sealer out); the delete runs only if the checkpoint landed. A store that links
+ * entries as it writes them links the checkpoint after the head it finds.
  */
 export async function purgeAuditThrough(
   ctx: SqlContext,
@@ -25,10 +34,19 @@ export async function purgeAuditThrough(
     prev_hash: checkpoint.prevHash,
     hash: checkpoint.hash,
   };
-  const linkable = sql<boolean>`exists (select 1 from audit p where p.seq = ${checkpoint.seq - 1} and p.hash = ${checkpoint.prevHash}) and exists (select 1 from audit t where t.seq = ${through.seq} and t.hash = ${through.hash})`;
+  const throughInPlace = sql<boolean>`exists (select 1 from audit t where t.seq = ${through.seq} and t.hash = ${through.hash})`;
+  let insert: CompiledQuery;
+  if (ops.linksAuditOnWrite) {
+    // Linked as it runs, after whatever the head is by then: a busy chain cannot starve a purge.
+    const template = insertWhere(db, "audit", slotRow(), throughInPlace);
+    insert = linkedIfInline(ctx, template, fillSlots(template, row), checkpoint);
+  } else {
+    const linkable = sql<boolean>`exists (select 1 from audit p where p.seq = ${checkpoint.seq - 1} and p.hash = ${checkpoint.prevHash}) and ${throughInPlace}`;
+    insert = insertWhere(db, "audit", row, linkable);
+  }
   const queries: CompiledQuery[] = [
     ...lock,
-    insertWhere(db, "audit", row, linkable),
+    insert,
     db
       .deleteFrom("audit")
       .where("seq", "<=", through.seq)

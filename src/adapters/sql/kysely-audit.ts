@@ -9,10 +9,11 @@ import {
 import type { AuditDraft, AuditEntry, ChainHead, SealedAuditEntry } from "../../core/audit/entry.js";
 import { type AuditFilter, type AuditStore, auditSubjectIds } from "../../ports/audit-store.js";
 import type { Page } from "../../ports/page.js";
+import { linkedAs } from "./audit-link.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
 import { countPurgeableAudit, latestCheckpoint, purgeAuditThrough } from "./kysely-audit-retention.js";
-import { prepared, slot } from "./prepared.js";
+import { fillSlots, prepared, preparedTemplate, slot } from "./prepared.js";
 import type { AuditTable } from "./schema.js";
 import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
 
@@ -75,7 +76,7 @@ const AUDIT_COLUMNS = Object.keys(
     data: {},
   }),
 ) as (keyof AuditTable)[];
-const slotRow = (): AuditTable =>
+export const slotRow = (): AuditTable =>
   Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, slot(column)])) as unknown as AuditTable;
 
 /**
@@ -85,19 +86,40 @@ const slotRow = (): AuditTable =>
  * every accept writes one); a plain expression is compiled per entry.
  */
 export function auditInserts(
-  { db }: SqlContext,
+  ctx: SqlContext,
   drafts: readonly AuditDraft[] | undefined,
   condition?: Expression<SqlBool> | PreparedCondition,
 ): CompiledQuery[] {
   if (!drafts || drafts.length === 0) return [];
+  const { db } = ctx;
   if (condition && !isPrepared(condition)) {
-    return drafts.map((d) => insertWhere(db, "audit", auditToRow(d), condition));
+    const template = insertWhere(db, "audit", slotRow(), condition);
+    return drafts.map((d) => linkedIfInline(ctx, template, fillSlots(template, { ...auditToRow(d) }), d));
   }
   const key = condition ? `audit insert if ${condition.key}` : "audit insert";
-  const build = condition
-    ? (db: SqlContext["db"]) => insertWhere(db, "audit", slotRow(), condition.build())
-    : (db: SqlContext["db"]) => db.insertInto("audit").values(slotRow()).compile();
-  return drafts.map((d) => prepared(db, key, build, { ...condition?.values, ...auditToRow(d) }));
+  const template = preparedTemplate(
+    db,
+    key,
+    condition
+      ? (db) => insertWhere(db, "audit", slotRow(), condition.build())
+      : (db) => db.insertInto("audit").values(slotRow()).compile(),
+  );
+  return drafts.map((d) =>
+    linkedIfInline(ctx, template, fillSlots(template, { ...condition?.values, ...auditToRow(d) }, key), d),
+  );
+}
+
+/** The row's own columns for an entry's position and hashes. */
+const ROW_LINK_SLOTS = { seq: "seq", prevHash: "prev_hash", hash: "hash" } as const;
+
+/** On a store that links entries as it writes them (SQLite), the insert carries its link. */
+export function linkedIfInline(
+  { ops }: SqlContext,
+  template: CompiledQuery,
+  query: CompiledQuery,
+  entry: AuditDraft,
+): CompiledQuery {
+  return ops.linksAuditOnWrite ? linkedAs(template, query, entry, ROW_LINK_SLOTS) : query;
 }
 
 /**
@@ -146,20 +168,22 @@ export class KyselyAuditStore implements AuditStore {
     // the first entry has no predecessor).
     const queries = ops.skipLocked
       ? [sealBatchStatement(sealed).compile(db)]
-      : sealed.map((s) =>
-          prepared(
-            db,
-            s.seq > 1 ? "seal entry after its predecessor" : "seal the first entry",
-            sealStatement(s.seq > 1),
-            {
-              id: s.id,
-              seq: s.seq,
-              prevSeq: s.seq - 1,
-              prevHash: s.prevHash,
-              hash: s.hash,
-            },
-          ),
-        );
+      : ops.linksAuditOnWrite
+        ? sealed.map((s) => linkedSeal(db, s))
+        : sealed.map((s) =>
+            prepared(
+              db,
+              s.seq > 1 ? "seal entry after its predecessor" : "seal the first entry",
+              sealStatement(s.seq > 1),
+              {
+                id: s.id,
+                seq: s.seq,
+                prevSeq: s.seq - 1,
+                prevHash: s.prevHash,
+                hash: s.hash,
+              },
+            ),
+          );
     try {
       const results = await ops.atomic(db, [...lock, ...queries]);
       return results.slice(lock.length).reduce((n, r) => n + affectedRows(r), 0);
@@ -297,6 +321,24 @@ function sealStatement(afterPredecessor: boolean) {
     }
     return q.compile();
   };
+}
+
+/**
+ * A store that links entries as it writes them (SQLite) seals a leftover unsealed entry (written
+ * before it did so) the same way: the position and hashes this statement writes are filled from
+ * the head as it runs, so a seal computed against an older head still lands at the end of the chain.
+ */
+function linkedSeal(db: SqlContext["db"], s: SealedAuditEntry): CompiledQuery {
+  const template = preparedTemplate(db, "seal entry where the chain ends", (db) =>
+    db
+      .updateTable("audit")
+      .set({ seq: slot<number>("seq"), prev_hash: slot<string>("prevHash"), hash: slot<string>("hash") })
+      .where("id", "=", slot<string>("id"))
+      .where("seq", "is", null)
+      .compile(),
+  );
+  const query = fillSlots(template, { id: s.id, seq: s.seq, prevHash: s.prevHash, hash: s.hash });
+  return linkedAs(template, query, s, { seq: "seq", prevHash: "prevHash", hash: "hash" });
 }
 
 /** SQLite/D1 `UNIQUE constraint failed`, PostgreSQL 23505. */

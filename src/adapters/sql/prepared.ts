@@ -32,6 +32,15 @@ export function prepared(
   build: (db: Kysely<Database>) => CompiledQuery,
   values: Readonly<Record<string, unknown>>,
 ): CompiledQuery {
+  return fillSlots(preparedTemplate(db, key, build), values, key);
+}
+
+/** The statement of `key` with its slots unfilled, built once per database (see `prepared`). */
+export function preparedTemplate(
+  db: Kysely<Database>,
+  key: string,
+  build: (db: Kysely<Database>) => CompiledQuery,
+): CompiledQuery {
   let forDb = templates.get(db);
   if (!forDb) {
     forDb = new Map();
@@ -42,11 +51,25 @@ export function prepared(
     template = build(db);
     forDb.set(key, template);
   }
+  return template;
+}
+
+/** A template's statement with every slot filled from `values` (`what` names it in errors). */
+export function fillSlots(
+  template: CompiledQuery,
+  values: Readonly<Record<string, unknown>>,
+  what = template.sql,
+): CompiledQuery {
   const parameters = template.parameters.map((p) => {
     if (!isSlot(p)) return p;
     const name = p[SLOT];
-    if (!Object.hasOwn(values, name)) throw new Error(`prepared ${key}: no value for ${name}`);
+    if (!Object.hasOwn(values, name)) throw new Error(`prepared ${what}: no value for ${name}`);
     return values[name];
   });
   return { ...template, parameters, queryId: createQueryId() };
+}
+
+/** Where the slot `name` sits in a template's parameters (-1: nowhere). */
+export function slotIndex(template: CompiledQuery, name: string): number {
+  return template.parameters.findIndex((p) => isSlot(p) && p[SLOT] === name);
 }

@@ -6,20 +6,26 @@ import { aDelivery, aWait, describeStoreContract } from "../../../test/contract/
 import { anAttempt } from "../../../test/contract/store-fixtures.js";
 import { openSqliteStore } from "./sqlite.js";
 
-describeStoreContract("SQLite file (better-sqlite3, WAL)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "taskgate-store-"));
-  const store = await openSqliteStore({ path: join(dir, "nested", "taskgate.db") });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeStoreContract(
+  "SQLite file (better-sqlite3, WAL)",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskgate-store-"));
+    const store = await openSqliteStore({ path: join(dir, "nested", "taskgate.db") });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { auditLinksOnWrite: true },
+);
 
-describeStoreContract("SQLite in memory", async () => {
-  const store = await openSqliteStore({ path: ":memory:" });
+// In memory, audit entries are written unsealed for the sealer (as on PostgreSQL and D1), so the
+// sealer's cases run on SQLite too; on a file they are linked as they are written (the default).
+describeStoreContract("SQLite in memory, audit sealed by the sealer", async () => {
+  const store = await openSqliteStore({ path: ":memory:", linkAuditOnWrite: false });
   return { store, cleanup: () => store.close() };
 });
 

@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { type CompiledQuery, Kysely, type QueryResult, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
+import { isSqliteFault } from "./sqlite-faults.js";
+import { sqliteSteps } from "./sqlite-steps.js";
 import { withStoreFaults } from "./store-faults.js";
 
 export interface SqliteStoreOptions {
@@ -23,10 +25,12 @@ export interface SqliteStoreOptions {
    * Tools that open the file beside a running gateway (the CLI) leave this off.
    */
   releaseLeasesAtStart?: boolean;
+  /**
+   * Link each audit entry into the chain in the transaction that writes it (default). Off, entries
+   * are written unsealed for the sealer, as on PostgreSQL and D1 (the contract tests run both).
+   */
+  linkAuditOnWrite?: boolean;
 }
-
-/** Prepared statements are reused: preparing is a large share of a small query's cost. */
-const STATEMENT_CACHE_SIZE = 256;
 
 /** The embedded default on Node: better-sqlite3 under the shared Kysely store, migrated at start. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<KyselyStore> {
@@ -36,71 +40,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
   sqlite.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("busy_timeout = 5000");
 
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  const prepare = (text: string): SqliteDatabase.Statement => {
-    let statement = statements.get(text);
-    if (!statement) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-      statement = sqlite.prepare(text);
-      statements.set(text, statement);
-    }
-    return statement;
-  };
-  // better-sqlite3 is synchronous: an atomic step runs in one turn of the event loop with no
-  // awaits (and so no interleaving) between its statements.
-  const runStep = sqlite.transaction((queries: readonly CompiledQuery[]) =>
-    queries.map((q): QueryResult<unknown> => {
-      const statement = prepare(q.sql);
-      if (statement.reader) return { rows: statement.all(q.parameters) };
-      return { rows: [], numAffectedRows: BigInt(statement.run(q.parameters).changes) };
-    }),
-  );
-  // Group commit: the steps requested in one turn of the event loop share one IMMEDIATE
-  // transaction (one commit, one fsync with `full`). Each step runs in its own savepoint (a
-  // nested better-sqlite3 transaction), so one failing step fails alone; nobody is answered
-  // before the shared commit.
-  type Pending = {
-    queries: readonly CompiledQuery[];
-    done: (r: QueryResult<unknown>[]) => void;
-    fail: (e: unknown) => void;
-  };
-  let pending: Pending[] = [];
-  const runBatch = sqlite.transaction((batch: Pending[]) =>
-    batch.map((step) => {
-      try {
-        return { ok: true as const, value: runStep(step.queries) };
-      } catch (error) {
-        return { ok: false as const, error };
-      }
-    }),
-  );
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    let results: ReturnType<typeof runBatch>;
-    try {
-      results = runBatch.immediate(batch);
-    } catch (error) {
-      for (const step of batch) step.fail(error);
-      return;
-    }
-    for (const [i, r] of results.entries()) {
-      if (r.ok) batch[i]!.done(r.value);
-      else batch[i]!.fail(r.error);
-    }
-  };
-  const atomic = (queries: readonly CompiledQuery[]) =>
-    new Promise<QueryResult<unknown>[]>((done, fail) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ queries, done, fail });
-    });
-
+  const steps = sqliteSteps(sqlite, { linkAudit: options.linkAuditOnWrite !== false });
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: { prepare, close: () => sqlite.close() } }),
+    dialect: new SqliteDialect({ database: { prepare: steps.prepare, close: () => sqlite.close() } }),
   });
   await migrateToLatest(db);
   if (options.releaseLeasesAtStart) releaseLeases(sqlite);
-  const store = new KyselyStore(db, { atomic: (_db, queries) => atomic(queries), skipLocked: false });
+  const store = new KyselyStore(db, {
+    atomic: (_db, queries) => steps.atomic(queries),
+    skipLocked: false,
+    linksAuditOnWrite: options.linkAuditOnWrite !== false,
+  });
   return withStoreFaults(store, isSqliteFault);
 }
 
@@ -116,8 +66,4 @@ function releaseLeases(sqlite: SqliteDatabase.Database): void {
   }
 }
 
-/** Busy or locked past busy_timeout, or an I/O error (a full or failing disk): try again later. */
-export function isSqliteFault(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(code);
-}
+export { isSqliteFault } from "./sqlite-faults.js";
