@@ -13,5 +13,13 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", id);
   c.header("x-request-id", id);
   await next();
-  c.header("x-request-id", id);
+  // Responses built with c.json/c.body carry it already. One made otherwise (an error page, a
+  // Response built elsewhere) gets it here, on its own headers: c.header() on a finished response
+  // copies it into a new one, which also makes @hono/node-server build the full web Response.
+  if (c.res.headers.get("x-request-id") === id) return;
+  try {
+    c.res.headers.set("x-request-id", id);
+  } catch {
+    c.header("x-request-id", id); // immutable headers (a fetched Response): copy it after all
+  }
 });
