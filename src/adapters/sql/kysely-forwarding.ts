@@ -5,7 +5,7 @@ import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { insertWhere } from "./insert-where.js";
-import { auditInserts, rowStill } from "./kysely-audit.js";
+import { auditInserts, type PreparedCondition, rowStill } from "./kysely-audit.js";
 import { prepared, slot } from "./prepared.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
 import type { Database } from "./schema.js";
@@ -54,7 +54,12 @@ export async function recordAttempt(
     recordValues(id, owner, now, outcome),
   );
   // The attempt row is new (its key would refuse a second): present means this step wrote it.
-  const written = sql<boolean>`exists (select 1 from attempts where delivery_id = ${id} and attempt = ${outcome.attempt.attempt})`;
+  const written: PreparedCondition = {
+    key: "the attempt was written",
+    build: () =>
+      sql<boolean>`exists (select 1 from attempts where delivery_id = ${slot(":id")} and attempt = ${slot(":attempt")})`,
+    values: { ":id": id, ":attempt": outcome.attempt.attempt },
+  };
   const [inserted, updated] = await ops.atomic(db, [
     insertAttempt,
     update,

@@ -40,7 +40,13 @@ export async function createWait(
       .compile(),
   );
   const inserted = queries.length - 1;
-  queries.push(...auditInserts(ctx, audit, sql<boolean>`exists (select 1 from waits where id = ${wait.id})`));
+  queries.push(
+    ...auditInserts(ctx, audit, {
+      key: "the wait was created",
+      build: () => sql<boolean>`exists (select 1 from waits where id = ${slot(":waitId")})`,
+      values: { ":waitId": wait.id },
+    }),
+  );
   const results = await ops.atomic(db, queries);
   return affectedRows(results[inserted]) === 1;
 }

@@ -26,7 +26,8 @@ describe("/console", () => {
   let t: ReturnType<typeof testApp>;
 
   beforeEach(async () => {
-    store = await openSqliteStore({ path: ":memory:" });
+    // Audit entries written unsealed (as on PostgreSQL and D1), so pages show both states.
+    store = await openSqliteStore({ path: ":memory:", linkAuditOnWrite: false });
     clock = new TestClock();
     const e = emulatedCdf(clock);
     emulator = e.emulator;

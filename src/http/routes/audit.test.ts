@@ -14,7 +14,8 @@ describe("GET /v1/audit", () => {
   let t: ReturnType<typeof testApp>;
   let taskId: () => string;
   beforeEach(async () => {
-    store = await openSqliteStore({ path: ":memory:" });
+    // Entries written unsealed, as on PostgreSQL and D1 (SQLite links them as it writes by default).
+    store = await openSqliteStore({ path: ":memory:", linkAuditOnWrite: false });
     const clock = new TestClock();
     const e = emulatedCdf(clock);
     taskId = () => e.emulator.createExecution().executedTasks[0]!.id;
