@@ -70,6 +70,43 @@ describe("WorkLoop", () => {
     expect(t.handled).toEqual([1, 2, 7]);
   });
 
+  it("makes no pass for kicks while every slot is taken; the queue running dry makes one", async () => {
+    let passes = 0;
+    const release: (() => void)[] = [];
+    const t = loopOver([], {
+      clock: systemClock,
+      concurrency: 1,
+      pollIntervalMs: 60_000, // only kicks and a dry queue can make it look again within the test
+      beforePass: async () => {
+        passes++;
+      },
+      handle: (n) =>
+        new Promise<void>((r) =>
+          release.push(() => {
+            t.handled.push(n);
+            r();
+          }),
+        ),
+    });
+    t.loop.start();
+    await new Promise((r) => setTimeout(r, 50));
+    const idle = passes;
+    t.loop.submit(1);
+    // Every slot taken: a hundred kicks (one per accepted request under load) wake nothing.
+    for (let i = 0; i < 100; i++) {
+      t.loop.kick();
+      await new Promise((r) => setImmediate(r)); // each request in its own turn, as under load
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(passes).toBe(idle);
+    release.shift()!(); // item 1 done: the queue is dry, so the loop looks once (kick kept)
+    await new Promise((r) => setTimeout(r, 50));
+    expect(passes - idle).toBeGreaterThanOrEqual(1);
+    expect(passes - idle).toBeLessThanOrEqual(2);
+    await t.loop.stop(1_000);
+    expect(t.handled).toEqual([1]);
+  });
+
   it("runOnce claims up to its window, handles at most `concurrency` at a time, and stops at the limit", async () => {
     const t = loopOver([1, 2, 3, 4, 5, 6, 7], { concurrency: 1, window: 3 });
     expect(await t.loop.runOnce(5)).toBe(5);

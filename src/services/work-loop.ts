@@ -91,7 +91,14 @@ export class WorkLoop<T> {
    */
   kick(): void {
     this.kicked = true;
-    this.wake?.();
+    // With no room (every slot and the window taken) a pass could claim nothing: the kick waits
+    // for the queue to run dry (`onDrained`), instead of a pass, a timer and a wake-up per kick,
+    // which under load was per accepted request.
+    if (this.hasRoom()) this.wake?.();
+  }
+
+  private hasRoom(): boolean {
+    return this.window - this.inflight.size - this.queue.length > 0;
   }
 
   start(): void {
@@ -155,7 +162,7 @@ export class WorkLoop<T> {
     while (!this.stopping) {
       try {
         await this.o.beforePass?.(false);
-        const free = this.window - this.inflight.size - this.queue.length;
+        const free = this.window - this.inflight.size - this.queue.length; // hasRoom() is free > 0
         const claimed = free > 0 ? await this.o.claim(free) : [];
         for (const item of claimed) this.queue.push(item);
         this.pump();
