@@ -2,6 +2,7 @@ import jsonata from "jsonata";
 import { TaskgateError } from "../errors.js";
 import { isPlainObject } from "../output.js";
 import { UPDATE_STATUSES, type UpdateStatus } from "../task-status.js";
+import { type MappingExpression, withFastPath } from "./fast-path.js";
 
 /** A source's JSONata expressions as written in the config. */
 export interface MappingConfig {
@@ -11,7 +12,7 @@ export interface MappingConfig {
   dedupeKey?: string | undefined;
 }
 
-type Expression = ReturnType<typeof jsonata>;
+type Expression = MappingExpression;
 
 /**
  * Each expression's budget per evaluation: JSONata checks both at every step it evaluates, so a
@@ -23,7 +24,10 @@ export const MAPPING_BUDGET = { timeoutMs: 250, maxDepth: 200 } as const;
 /** JSONata's codes for "stack too deep" and "ran too long". */
 const OVER_BUDGET = new Set(["D1011", "D1012"]);
 
-/** The expressions compiled once, at start-up. */
+/**
+ * The expressions compiled once, at start-up. Those in the fast path's subset (paths, literals,
+ * `=` `!=` `and` `or` `&`, `? :`, object constructors) skip JSONata's evaluator with the same result.
+ */
 export interface SourceMapping {
   correlationKey: Expression;
   status: Expression;
@@ -61,7 +65,8 @@ export function compileMapping(config: MappingConfig): {
     const text = config[field];
     if (text === undefined) return undefined;
     try {
-      return jsonata(text, { timeout: MAPPING_BUDGET.timeoutMs, stack: MAPPING_BUDGET.maxDepth });
+      const compiled = jsonata(text, { timeout: MAPPING_BUDGET.timeoutMs, stack: MAPPING_BUDGET.maxDepth });
+      return withFastPath(compiled, MAPPING_BUDGET.maxDepth);
     } catch (err) {
       const e = err as { message?: string; position?: number };
       problems.push({
