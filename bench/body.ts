@@ -19,3 +19,21 @@ export function callbackBody(bytes = 1024): string {
   if (Buffer.byteLength(body) !== bytes) throw new Error("body size mismatch");
   return body;
 }
+
+/** The signed-webhook scenario's source mapping (JSONata), also timed alone by mapping-eval.ts. */
+export const LIMS_MAPPING = {
+  correlationKey: "data.sampleId",
+  status:
+    "type = 'sample.approved' ? 'COMPLETED' : type = 'sample.rejected' ? 'FAILED_WITH_TERMINAL_ERROR' : null",
+  output: "{ 'sampleId': data.sampleId, 'result': data.result }",
+} as const;
+
+/** A LIMS sample result, padded to `bytes` of JSON, for correlation key `key`. */
+export function sampleBody(key: string, bytes: number): string {
+  const base = {
+    type: "sample.approved",
+    data: { sampleId: key, result: { value: 0.82, unit: "fraction" }, note: "" },
+  };
+  base.data.note = "x".repeat(Math.max(0, bytes - JSON.stringify(base).length));
+  return JSON.stringify(base);
+}

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { callbackBody } from "./body.js";
+import { callbackBody, LIMS_MAPPING, sampleBody } from "./body.js";
 import type { EmulatorChild } from "./emulator-child.js";
 import { type GatewayProcess, newGatewaySecrets, startGatewayProcess } from "./gateway.js";
 import { type LoadOptions, type LoadResult, runLoad } from "./load.js";
@@ -209,16 +209,6 @@ export async function callbackScenario(
   }
 }
 
-/** A LIMS sample result, padded to `bytes` of JSON, for correlation key `key`. */
-function sampleBody(key: string, bytes: number): string {
-  const base = {
-    type: "sample.approved",
-    data: { sampleId: key, result: { value: 0.82, unit: "fraction" }, note: "" },
-  };
-  base.data.note = "x".repeat(Math.max(0, bytes - JSON.stringify(base).length));
-  return JSON.stringify(base);
-}
-
 /** Standard Webhooks: `v1,` + base64 HMAC-SHA256 over `id.timestamp.body` with the decoded secret. */
 function standardWebhooksSignature(secret: string, id: string, ts: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
@@ -248,10 +238,7 @@ export async function webhookScenario(
     sources: {
       lims: {
         verify: { scheme: "standard-webhooks", secrets: [secret] },
-        correlationKey: "data.sampleId",
-        status:
-          "type = 'sample.approved' ? 'COMPLETED' : type = 'sample.rejected' ? 'FAILED_WITH_TERMINAL_ERROR' : null",
-        output: "{ 'sampleId': data.sampleId, 'result': data.result }",
+        ...LIMS_MAPPING,
       },
     },
   });
