@@ -10,6 +10,8 @@ import type { DeliveryRecord, WaitRecord } from "../ports/store.js";
 import { auditEntry, type RequestOrigin } from "./audit-entries.js";
 import type { ServiceDeps } from "./deps.js";
 
+const utf8 = new TextDecoder();
+
 export interface InboundWebhook {
   method: string;
   /** The URL as the provider called it (public origin): Twilio signs it. */
@@ -44,7 +46,7 @@ export async function receiveHook(
   );
   if (verified.handshake) return { outcome: "handshake", handshake: verified.handshake };
 
-  const text = new TextDecoder().decode(verified.body ?? req.rawBody);
+  const text = utf8.decode(verified.body ?? req.rawBody);
   const body = parseBody(text, req.headers.get("content-type") ?? "");
   const headers: Record<string, string> = {};
   req.headers.forEach((value, key) => {

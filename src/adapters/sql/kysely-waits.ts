@@ -152,13 +152,21 @@ export async function findOpenWait(
   correlationKey: string,
   now: number,
 ): Promise<WaitRecord | undefined> {
-  const row = await db
-    .selectFrom("waits")
-    .selectAll()
-    .where("source", "=", source)
-    .where("correlation_key", "=", correlationKey)
-    .where("status", "=", "open")
-    .where("expires_at", ">", now)
-    .executeTakeFirst();
+  // Every matched webhook reads it: compiled once (prepared.ts).
+  const q = prepared(
+    db,
+    "open wait by source and key",
+    (db) =>
+      db
+        .selectFrom("waits")
+        .selectAll()
+        .where("source", "=", slot<string>("source"))
+        .where("correlation_key", "=", slot<string>("key"))
+        .where("status", "=", "open")
+        .where("expires_at", ">", slot<number>("now"))
+        .compile(),
+    { source, key: correlationKey, now },
+  );
+  const [row] = (await db.executeQuery<Selectable<WaitsTable>>(q)).rows;
   return row && waitFromRow(row);
 }
