@@ -27,5 +27,27 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 
 /** Size of a value once serialised, in UTF-8 bytes: what CDF's 100 KB output limit counts. */
 export function jsonByteLength(value: unknown): number {
-  return encoder.encode(JSON.stringify(value)).byteLength;
+  return utf8Length(JSON.stringify(value));
+}
+
+/**
+ * The length of a string's UTF-8 encoding (as TextEncoder writes it: a lone surrogate becomes
+ * U+FFFD, three bytes), counted without encoding it.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      // A surrogate pair: two UTF-16 units, four bytes.
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
 }

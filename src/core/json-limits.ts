@@ -26,26 +26,55 @@ export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
 /**
  * Throws `invalid_number` at the first number that is not finite (`1e999` parses to Infinity,
  * which JSON.stringify later sends to CDF as `null`), and `too_deep` past the depth limit, for a
- * value already parsed (a mapping's result, say). Walks with an explicit stack, never recursion.
+ * value already parsed (a mapping's result, say). Walks with an explicit stack, never recursion,
+ * and allocates nothing per value: the path of a bad number is found again only to name it.
  */
 export function assertPlainJsonValue(value: unknown, max = MAX_JSON_DEPTH): void {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: "" }];
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()! + 1;
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw notFinite(value);
+    } else if (v !== null && typeof v === "object") {
+      if (depth > max) throw tooDeep(max);
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) {
+          values.push(v[i]);
+          depths.push(depth);
+        }
+      } else {
+        const keys = Object.keys(v);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          values.push((v as Record<string, unknown>)[keys[i]!]);
+          depths.push(depth);
+        }
+      }
+    }
+  }
+}
+
+/** `invalid_number` naming the path of the first non-finite number in `value` (depth-first). */
+function notFinite(value: unknown): TaskgateError {
+  const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  let path = "/";
   while (stack.length > 0) {
     const top = stack.pop()!;
     const v = top.value;
-    if (typeof v === "number") {
-      if (!Number.isFinite(v)) {
-        throw new TaskgateError("invalid_number", `the number at ${top.path || "/"} is not finite`, {
-          details: { path: top.path || "/" },
-        });
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      path = top.path || "/";
+      break;
+    }
+    if (v !== null && typeof v === "object") {
+      const entries = Array.isArray(v) ? [...v.entries()] : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i]!;
+        stack.push({ value: child, path: `${top.path}/${k}` });
       }
-    } else if (v !== null && typeof v === "object") {
-      const depth = top.depth + 1;
-      if (depth > max) throw tooDeep(max);
-      const entries = Array.isArray(v) ? v.entries() : Object.entries(v);
-      for (const [k, child] of entries) stack.push({ value: child, depth, path: `${top.path}/${k}` });
     }
   }
+  return new TaskgateError("invalid_number", `the number at ${path} is not finite`, { details: { path } });
 }
 
 /** `JSON.parse` with both checks: the way taskgate reads every JSON body it did not write. */
