@@ -16,6 +16,12 @@ export interface SqlDialectOps {
    * other stores insert entries unsealed for the sealer.
    */
   linksAuditOnWrite?: boolean;
+  /**
+   * Runs one read outside any step, past the query builder's executor (its connection lock and
+   * result plumbing): SQLite runs the prepared statement at once. Hot reads (a callback's wait, a
+   * webhook's open wait) use it when present.
+   */
+  read?<R>(query: CompiledQuery): Promise<R[]>;
   /** Most ids one statement may bind (D1 allows 100 parameters); batches stay below it. */
   maxIdsPerStatement?: number;
   close?(): Promise<void>;
@@ -31,6 +37,12 @@ export async function atomicByTransaction(
     for (const q of queries) results.push(await trx.executeQuery(q));
     return results;
   });
+}
+
+/** One read through the dialect's fast path, or Kysely's executor where it has none. */
+export async function readRows<R>({ db, ops }: SqlContext, query: CompiledQuery): Promise<R[]> {
+  if (ops.read) return ops.read<R>(query);
+  return (await db.executeQuery<R>(query as CompiledQuery<R>)).rows;
 }
 
 /** What every store query needs: the database and its dialect's quirks. */

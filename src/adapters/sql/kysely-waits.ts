@@ -3,7 +3,7 @@ import type { AuditDraft } from "../../core/audit/entry.js";
 import type { Page } from "../../ports/page.js";
 import type { WaitFilter } from "../../ports/store.js";
 import type { WaitRecord } from "../../ports/store-records.js";
-import type { SqlContext } from "./dialect-ops.js";
+import { readRows, type SqlContext } from "./dialect-ops.js";
 import { auditInserts, rowStill } from "./kysely-audit.js";
 import { prepared, slot } from "./prepared.js";
 import { waitFromRow, waitToRow } from "./rows.js";
@@ -52,14 +52,14 @@ export async function createWait(
 }
 
 /** Every accept reads its wait first: compiled once (prepared.ts). */
-export async function getWait({ db }: SqlContext, id: string): Promise<WaitRecord | undefined> {
+export async function getWait(ctx: SqlContext, id: string): Promise<WaitRecord | undefined> {
   const q = prepared(
-    db,
+    ctx.db,
     "wait by id",
     (db) => db.selectFrom("waits").selectAll().where("id", "=", slot<string>("id")).compile(),
     { id },
   );
-  const [row] = (await db.executeQuery<Selectable<WaitsTable>>(q)).rows;
+  const [row] = await readRows<Selectable<WaitsTable>>(ctx, q);
   return row && waitFromRow(row);
 }
 
@@ -147,14 +147,14 @@ export async function expireWaits(
 const EXPIRE_BATCH = 200;
 
 export async function findOpenWait(
-  { db }: SqlContext,
+  ctx: SqlContext,
   source: string,
   correlationKey: string,
   now: number,
 ): Promise<WaitRecord | undefined> {
   // Every matched webhook reads it: compiled once (prepared.ts).
   const q = prepared(
-    db,
+    ctx.db,
     "open wait by source and key",
     (db) =>
       db
@@ -167,6 +167,6 @@ export async function findOpenWait(
         .compile(),
     { source, key: correlationKey, now },
   );
-  const [row] = (await db.executeQuery<Selectable<WaitsTable>>(q)).rows;
+  const [row] = await readRows<Selectable<WaitsTable>>(ctx, q);
   return row && waitFromRow(row);
 }
