@@ -164,8 +164,11 @@ export interface Store {
     now: number;
     audit?: readonly AuditDraft[];
   }): Promise<boolean>;
-  /** Marks parked deliveries past parkUntil as expired; returns how many. */
-  expireParked(now: number): Promise<number>;
+  /**
+   * Marks parked deliveries past parkUntil as expired; returns how many. With `entry`, each
+   * expired delivery gets its entry in the step that expires it.
+   */
+  expireParked(now: number, entry?: (delivery: DeliveryRecord) => AuditDraft): Promise<number>;
   /** What taskgate knows of a task (delivered update, open waits, pending approvals) at `now`. */
   taskActivity(taskId: string, now: number): Promise<TaskActivity>;
   /** Queues a dead or delivered delivery again; undefined if unknown, false if not replayable. */

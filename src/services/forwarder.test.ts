@@ -263,6 +263,30 @@ describe("Forwarder", () => {
     });
   });
 
+  it("expires parked webhooks no wait claimed on its pass, each with its entry", async () => {
+    const parked = aDelivery(aWait(), {
+      waitId: null,
+      taskId: null,
+      status: "parked",
+      source: "gh",
+      correlationKey: "pr-7",
+      dedupeKey: "m-7",
+      parkUntil: clock.now() + 10,
+    });
+    await store.receiveWebhook({ delivery: parked, waitId: null, now: clock.now() });
+    clock.advance(10);
+    await forwarder(scriptedCdf(() => {}).client).runOnce();
+    expect((await store.getDelivery(parked.id))?.status).toBe("expired");
+    const [entry] = (await store.audit.list({ subject: parked.id, limit: 5 })).items;
+    expect(entry).toMatchObject({
+      kind: "parked.expired",
+      actor: "system",
+      at: clock.now(),
+      deliveryId: parked.id,
+      data: { source: "gh", correlationKey: "pr-7", parkUntil: parked.parkUntil },
+    });
+  });
+
   describe("running in the background (real clock)", () => {
     it("forwards a submitted delivery at once, keeps concurrency bounded, and drains on stop", async () => {
       let inFlight = 0;

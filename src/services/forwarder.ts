@@ -9,6 +9,7 @@ import type { Metrics } from "../ports/metrics.js";
 import type { AttemptOutcome, AttemptRecord, DeliveryRecord, Store } from "../ports/store.js";
 import { auditEntry } from "./audit-entries.js";
 import type { LeaseGuard } from "./heartbeat.js";
+import { parkedExpiredEntry } from "./parked-expiry.js";
 import { waitExpiredEntry } from "./wait-expiry.js";
 import { WorkLoop } from "./work-loop.js";
 
@@ -146,7 +147,7 @@ export class Forwarder implements Dispatcher {
     this.lastSweep = now;
     const expired = await this.o.store.expireWaits(now, (w) => waitExpiredEntry(this.o.ids, now, w));
     if (expired > 0) this.o.logger.info("closed expired waits", { count: expired });
-    const unclaimed = await this.o.store.expireParked(now);
+    const unclaimed = await this.o.store.expireParked(now, (d) => parkedExpiredEntry(this.o.ids, now, d));
     if (unclaimed > 0) this.o.logger.info("parked webhooks expired without a wait", { count: unclaimed });
     await this.o.onSweep?.(now);
   }

@@ -291,6 +291,56 @@ export function describeAuditStoreContract(
       expect(await subjectKinds(later.id)).toEqual([]);
     });
 
+    it("expires each unclaimed parked webhook with its parked.expired entry in the same step, or neither", async () => {
+      const parkedUntil = (key: string, parkUntil: number) =>
+        aDelivery(aWait(), {
+          waitId: null,
+          taskId: null,
+          status: "parked",
+          source: "gh",
+          correlationKey: key,
+          dedupeKey: key,
+          parkUntil,
+        });
+      const due = parkedUntil("a", T0 + 10);
+      const other = parkedUntil("b", T0 + 10);
+      const later = parkedUntil("c", T0 + 1000);
+      for (const d of [due, other, later]) await store.receiveWebhook({ delivery: d, waitId: null, now: T0 });
+      const expiredEntry = (d: { id: string }) =>
+        entry({ kind: "parked.expired", actor: "system", deliveryId: d.id, at: T0 + 11 });
+      // An entry that cannot be written (its id is taken) takes the expiry back with it.
+      const taken = entry();
+      await store.audit.append([taken]);
+      await expect(
+        store.expireParked(T0 + 11, (d) =>
+          d.id === other.id ? { ...taken, deliveryId: d.id } : expiredEntry(d),
+        ),
+      ).rejects.toThrow();
+      expect((await store.getDelivery(due.id))?.status).toBe("parked");
+      expect((await store.getDelivery(other.id))?.status).toBe("parked");
+      expect(await subjectKinds(due.id)).toEqual([]);
+      // Each expired delivery is handed to `entry` as it is, once.
+      const seen: { id: string; status: string; parkUntil: number | null }[] = [];
+      const recorded = (d: { id: string; status: string; parkUntil: number | null }) => {
+        seen.push({ id: d.id, status: d.status, parkUntil: d.parkUntil });
+        return expiredEntry(d);
+      };
+      expect(await store.expireParked(T0 + 11, recorded)).toBe(2);
+      expect(seen.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
+        [due, other]
+          .map((d) => ({ id: d.id, status: "parked", parkUntil: T0 + 10 }))
+          .sort((x, y) => (x.id < y.id ? -1 : 1)),
+      );
+      expect(await store.expireParked(T0 + 11, expiredEntry)).toBe(0);
+      expect((await store.getDelivery(due.id))?.status).toBe("expired");
+      expect((await store.getDelivery(later.id))?.status).toBe("parked");
+      expect(await subjectKinds(due.id)).toEqual(["parked.expired"]);
+      expect(await subjectKinds(other.id)).toEqual(["parked.expired"]);
+      expect(await subjectKinds(later.id)).toEqual([]);
+      await sealAll(store.audit);
+      expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true });
+    });
+
     it("writes a bulk replay's one entry, with its count, in the step that queues them", async () => {
       for (let i = 0; i < 3; i++) {
         const d = await accepted(store, aWait());

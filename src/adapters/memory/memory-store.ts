@@ -228,15 +228,16 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async expireParked(now: number): Promise<number> {
-    let n = 0;
-    for (const d of this.deliveries.values()) {
-      if (d.status === "parked" && (d.parkUntil ?? 0) <= now) {
-        this.deliveries.set(d.id, { ...d, status: "expired", updatedAt: now });
-        n++;
-      }
-    }
-    return n;
+  async expireParked(now: number, entry?: (delivery: DeliveryRecord) => AuditDraft): Promise<number> {
+    const due = [...this.deliveries.values()].filter(
+      (d) => d.status === "parked" && (d.parkUntil ?? 0) <= now,
+    );
+    // One step, as on SQL: every entry is checked before any delivery changes.
+    const drafts = entry ? due.map((d) => entry(clone(d))) : [];
+    this.auditStore.check(drafts);
+    for (const d of due) this.deliveries.set(d.id, { ...d, status: "expired", updatedAt: now });
+    this.auditStore.add(drafts);
+    return due.length;
   }
 
   async claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {

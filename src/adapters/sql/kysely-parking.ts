@@ -89,12 +89,52 @@ export async function releaseParked(
   return affectedRows(closed) === 1 && affectedRows(released) === 1;
 }
 
-export async function expireParked({ db }: SqlContext, now: number): Promise<number> {
-  const r = await db
-    .updateTable("deliveries")
-    .set({ status: "expired", updated_at: now })
-    .where("status", "=", "parked")
-    .where("park_until", "<=", now)
-    .executeTakeFirst();
-  return affectedRows(r);
+/**
+ * The sweep: parked deliveries past `parkUntil` (no wait claimed them) become expired. With
+ * `entry`, in batches of ids, each delivery's entry written with its change, only while it is
+ * still parked and past its time (a wait that claimed it meanwhile leaves neither).
+ */
+export async function expireParked(
+  ctx: SqlContext,
+  now: number,
+  entry?: (delivery: DeliveryRecord) => AuditDraft,
+): Promise<number> {
+  const { db, ops } = ctx;
+  const expire = (ids?: readonly string[]) => {
+    let q = db
+      .updateTable("deliveries")
+      .set({ status: "expired", updated_at: now })
+      .where("status", "=", "parked")
+      .where("park_until", "<=", now);
+    if (ids) q = q.where("id", "in", ids);
+    return q.compile();
+  };
+  if (!entry) return affectedRows(await db.executeQuery(expire()));
+  const n = Math.min(EXPIRE_BATCH, ops.maxIdsPerStatement ?? EXPIRE_BATCH);
+  let total = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("status", "=", "parked")
+      .where("park_until", "<=", now)
+      .orderBy("id")
+      .limit(n)
+      .execute();
+    if (rows.length === 0) return total;
+    const due = rows.map(deliveryFromRow);
+    const queries = due.flatMap((d) =>
+      auditInserts(
+        ctx,
+        [entry(d)],
+        rowStill(ctx, "deliveries", sql`id = ${d.id} and status = 'parked' and park_until <= ${now}`),
+      ),
+    );
+    queries.push(expire(due.map((d) => d.id)));
+    total += affectedRows((await ops.atomic(db, queries)).at(-1));
+    if (rows.length < n) return total;
+  }
 }
+
+/** Most parked deliveries one sweep step expires (each with its audit entry). */
+const EXPIRE_BATCH = 200;

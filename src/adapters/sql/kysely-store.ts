@@ -114,8 +114,8 @@ export class KyselyStore implements Store {
   }): Promise<boolean> {
     return parking.releaseParked(this.sql, input);
   }
-  expireParked(now: number): Promise<number> {
-    return parking.expireParked(this.sql, now);
+  expireParked(now: number, entry?: (delivery: DeliveryRecord) => AuditDraft): Promise<number> {
+    return parking.expireParked(this.sql, now, entry);
   }
 
   claimDue(now: number, owner: string, leaseMs: number, limit: number): Promise<DeliveryRecord[]> {

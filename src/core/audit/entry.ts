@@ -7,6 +7,8 @@ export type AuditKind =
   | "webhook.duplicate"
   | "callback.received"
   | "parked.released"
+  /** A parked webhook no wait claimed before its `parkUntil`: it will never be forwarded. */
+  | "parked.expired"
   | "delivery.attempt"
   | "delivery.delivered"
   | "delivery.dead"
