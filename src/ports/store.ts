@@ -199,8 +199,9 @@ export interface Store {
   /**
    * Queues again up to `limit` deliveries matching `filter`, oldest first, in one statement with
    * the same condition as replayDelivery (a delivery that changed state meanwhile is skipped).
-   * Returns how many were queued. `audit` (the bulk action's one entry) is written in the same
-   * step, with `count` added to its data, when at least one delivery was queued.
+   * Returns how many were queued. With `audit` (the bulk action's entry, naming no delivery),
+   * each delivery queued gets its own copy, `entryForDelivery(audit, id)`, in the same step: the
+   * replay is in that delivery's history. No delivery queued, no entry.
    */
   replayDeliveries(
     filter: BulkReplayFilter,

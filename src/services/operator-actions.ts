@@ -87,8 +87,8 @@ export async function replayMatching(
     return { count: Math.min(n, BULK_REPLAY_LIMIT), more: n > BULK_REPLAY_LIMIT, dryRun };
   }
   const now = deps.clock.now();
-  // One statement queues them all, so the bulk action is one entry (who, which filter, and the
-  // count the store adds), written in the same step as the requeue.
+  // One step queues them all; each delivery it queues gets this entry (who, which filter) with
+  // itself as subject, written in that step: "who replayed this delivery, when" is in its history.
   const entry = operatorEntry(deps, now, by, "replay_bulk", {}, { ...filter });
   const count = await store.replayDeliveries(
     filter,

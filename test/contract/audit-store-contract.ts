@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { linkEntries as link, linkEntries } from "../../src/core/audit/chain.js";
-import { type AuditDraft, auditDraft } from "../../src/core/audit/entry.js";
+import { type AuditDraft, auditDraft, entryForDelivery } from "../../src/core/audit/entry.js";
 import { verifyChain } from "../../src/core/audit/verify.js";
 import type { Store } from "../../src/ports/store.js";
 import { purgeAuditBatch } from "../../src/services/audit-retention.js";
@@ -341,43 +341,87 @@ export function describeAuditStoreContract(
       expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true });
     });
 
-    it("writes a bulk replay's one entry, with its count, in the step that queues them", async () => {
+    it("writes a bulk replay's entry for each delivery it queues, in the step that queues them", async () => {
+      const deadOnes: string[] = [];
       for (let i = 0; i < 3; i++) {
         const d = await accepted(store, aWait());
         const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
         const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
         expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
+        deadOnes.push(d.id);
       }
+      deadOnes.sort();
       const dead = { status: "dead" as const };
       const bulk = (over: Partial<AuditDraft> = {}) =>
         entry({
           kind: "operator.action",
           actor: "operator:ada",
+          at: T0 + 40,
           data: { action: "replay_bulk", status: "dead" },
           ...over,
         });
-      // An entry that cannot be written (its id is taken) leaves every delivery dead.
-      const taken = entry();
-      await store.audit.append([taken]);
-      await expect(
-        store.replayDeliveries(dead, T0 + 40, T0 + 9_000, 2, bulk({ id: taken.id })),
-      ).rejects.toThrow();
+      // An entry that cannot be written (the second delivery's id is taken) leaves every delivery dead.
+      const failing = bulk();
+      await store.audit.append([entry({ id: entryForDelivery(failing, deadOnes[1]!).id })]);
+      await expect(store.replayDeliveries(dead, T0 + 40, T0 + 9_000, 2, failing)).rejects.toThrow();
       expect(await store.countReplayable(dead, 10)).toBe(3);
+      for (const id of deadOnes) expect(await subjectKinds(id)).toEqual([]);
+
       const first = bulk();
       expect(await store.replayDeliveries(dead, T0 + 40, T0 + 9_000, 2, first)).toBe(2);
-      const second = bulk();
+      const second = bulk({ at: T0 + 41 });
       expect(await store.replayDeliveries(dead, T0 + 41, T0 + 9_000, 5, second)).toBe(1);
-      const none = bulk();
+      const none = bulk({ at: T0 + 42 });
       expect(await store.replayDeliveries(dead, T0 + 42, T0 + 9_000, 5, none)).toBe(0);
-      const written = new Map((await store.audit.list({ limit: 20 })).items.map((e) => [e.id, e]));
-      expect(written.get(first.id)).toMatchObject({
+      // Each delivery's history says who replayed it, when, and with which filter.
+      const histories = await Promise.all(
+        deadOnes.map(async (id) => (await store.audit.list({ subject: id, limit: 5 })).items),
+      );
+      expect(histories.map((h) => h.map((e) => e.id))).toEqual([
+        [entryForDelivery(first, deadOnes[0]!).id],
+        [entryForDelivery(first, deadOnes[1]!).id],
+        [entryForDelivery(second, deadOnes[2]!).id],
+      ]);
+      expect(histories[2]![0]).toMatchObject({
+        kind: "operator.action",
         actor: "operator:ada",
-        data: { action: "replay_bulk", status: "dead", count: 2 },
+        at: T0 + 41,
+        deliveryId: deadOnes[2],
+        waitId: null,
+        data: { action: "replay_bulk", status: "dead" },
       });
-      expect(written.get(second.id)?.data).toEqual({ action: "replay_bulk", status: "dead", count: 1 });
-      expect(written.has(none.id)).toBe(false);
+      const all = (await store.audit.list({ limit: 50 })).items.map((e) => e.id);
+      for (const template of [first, second, none]) expect(all).not.toContain(template.id);
+      expect(all.filter((id) => id.startsWith(`${none.id}:`))).toEqual([]);
       await sealAll(store.audit);
       expect(await verifyChain(sealedEntries(store.audit))).toMatchObject({ ok: true });
+    });
+
+    it("gives each delivery one bulk replay entry when two bulk replays run at once", async () => {
+      const deadOnes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const d = await accepted(store, aWait());
+        const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
+        const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
+        expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
+        deadOnes.push(d.id);
+      }
+      const bulk = () =>
+        entry({
+          kind: "operator.action",
+          actor: "operator:ada",
+          data: { action: "replay_bulk", status: "dead" },
+        });
+      const counts = await Promise.all(
+        [bulk(), bulk(), bulk()].map((e) =>
+          store.replayDeliveries({ status: "dead" }, T0 + 40, T0 + 9_000, 4, e),
+        ),
+      );
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
+      for (const id of deadOnes) {
+        expect((await store.getDelivery(id))?.status).toBe("pending");
+        expect(await subjectKinds(id)).toEqual(["operator.action"]);
+      }
     });
 
     it("writes a mail resend's entry with the resend, and none when it is refused or fails", async () => {

@@ -1,4 +1,4 @@
-import type { AuditDraft } from "../../core/audit/entry.js";
+import { type AuditDraft, entryForDelivery } from "../../core/audit/entry.js";
 import type { TaskUpdate } from "../../core/task-status.js";
 import type { ApprovalStore } from "../../ports/approval-store.js";
 import type { InstanceStore } from "../../ports/instances.js";
@@ -355,6 +355,13 @@ export class MemoryStore implements Store {
     const d = this.deliveries.get(id);
     if (!d) return undefined;
     if (d.status !== "dead" && d.status !== "delivered") return false;
+    this.auditStore.check(audit);
+    const replayed = this.requeue(d, now, deliverUntil);
+    this.auditStore.add(audit);
+    return clone(replayed);
+  }
+
+  private requeue(d: DeliveryRecord, now: number, deliverUntil: number): DeliveryRecord {
     const replayed: DeliveryRecord = {
       ...d,
       status: "pending",
@@ -365,9 +372,8 @@ export class MemoryStore implements Store {
       updatedAt: now,
       deliveredAt: null,
     };
-    this.deliveries.set(id, replayed);
-    this.auditStore.add(audit);
-    return clone(replayed);
+    this.deliveries.set(d.id, replayed);
+    return replayed;
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
@@ -408,9 +414,10 @@ export class MemoryStore implements Store {
     audit?: AuditDraft,
   ): Promise<number> {
     const ids = this.replayable(f, limit);
-    const drafts = audit && ids.length > 0 ? [{ ...audit, data: { ...audit.data, count: ids.length } }] : [];
+    const drafts = audit ? ids.map((id) => entryForDelivery(audit, id)) : [];
+    // One step, as on SQL: nothing is awaited between choosing the deliveries and queuing them.
     this.auditStore.check(drafts);
-    for (const id of ids) await this.replayDelivery(id, now, deliverUntil);
+    for (const id of ids) this.requeue(this.deliveries.get(id)!, now, deliverUntil);
     this.auditStore.add(drafts);
     return ids.length;
   }

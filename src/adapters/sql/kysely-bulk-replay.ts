@@ -1,9 +1,8 @@
-import { type SelectQueryBuilder, sql } from "kysely";
-import type { AuditDraft } from "../../core/audit/entry.js";
+import { type CompiledQuery, type SelectQueryBuilder, sql } from "kysely";
+import { type AuditDraft, entryForDelivery, perDeliveryIdPrefix } from "../../core/audit/entry.js";
 import type { BulkReplayFilter } from "../../ports/retention.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { insertWhere } from "./insert-where.js";
-import { auditToRow } from "./kysely-audit.js";
+import { auditInserts, auditToRow, rowStill } from "./kysely-audit.js";
 import { requeued } from "./kysely-forwarding.js";
 import type { Database } from "./schema.js";
 import { affectedRows } from "./sql-helpers.js";
@@ -17,11 +16,18 @@ function matching<O>(q: SelectQueryBuilder<Database, "deliveries", O>, f: BulkRe
 }
 
 /**
- * A bulk replay as one UPDATE: the inner select picks the oldest `limit` matching ids, the outer
- * update re-checks the state on each row, as a single replay does, so nothing is sent twice.
- * `audit`, the action's one entry, goes first in the same step, with the number of rows the update
- * is about to queue as its `count` (counted in SQL: on PostgreSQL those rows are locked by the
- * count, so the update queues exactly them), and only when that number is not 0.
+ * A bulk replay: the oldest `limit` matching deliveries queued again, each re-checked in SQL as a
+ * single replay is, so nothing is sent twice. With `audit`, every delivery it queues gets its own
+ * entry (`entryForDelivery`: the operator, the filter, and the delivery as subject, so the replay
+ * is in that delivery's history), written in the same atomic step, exactly for the rows queued:
+ *
+ * - PostgreSQL: one statement, the insert reading the ids the update returns (`with ... returning`).
+ * - SQLite and D1 with the sealer: an `insert ... select` of the matching rows, then the update of
+ *   the same selection; the step runs alone, so both see the same rows. Two statements whatever
+ *   the count (a D1 batch of one statement per delivery would run into D1's query limits).
+ * - SQLite linking entries as it writes them (each entry's hash is computed in the statement that
+ *   writes it, so it needs the entry's content): the matching ids are read first, then one step
+ *   writes each one's entry while it still has the status, and queues exactly those ids.
  */
 export async function replayDeliveries(
   ctx: SqlContext,
@@ -41,19 +47,110 @@ export async function replayDeliveries(
     .updateTable("deliveries")
     .set(requeued(now, deliverUntil))
     .where("id", "in", ids())
-    .where("status", "=", filter.status)
-    .compile();
-  if (!audit) return affectedRows(await db.executeQuery(update));
-  const lock = ops.skipLocked ? sql` for update` : sql``;
-  const count = sql<number>`(select count(*) from (select c.id from deliveries c where c.id in ${ids()} and c.status = ${filter.status}${lock}) n)`;
-  const json = JSON.stringify(audit.data);
-  const prefix = json === "{}" ? '{"count":' : `${json.slice(0, -1)},"count":`;
-  const row = {
-    ...auditToRow(audit),
-    data_json: sql`cast(${prefix} as text) || cast(${count} as text) || '}'`,
+    .where("status", "=", filter.status);
+  if (!audit) return affectedRows(await update.executeTakeFirst());
+  if (ops.linksAuditOnWrite) return replayLinked(ctx, filter, now, deliverUntil, limit, audit);
+  // Every column of the entry bound as a value, but its id and subject, taken from the row.
+  const entryColumns = (idColumn: "replayed.id" | "c.id") => {
+    const row: Record<string, unknown> = { ...auditToRow(audit) };
+    row.id = sql`${perDeliveryIdPrefix(audit)} || ${sql.ref(idColumn)}`;
+    row.delivery_id = sql.ref(idColumn);
+    return row;
   };
-  const results = await ops.atomic(db, [insertWhere(db, "audit", row, sql<boolean>`${count} > 0`), update]);
-  return affectedRows(results[1]!);
+  const columns = Object.keys(entryColumns("c.id"));
+  const selected = (idColumn: "replayed.id" | "c.id") =>
+    Object.entries(entryColumns(idColumn)).map(([k, v]) => sql`${v}`.as(k));
+  if (ops.skipLocked) {
+    const step = db
+      .with("replayed", () => update.returning("id"))
+      .insertInto("audit")
+      .columns(columns as never[])
+      .expression((eb) => eb.selectFrom("replayed").select(selected("replayed.id")))
+      .compile();
+    return affectedRows(await ops.atomic(db, [step]).then((r) => r[0]));
+  }
+  const entries = db
+    .insertInto("audit")
+    .columns(columns as never[])
+    .expression((eb) =>
+      eb
+        .selectFrom("deliveries as c")
+        .select(selected("c.id"))
+        .where("c.id", "in", ids())
+        .where("c.status", "=", filter.status),
+    )
+    .compile();
+  const results = await ops.atomic(db, [entries, update.compile()]);
+  return affectedRows(results[1]);
+}
+
+/** Most ids one update of the linked path binds (SQLite), in the same step. */
+const IDS_PER_UPDATE = 500;
+
+/**
+ * The linked path: read the matching ids, then one step queues those still matching, each with
+ * its entry. A delivery another replay took between the read and the step is skipped (neither
+ * entry nor change); the next matching ones are then read again, up to `limit` in all.
+ */
+async function replayLinked(
+  ctx: SqlContext,
+  filter: BulkReplayFilter,
+  now: number,
+  deliverUntil: number,
+  limit: number,
+  audit: AuditDraft,
+): Promise<number> {
+  let total = 0;
+  for (let round = 0; total < limit && round < MAX_ROUNDS; round++) {
+    const rows = await matching(ctx.db.selectFrom("deliveries").select("deliveries.id"), filter)
+      .orderBy("deliveries.id")
+      .limit(limit - total)
+      .execute();
+    if (rows.length === 0) break;
+    const queued = await replayLinkedStep(ctx, filter, now, deliverUntil, audit, rows);
+    total += queued;
+    if (queued === rows.length) break; // all it read: the limit, or every match
+  }
+  return total;
+}
+
+/** Reads again after losing rows to another replay at most this often per call. */
+const MAX_ROUNDS = 5;
+
+async function replayLinkedStep(
+  ctx: SqlContext,
+  filter: BulkReplayFilter,
+  now: number,
+  deliverUntil: number,
+  audit: AuditDraft,
+  rows: readonly { id: string }[],
+): Promise<number> {
+  const { db, ops } = ctx;
+  const queries: CompiledQuery[] = rows.flatMap(({ id }) =>
+    auditInserts(
+      ctx,
+      [entryForDelivery(audit, id)],
+      rowStill(ctx, "deliveries", sql`id = ${id} and status = ${filter.status}`),
+    ),
+  );
+  const entries = queries.length;
+  const per = Math.min(IDS_PER_UPDATE, ops.maxIdsPerStatement ?? IDS_PER_UPDATE);
+  for (let i = 0; i < rows.length; i += per) {
+    queries.push(
+      db
+        .updateTable("deliveries")
+        .set(requeued(now, deliverUntil))
+        .where(
+          "id",
+          "in",
+          rows.slice(i, i + per).map((r) => r.id),
+        )
+        .where("status", "=", filter.status)
+        .compile(),
+    );
+  }
+  const results = await ops.atomic(db, queries);
+  return results.slice(entries).reduce((n, r) => n + affectedRows(r), 0);
 }
 
 export async function countReplayable(

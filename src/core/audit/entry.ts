@@ -76,3 +76,16 @@ export function auditDraft(
     data: d.data ?? {},
   };
 }
+
+/**
+ * The entry one delivery gets from a step that changes many at once (a bulk replay): `template`
+ * with the delivery as its subject, so it is in that delivery's history, and an id of its own,
+ * `TEMPLATE_ID:DELIVERY_ID` (unique within the step, sorted right after the template's id; a
+ * store may compute the same id in SQL as `prefix || delivery id`).
+ */
+export function entryForDelivery(template: AuditDraft, deliveryId: string): AuditDraft {
+  return { ...template, id: `${perDeliveryIdPrefix(template)}${deliveryId}`, deliveryId };
+}
+
+/** What every id `entryForDelivery` makes from `template` starts with. */
+export const perDeliveryIdPrefix = (template: AuditDraft): string => `${template.id}:`;

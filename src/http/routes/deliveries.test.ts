@@ -66,17 +66,24 @@ describe("POST /v1/deliveries/replay (bulk replay)", () => {
         (e) => e.msg === "operator action" && e.fields.action === "replay_bulk" && e.fields.by === "tests",
       ),
     ).toBe(true);
-    const audit = (await store.audit.list({ limit: 10 })).items.filter((e) => e.kind === "operator.action");
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({
-      actor: "operator:tests",
-      data: { action: "replay_bulk", count: 2, status: "dead", source: "gh" },
-    });
+    // Each delivery queued has the replay in its own history: who, when, with which filter.
+    for (const d of [a, b]) {
+      const history = (await store.audit.list({ subject: d.id, limit: 10 })).items;
+      expect(history.filter((e) => e.kind === "operator.action")).toEqual([
+        expect.objectContaining({
+          actor: "operator:tests",
+          at: T0 + 3_600_000,
+          deliveryId: d.id,
+          data: { action: "replay_bulk", status: "dead", source: "gh" },
+        }),
+      ]);
+    }
+    const actions = async () =>
+      (await store.audit.list({ limit: 20 })).items.filter((e) => e.kind === "operator.action");
+    expect(await actions()).toHaveLength(2);
     expect(await json(await replay({ filter }))).toEqual({ count: 0, more: false, dryRun: false });
     // Nothing queued, nothing to record.
-    expect(
-      (await store.audit.list({ limit: 10 })).items.filter((e) => e.kind === "operator.action"),
-    ).toHaveLength(1);
+    expect(await actions()).toHaveLength(2);
   });
 
   it("filters on arrival time: since inclusive, until exclusive", async () => {
