@@ -148,6 +148,38 @@ describe("audit entries in words", () => {
     expect(
       describeAuditEntry(entry({ kind: "operator.action", data: { action: "replay_bulk", count: 3 } })),
     ).toMatchObject({ facts: [["Deliveries", "3"]] });
+    expect(
+      describeAuditEntry(
+        entry({
+          kind: "operator.action",
+          data: { action: "replay_bulk", status: "dead", source: "gh", since: AT, until: AT + 60_000 },
+        }),
+      ),
+    ).toEqual({
+      title: "Replayed in bulk by an operator",
+      facts: [
+        ["Selected by status", "dead"],
+        ["Selected by source", "gh"],
+        ["Created from", utcSeconds(AT)],
+        ["Created before", utcSeconds(AT + 60_000)],
+      ],
+    });
+    expect(
+      describeAuditEntry(
+        entry({
+          kind: "parked.expired",
+          data: { source: "gh", correlationKey: "pr-7", parkUntil: AT, receivedAt: AT - 1000 },
+        }),
+      ),
+    ).toEqual({
+      title: "Parked webhook expired: no wait claimed it in time",
+      status: "expired",
+      facts: [
+        ["Source", "gh"],
+        ["Correlation key", "pr-7"],
+        ["Parked until", utcSeconds(AT)],
+      ],
+    });
     expect(describeAuditEntry(entry({ kind: "operator.action", data: { action: "new_thing" } })).title).toBe(
       "Operator action: new thing",
     );

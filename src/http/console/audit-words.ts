@@ -41,7 +41,7 @@ const plain = (v: string) => v.replace(/_/g, " ");
 
 const OPERATOR_ACTIONS: Record<string, string> = {
   replay: "Replayed by an operator",
-  replay_bulk: "Dead letters replayed in bulk by an operator",
+  replay_bulk: "Replayed in bulk by an operator",
   cancel_wait: "Wait cancelled by an operator",
   resolve_task: "Task completed or failed by hand",
   cancel_approval: "Approval cancelled by an operator",
@@ -94,6 +94,11 @@ export function describeAuditEntry(e: AuditEntry): AuditLine {
       field("source", "Source");
       field("correlationKey", "Correlation key");
       return { title: "Parked webhook released to its wait", status: "pending", facts };
+    case "parked.expired":
+      field("source", "Source");
+      field("correlationKey", "Correlation key");
+      if (typeof d.parkUntil === "number") add("Parked until", utcSeconds(d.parkUntil));
+      return { title: "Parked webhook expired: no wait claimed it in time", status: "expired", facts };
     case "delivery.attempt":
     case "delivery.delivered":
     case "delivery.dead": {
@@ -153,6 +158,16 @@ export function describeAuditEntry(e: AuditEntry): AuditLine {
       return { title: "Approval cancelled", status: "cancelled", facts };
     case "operator.action": {
       const action = str("action") ?? "";
+      if (action === "replay_bulk") {
+        // What the operator asked to replay (each replayed delivery has its own entry; entries
+        // written before that carry the count instead).
+        field("status", "Selected by status");
+        field("source", "Selected by source");
+        if (typeof d.since === "number") add("Created from", utcSeconds(d.since));
+        if (typeof d.until === "number") add("Created before", utcSeconds(d.until));
+        field("count", "Deliveries");
+        return { title: OPERATOR_ACTIONS[action]!, facts };
+      }
       field("status", "Status");
       field("count", "Deliveries");
       field("source", "Source");
