@@ -18,7 +18,7 @@ const app = () => {
   a.get("/throws", () => {
     throw new Error("boom");
   });
-  a.onError((_err, c) => new Response("failed", { status: 500 }));
+  a.onError(() => new Response("failed", { status: 500 }));
   return a;
 };
 
