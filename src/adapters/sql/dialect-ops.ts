@@ -18,8 +18,8 @@ export interface SqlDialectOps {
   linksAuditOnWrite?: boolean;
   /**
    * Runs one read outside any step, past the query builder's executor (its connection lock and
-   * result plumbing): SQLite runs the prepared statement at once. Hot reads (a callback's wait, a
-   * webhook's open wait) use it when present.
+   * result plumbing): SQLite runs it in the same turn's batch of steps, so reads share one read
+   * transaction. Hot reads (a callback's wait, a webhook's open wait) use it when present.
    */
   read?<R>(query: CompiledQuery): Promise<R[]>;
   /** Most ids one statement may bind (D1 allows 100 parameters); batches stay below it. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { type CompiledQuery, Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
@@ -48,7 +48,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
   if (options.releaseLeasesAtStart) releaseLeases(sqlite);
   const store = new KyselyStore(db, {
     atomic: (_db, queries) => steps.atomic(queries),
-    read: async <R>(q: CompiledQuery) => steps.prepare(q.sql).all(q.parameters) as R[],
+    read: (q) => steps.read(q),
     skipLocked: false,
     linksAuditOnWrite: options.linkAuditOnWrite !== false,
   });
