@@ -7,6 +7,7 @@ import { deliverOne } from "./support/warm-up.js";
 
 const CALLBACKS = 40;
 const UPDATE_LATENCY_MS = 200;
+const STREAM_GAP_MS = 3;
 /** Issue 14 §2: after kill -9 and restart, every acknowledged callback reaches CDF within this of `/healthz`. */
 const RECOVERY_BOUND_MS = 10_000;
 
@@ -56,7 +57,10 @@ describe("kill -9 during forwarding, then restart on the same database", () => {
       }),
     );
 
-    // Fire every callback at once; SIGKILL the gateway as soon as half are acknowledged.
+    // Fire the callbacks as a quick stream (one every 3 ms), SIGKILL the gateway as soon as half
+    // are acknowledged: the rest are in flight or not sent yet. All at once, a gateway that
+    // commits and answers them in one or two group commits could have answered every one before
+    // the kill, and the test would see no callback cut off.
     let acknowledged = 0;
     let inFlightAtKill: string[] = [];
     let killedAt = 0;
@@ -67,15 +71,17 @@ describe("kill -9 during forwarding, then restart on the same database", () => {
     };
     await Promise.all(
       sent.map((s) =>
-        first.api.callback(s.wait.callbackUrl, bodyOf(s.i)).then(
-          (answer) => {
-            s.answer = answer;
-            if (answer.status === 202 && ++acknowledged === CALLBACKS / 2) kill(first);
-          },
-          (error: unknown) => {
-            s.error = error;
-          },
-        ),
+        new Promise((r) => setTimeout(r, s.i * STREAM_GAP_MS))
+          .then(() => first.api.callback(s.wait.callbackUrl, bodyOf(s.i)))
+          .then(
+            (answer) => {
+              s.answer = answer;
+              if (answer.status === 202 && ++acknowledged === CALLBACKS / 2) kill(first);
+            },
+            (error: unknown) => {
+              s.error = error;
+            },
+          ),
       ),
     );
     const exit = await first.exited;
