@@ -94,11 +94,12 @@ export class WorkLoop<T> {
     // With no room (every slot and the window taken) a pass could claim nothing: the kick waits
     // for the queue to run dry (`onDrained`), instead of a pass, a timer and a wake-up per kick,
     // which under load was per accepted request.
-    if (this.hasRoom()) this.wake?.();
+    if (this.free() > 0) this.wake?.();
   }
 
-  private hasRoom(): boolean {
-    return this.window - this.inflight.size - this.queue.length > 0;
+  /** How many more items the window takes (claimed or handed in). */
+  private free(): number {
+    return this.window - this.inflight.size - this.queue.length;
   }
 
   start(): void {
@@ -162,7 +163,7 @@ export class WorkLoop<T> {
     while (!this.stopping) {
       try {
         await this.o.beforePass?.(false);
-        const free = this.window - this.inflight.size - this.queue.length; // hasRoom() is free > 0
+        const free = this.free();
         const claimed = free > 0 ? await this.o.claim(free) : [];
         for (const item of claimed) this.queue.push(item);
         this.pump();
@@ -210,8 +211,8 @@ export class WorkLoop<T> {
     const controller = new AbortController();
     // A reason of our own: abort() without one builds a DOMException (and its stack) per wake-up,
     // which is per accepted callback under load.
-    this.wake = () => controller.abort(WOKEN);
     const stopWaiting = () => controller.abort(WOKEN);
+    this.wake = stopWaiting;
     this.abort.signal.addEventListener("abort", stopWaiting, { once: true });
     await this.o.clock.sleep(wait === 0 ? Math.min(50, poll) : wait, controller.signal);
     this.abort.signal.removeEventListener("abort", stopWaiting);

@@ -17,8 +17,6 @@ export interface AuditLink {
   seqAt: number;
   prevHashAt: number;
   hashAt: number;
-  /** Where it takes the predecessor's position, if it names it (-1: it does not). */
-  prevSeqAt: number;
 }
 
 export type LinkableQuery = CompiledQuery & { readonly [AUDIT_LINK]?: AuditLink };
@@ -28,7 +26,6 @@ export interface LinkSlots {
   seq: string;
   prevHash: string;
   hash: string;
-  prevSeq?: string;
 }
 
 const positions = new WeakMap<CompiledQuery, Omit<AuditLink, "content">>();
@@ -49,7 +46,6 @@ export function linkedAs(
       seqAt: slotIndex(template, slots.seq),
       prevHashAt: slotIndex(template, slots.prevHash),
       hashAt: slotIndex(template, slots.hash),
-      prevSeqAt: slots.prevSeq ? slotIndex(template, slots.prevSeq) : -1,
     };
     if (at.seqAt < 0 || at.prevHashAt < 0 || at.hashAt < 0) {
       throw new Error(`audit link: the statement has no slot for its position or hashes: ${template.sql}`);

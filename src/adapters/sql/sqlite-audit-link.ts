@@ -37,7 +37,6 @@ export class SqliteAuditLinker {
     parameters[link.seqAt] = seq;
     parameters[link.prevHashAt] = prevHash;
     parameters[link.hashAt] = hash;
-    if (link.prevSeqAt >= 0) parameters[link.prevSeqAt] = seq - 1;
     const changes = exec(parameters);
     if (changes > 0) this.head = { seq, hash };
     return changes;

@@ -41,7 +41,7 @@ describe("splitConditionalInsert", () => {
       );
       const ok = sqlite.prepare(split.check).get(q.parameters.slice(split.valueCount)) as { ok: number };
       expect(Boolean(ok.ok)).toBe(inserts);
-      // The whole statement, for comparison, on a copy of the row count before and after.
+      // The whole statement, for comparison: it inserts exactly when the check says so.
       const whole = sqlite.prepare(q.sql).run(q.parameters).changes;
       expect(whole).toBe(inserts ? 1 : 0);
     }

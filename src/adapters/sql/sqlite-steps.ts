@@ -45,9 +45,7 @@ export function sqliteSteps(sqlite: SqliteDatabase.Database, options: { linkAudi
     return split;
   };
   // A conditional insert runs as its check and then a plain insert (sqlite-conditional-insert.ts).
-  const write = (text: string, parameters: readonly unknown[]): number => {
-    const split = splitOf(text);
-    if (!split) return prepare(text).run(parameters).changes;
+  const writeSplit = (split: SplitInsert, parameters: readonly unknown[]): number => {
     const check = prepare(split.check).get(parameters.slice(split.valueCount)) as { ok: unknown } | undefined;
     if (!check?.ok) return 0;
     return prepare(split.insert).run(parameters.slice(0, split.valueCount)).changes;
@@ -56,13 +54,12 @@ export function sqliteSteps(sqlite: SqliteDatabase.Database, options: { linkAudi
   // awaits (and so no interleaving) between its statements.
   const runStep = (queries: readonly CompiledQuery[]) =>
     queries.map((q): QueryResult<unknown> => {
-      if (!splitOf(q.sql)) {
-        const statement = prepare(q.sql);
-        if (statement.reader) return { rows: statement.all(q.parameters) };
-      }
-      const changes = linker
-        ? linker.run(q, (parameters) => write(q.sql, parameters))
-        : write(q.sql, q.parameters);
+      const split = splitOf(q.sql);
+      const statement = split ? undefined : prepare(q.sql);
+      if (statement?.reader) return { rows: statement.all(q.parameters) };
+      const write = (parameters: readonly unknown[]) =>
+        statement ? statement.run(parameters).changes : writeSplit(split!, parameters);
+      const changes = linker ? linker.run(q, write) : write(q.parameters);
       return { rows: [], numAffectedRows: BigInt(changes) };
     });
   // Group commit: the steps requested in one turn of the event loop share one IMMEDIATE

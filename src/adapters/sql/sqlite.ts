@@ -66,5 +66,3 @@ function releaseLeases(sqlite: SqliteDatabase.Database): void {
       .run();
   }
 }
-
-export { isSqliteFault } from "./sqlite-faults.js";
