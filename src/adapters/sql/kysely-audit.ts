@@ -94,7 +94,7 @@ export function auditInserts(
   const { db } = ctx;
   if (condition && !isPrepared(condition)) {
     const template = insertWhere(db, "audit", slotRow(), condition);
-    return drafts.map((d) => linkedIfInline(ctx, template, fillSlots(template, { ...auditToRow(d) }), d));
+    return drafts.map((d) => linkedIfInline(ctx, template, fillSlots(template, auditToRow(d)), d));
   }
   const key = condition ? `audit insert if ${condition.key}` : "audit insert";
   const template = preparedTemplate(
@@ -105,7 +105,7 @@ export function auditInserts(
       : (db) => db.insertInto("audit").values(slotRow()).compile(),
   );
   return drafts.map((d) =>
-    linkedIfInline(ctx, template, fillSlots(template, { ...condition?.values, ...auditToRow(d) }, key), d),
+    linkedIfInline(ctx, template, fillSlots(template, auditToRow(d), key, condition?.values), d),
   );
 }
 

@@ -45,7 +45,8 @@ export async function recordAttempt(
         Object.fromEntries(Object.keys(row).map((column) => [column, slot(column)])),
         sql<boolean>`exists (select 1 from deliveries where id = ${slot(":id")} and lease_owner = ${slot(":owner")} and status = 'pending')`,
       ),
-    { ...row, ":id": id, ":owner": owner },
+    row,
+    { ":id": id, ":owner": owner },
   );
   const update = prepared(
     db,

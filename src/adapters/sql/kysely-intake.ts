@@ -179,6 +179,7 @@ function insertDeliveryIfItClosed(
         Object.fromEntries(Object.keys(row).map((column) => [column, slot(column)])),
         sql<boolean>`exists (select 1 from waits where id = ${slot(":waitId")} and delivery_id = ${slot(":deliveryId")})`,
       ),
-    { ...row, ":waitId": waitId, ":deliveryId": delivery.id },
+    row,
+    { ":waitId": waitId, ":deliveryId": delivery.id },
   );
 }

@@ -10,7 +10,7 @@ import {
   sql,
 } from "kysely";
 import { describe, expect, it } from "vitest";
-import { prepared, slot } from "./prepared.js";
+import { fillSlots, prepared, preparedTemplate, slot } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 /** Compile-only databases of both SQL dialects the builder writes for. */
@@ -66,5 +66,25 @@ describe.each(Object.entries(dialects))("prepared statements (%s)", (_name, db) 
     const build = (d: Kysely<Database>) =>
       d.selectFrom("waits").selectAll().where("id", "=", slot<string>("id")).compile();
     expect(() => prepared(db, "missing value", build, {})).toThrow(/no value for id/);
+  });
+
+  it("takes a value the call's values lack from `more`, and only then", () => {
+    const template = preparedTemplate(db, "two sources", (d) =>
+      statement(d, { now: slot("now"), id: slot("id"), hash: slot("hash"), key: slot(":key") }),
+    );
+    const filled = fillSlots(template, { now: 5, id: "w-5", hash: null }, "two sources", {
+      ":key": "k-5",
+      id: "not me",
+    });
+    expect(filled.parameters).toEqual(
+      statement(db, { now: 5, id: "w-5", hash: null, key: "k-5" }).parameters,
+    );
+    expect(() => fillSlots(template, { now: 5, id: "w-5", hash: null }, "two sources", { id: "x" })).toThrow(
+      /two sources: no value for :key/,
+    );
+    // The template stays unfilled for the next call.
+    expect(fillSlots(template, { now: 6, id: "w-6", hash: "h", ":key": "k-6" }).parameters).toEqual(
+      statement(db, { now: 6, id: "w-6", hash: "h", key: "k-6" }).parameters,
+    );
   });
 });

@@ -24,15 +24,17 @@ const templates = new WeakMap<Kysely<Database>, Map<string, CompiledQuery>>();
  * A hot statement built with Kysely's builder once per database and `key` (its shape), then
  * reused with this call's values: on the accept path building a statement costs more than
  * SQLite takes to run it. `build` writes `slot(name)` where a value goes; `values[name]` fills
- * it. The SQL text is Kysely's own, so dialects, quoting and parameter order stay its business.
+ * it (or `more[name]`, for names `values` lacks: no merged object per call). The SQL text is
+ * Kysely's own, so dialects, quoting and parameter order stay its business.
  */
 export function prepared(
   db: Kysely<Database>,
   key: string,
   build: (db: Kysely<Database>) => CompiledQuery,
-  values: Readonly<Record<string, unknown>>,
+  values: object,
+  more?: object,
 ): CompiledQuery {
-  return fillSlots(preparedTemplate(db, key, build), values, key);
+  return fillSlots(preparedTemplate(db, key, build), values, key, more);
 }
 
 /** The statement of `key` with its slots unfilled, built once per database (see `prepared`). */
@@ -54,19 +56,47 @@ export function preparedTemplate(
   return template;
 }
 
-/** A template's statement with every slot filled from `values` (`what` names it in errors). */
+/** Per template, the slot name at each parameter position (null: a value of the template's own). */
+const slotNames = new WeakMap<CompiledQuery, readonly (string | null)[]>();
+
+function slotNamesOf(template: CompiledQuery): readonly (string | null)[] {
+  let names = slotNames.get(template);
+  if (!names) {
+    names = template.parameters.map((p) => (isSlot(p) ? p[SLOT] : null));
+    slotNames.set(template, names);
+  }
+  return names;
+}
+
+/**
+ * A template's statement with every slot filled from `values`, or from `more` for a name `values`
+ * lacks (`what` names the statement in errors). Hot: it runs for every statement an accept writes,
+ * so the slots' names are found once per template and no merged values object is built.
+ */
 export function fillSlots(
   template: CompiledQuery,
-  values: Readonly<Record<string, unknown>>,
+  valuesObject: object,
   what = template.sql,
+  moreObject?: object,
 ): CompiledQuery {
-  const parameters = template.parameters.map((p) => {
-    if (!isSlot(p)) return p;
-    const name = p[SLOT];
-    if (!Object.hasOwn(values, name)) throw new Error(`prepared ${what}: no value for ${name}`);
-    return values[name];
-  });
-  return { ...template, parameters, queryId: createQueryId() };
+  const values = valuesObject as Readonly<Record<string, unknown>>;
+  const more = moreObject as Readonly<Record<string, unknown>> | undefined;
+  const names = slotNamesOf(template);
+  const parameters: unknown[] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name === null || name === undefined) {
+      parameters[i] = template.parameters[i];
+      continue;
+    }
+    let value = values[name];
+    if (value === undefined && !Object.hasOwn(values, name)) {
+      if (!more || !Object.hasOwn(more, name)) throw new Error(`prepared ${what}: no value for ${name}`);
+      value = more[name];
+    }
+    parameters[i] = value;
+  }
+  return { query: template.query, sql: template.sql, parameters, queryId: createQueryId() };
 }
 
 /** Where the slot `name` sits in a template's parameters (-1: nowhere). */

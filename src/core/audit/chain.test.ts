@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../canonical-json.js";
+import { canonicalJson, sha256Hex } from "../canonical-json.js";
 import { entryContent, entryHash, linkEntries } from "./chain.js";
-import { auditDraft, GENESIS_HASH } from "./entry.js";
+import { type AuditDraft, auditDraft, GENESIS_HASH } from "./entry.js";
 
 const first = auditDraft({
   id: "e1",
@@ -51,5 +51,66 @@ describe("audit chain hashing", () => {
   it("is deterministic: two sealers given the same head and drafts agree", async () => {
     const drafts = [first, { ...first, id: "e2" }];
     expect(await linkEntries(null, drafts)).toEqual(await linkEntries(null, drafts));
+  });
+
+  it("writes exactly the canonical JSON of the entry's facts, whatever they hold", () => {
+    // The content is written with its keys in order rather than sorted per entry: compare it with
+    // the general canonical JSON on seeded drafts full of awkward strings, numbers and data.
+    let state = 0x5eed;
+    const next = () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state / 0x1_0000_0000;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const strings = [
+      "",
+      "a",
+      'quote " and \\ slash',
+      "line\nbreak\ttab",
+      "\u0000\u001f",
+      "é漢字🙂",
+      "\ud800 lone",
+      "</script>",
+    ];
+    const text = () => pick(strings) + (next() < 0.5 ? String(Math.floor(next() * 1e6)) : "");
+    const value = (depth: number): unknown => {
+      const r = next();
+      if (r < 0.2) return text();
+      if (r < 0.35) return pick([0, -1, 1.5, 1e21, -0, Number.MAX_SAFE_INTEGER, 2 ** 60]);
+      if (r < 0.45) return pick([true, false, null]);
+      if (r < 0.7 && depth < 3) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+      if (depth < 3) return record(depth + 1);
+      return text();
+    };
+    const record = (depth: number): Record<string, unknown> =>
+      Object.fromEntries(Array.from({ length: Math.floor(next() * 6) }, () => [text(), value(depth)]));
+    const orNull = () => (next() < 0.3 ? null : text());
+    for (let i = 0; i < 2_000; i++) {
+      const e: AuditDraft = {
+        id: text(),
+        kind: pick(["callback.received", "delivery.attempt", "operator.action"] as const),
+        at: pick([0, 1_700_000_000_000 + i, 1.25, -5]),
+        actor: text(),
+        waitId: orNull(),
+        deliveryId: orNull(),
+        approvalId: orNull(),
+        data: record(0),
+      };
+      const general = canonicalJson({
+        id: e.id,
+        kind: e.kind,
+        at: e.at,
+        actor: e.actor,
+        waitId: e.waitId,
+        deliveryId: e.deliveryId,
+        approvalId: e.approvalId,
+        data: e.data,
+      });
+      expect(entryContent(e)).toBe(general);
+    }
+    // A draft missing a field (an older caller's) leaves it out, as the general form does.
+    const partial = { ...first, waitId: undefined } as unknown as AuditDraft;
+    expect(entryContent(partial)).toBe(canonicalJson({ ...first, waitId: undefined }));
+    expect(entryContent(partial)).not.toContain("waitId");
   });
 });

@@ -3,19 +3,39 @@ import { type AuditDraft, type ChainHead, GENESIS_HASH, type SealedAuditEntry } 
 
 /**
  * What the hash covers: every recorded fact of the entry, but not its position (`seq`), so a
- * verifier can tell an entry that was moved from one that was edited.
+ * verifier can tell an entry that was moved from one that was edited. The canonical JSON of
+ * `{id, kind, at, actor, waitId, deliveryId, approvalId, data}`, written with its fixed keys
+ * already in sorted order (every accept hashes one; sorting the top level each time was most of
+ * the cost). A draft with a field missing takes the general path, which leaves it out.
  */
 export function entryContent(e: AuditDraft): string {
-  return canonicalJson({
-    id: e.id,
-    kind: e.kind,
-    at: e.at,
-    actor: e.actor,
-    waitId: e.waitId,
-    deliveryId: e.deliveryId,
-    approvalId: e.approvalId,
-    data: e.data,
-  });
+  if (
+    e.actor === undefined ||
+    e.approvalId === undefined ||
+    e.at === undefined ||
+    e.data === undefined ||
+    e.deliveryId === undefined ||
+    e.id === undefined ||
+    e.kind === undefined ||
+    e.waitId === undefined
+  ) {
+    return canonicalJson({
+      id: e.id,
+      kind: e.kind,
+      at: e.at,
+      actor: e.actor,
+      waitId: e.waitId,
+      deliveryId: e.deliveryId,
+      approvalId: e.approvalId,
+      data: e.data,
+    });
+  }
+  const json = JSON.stringify;
+  return (
+    `{"actor":${json(e.actor)},"approvalId":${json(e.approvalId)},"at":${json(e.at)},` +
+    `"data":${canonicalJson(e.data)},"deliveryId":${json(e.deliveryId)},"id":${json(e.id)},` +
+    `"kind":${json(e.kind)},"waitId":${json(e.waitId)}}`
+  );
 }
 
 /** `SHA-256(previous hash ‖ canonical JSON of the entry)`, hex. */
