@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../src/emulator/emulator.js";
 import { ipcCall, makeTempDir, type Started, startChild } from "./procs.js";
@@ -27,6 +27,21 @@ export function newGatewaySecrets(): GatewaySecrets {
     apiKey: randomBytes(24).toString("base64url"),
     signingSecret: randomBytes(48).toString("base64url"),
   };
+}
+
+/**
+ * The Node flags `npm start` runs the gateway with (the tokens between `node` and the script in
+ * package.json's `start`), so the bench measures the gateway as it is started. None if the
+ * script has none.
+ */
+export function startScriptNodeFlags(repo: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
+    scripts?: { start?: string };
+  };
+  const words = (pkg.scripts?.start ?? "").split(/\s+/);
+  const script = words.indexOf("bin/taskgate.js");
+  if (words[0] !== "node" || script < 0) return [];
+  return words.slice(1, script).filter((w) => w.startsWith("--"));
 }
 
 /** Counts pg round trips inside the gateway process (see pg-count.mjs). */

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "./build.js";
 import { startEmulatorChild } from "./emulator-child.js";
+import { startScriptNodeFlags } from "./gateway.js";
 import { cleanupNow, installCleanup, makeTempDir } from "./procs.js";
 import { type Report, renderTable, withRatios } from "./report.js";
 import {
@@ -24,7 +25,10 @@ import {
  * Options: --quick (1 s warm-up + 3 s per scenario), --duration S (default 10), --warmup S
  * (default 2), --connections N (default 50), --only echo,callback,webhook,forward,pg1,pg2,
  * --pg-url URL (default postgresql://postgres@127.0.0.1:5432/test, or BENCH_PG_URL),
- * --cpu-prof DIR (V8 CPU profiles of the gateways; summarise with bench/profile-summary.ts).
+ * --cpu-prof DIR (V8 CPU profiles of the gateways; summarise with bench/profile-summary.ts),
+ * --node-flags="FLAGS" (the Node/V8 flags of the gateway processes instead of those `npm start`
+ * uses, read from package.json; `--node-flags=` runs them with Node's defaults; the echo baseline
+ * and the emulator keep theirs).
  */
 
 const SCENARIOS = ["echo", "callback", "webhook", "forward", "pg1", "pg2"] as const;
@@ -42,6 +46,7 @@ const { values: opts } = parseArgs({
       default: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test",
     },
     "cpu-prof": { type: "string" },
+    "node-flags": { type: "string" },
   },
 });
 
@@ -52,6 +57,11 @@ for (const name of only) {
 }
 // Ratios need the baseline of the same run.
 only.add("echo");
+
+const extraFlags =
+  opts["node-flags"] === undefined
+    ? startScriptNodeFlags(REPO)
+    : opts["node-flags"].split(/\s+/).filter((f) => f !== "");
 
 const profileDir = (root: string, scenario: string) => resolve(root, scenario.replace(/\W+/g, "-"));
 
@@ -72,9 +82,9 @@ async function main(): Promise<void> {
     drainTimeoutMs: 90_000,
     postgresUrl: opts["pg-url"],
     nodeFlags: (name) => {
-      if (!profDir) return [];
+      if (!profDir) return extraFlags;
       mkdirSync(profileDir(profDir, name), { recursive: true });
-      return ["--cpu-prof", `--cpu-prof-dir=${profileDir(profDir, name)}`];
+      return [...extraFlags, "--cpu-prof", `--cpu-prof-dir=${profileDir(profDir, name)}`];
     },
     measured: (name, window) => {
       if (profDir) {

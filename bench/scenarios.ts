@@ -74,7 +74,8 @@ function measuredBatch(s: Settings, warmRate: number, ceilingRate: number): numb
  * writes its CPU profile only on a clean exit, after the forwarder's 10 s grace for the parked
  * calls: killed sooner, the callback and webhook rows had no profile.
  */
-const stopMs = (s: Settings, name: string): number => (s.nodeFlags(name).length > 0 ? 20_000 : 2_000);
+const stopMs = (s: Settings, name: string): number =>
+  s.nodeFlags(name).includes("--cpu-prof") ? 20_000 : 2_000;
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
