@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { getHeapStatistics } from "node:v8";
 import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
@@ -161,7 +162,14 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   heartbeat?.start();
   retention.start();
   const { publicUrl } = deps;
-  logger.info("taskgate listening", { url, publicUrl, storage: config.storage.kind, version: VERSION });
+  logger.info("taskgate listening", {
+    url,
+    publicUrl,
+    storage: config.storage.kind,
+    version: VERSION,
+    // V8's heap cap in effect (npm start sets it: README, Operations "Memory").
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+  });
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) => {
