@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   isAsyncComplete,
   parseTaskExecution,
+  parseTaskWithSchema,
   parseWorkflowExecutionDetail,
   UnexpectedResponseError,
 } from "./parse-response.js";
@@ -53,6 +54,63 @@ describe("parseTaskExecution", () => {
       UnexpectedResponseError,
     );
     expect(() => parseTaskExecution("ok")).toThrow(/task execution/);
+  });
+});
+
+describe("parseTaskExecution without the schema's copy", () => {
+  it("answers what the schema answers, for seeded bodies right and wrong", () => {
+    let state = 0x7a5c;
+    const next = () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state / 0x1_0000_0000;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const anything = [
+      undefined,
+      null,
+      "s",
+      "",
+      0,
+      1.5,
+      -1,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      {},
+      [],
+      [1],
+    ];
+    const field = (good: readonly unknown[]) => (next() < 0.8 ? pick(good) : pick(anything));
+    const outcome = (parse: (b: unknown) => unknown, body: unknown) => {
+      try {
+        return { ok: parse(body) };
+      } catch (error) {
+        return { threw: (error as Error).message };
+      }
+    };
+    let fast = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const body: Record<string, unknown> = {
+        id: field(["t-1", ""]),
+        externalId: field(["await-approval"]),
+        status: field(["COMPLETED", "IN_PROGRESS", "PAUSED"]),
+        taskType: field([undefined, null, "function"]),
+        input: field([undefined, null, {}, { isAsyncComplete: true }, { asyncComplete: false, k: [1] }]),
+        output: field([undefined, null, {}, { nested: { a: 1 }, list: [1, "x"] }]),
+        startTime: field([undefined, null, 1_730_204_346_000]),
+        endTime: field([undefined, null, 1_730_204_399_000]),
+        reasonForIncompletion: field([undefined, null, "timed out"]),
+        ...(next() < 0.3 ? { parentTaskExternalId: pick(anything) } : {}),
+      };
+      for (const key of Object.keys(body)) if (body[key] === undefined && next() < 0.5) delete body[key];
+      const subject = next() < 0.05 ? pick(anything) : body;
+      const viaSchema = outcome(parseTaskWithSchema, structuredClone(subject));
+      expect(outcome(parseTaskExecution, structuredClone(subject))).toEqual(viaSchema);
+      if ("ok" in viaSchema) fast++;
+    }
+    // Both kinds were seen plenty.
+    expect(fast).toBeGreaterThan(300);
+    expect(fast).toBeLessThan(2_700);
   });
 });
 
