@@ -15,6 +15,7 @@ import {
   type LimitableServer,
 } from "./adapters/runtime/node-server-limits.js";
 import { nodeSha256Hex } from "./adapters/runtime/node-sha256.js";
+import { stdoutLines } from "./adapters/runtime/stdout-lines.js";
 import { systemClock } from "./adapters/runtime/system-clock.js";
 import { uuid7Ids } from "./adapters/runtime/uuid7-ids.js";
 import { composeDeps } from "./compose-deps.js";
@@ -65,7 +66,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     o.logger ??
     jsonLogger({
       level: config.log.level as LogLevel,
-      write: (line) => process.stdout.write(`${line}\n`),
+      // One write per turn of the event loop, not per line (line-batcher.ts).
+      write: (line) => stdoutLines().write(line),
       now: clock.now,
       base: { service: "taskgate" },
     });
@@ -170,6 +172,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     // V8's heap cap in effect (npm start sets it: README, Operations "Memory").
     heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
   });
+  // Whoever waits for this line (a supervisor, a test) sees it now, not a turn later.
+  stdoutLines().flush();
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) => {
@@ -190,6 +194,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       await Promise.all([store.close(), cdfTransport?.close()]);
       stopProcessMetrics();
       logger.info("stopped");
+      stdoutLines().flush();
     })();
     return closing;
   };

@@ -45,4 +45,51 @@ describe("jsonLogger", () => {
     expect(entry.error.length).toBeLessThan(MAX_FIELD_CHARS + 50);
     expect(entry).toMatchObject({ small: "ok", n: 7 });
   });
+
+  it("writes each member once, in order: time, level, msg, the logger's fields, the call's", () => {
+    const lines: string[] = [];
+    const root = jsonLogger({
+      level: "debug",
+      write: (l) => lines.push(l),
+      now: () => 1_700_000_000_123,
+      base: { service: "taskgate", gone: undefined },
+    });
+    const child = root.child({ deliveryId: "d1", taskId: null }).child({ attempt: 2 });
+    child.info("plain", { status: 200, extra: { a: [1, "x"] }, skipped: undefined });
+    child.info("replaces", { taskId: "t9", service: "other", msg: "theirs" });
+    root.warn("no fields");
+    root.error('quote " and \\ and \u2028');
+    const expected = [
+      {
+        time: "2023-11-14T22:13:20.123Z",
+        level: "info",
+        msg: "plain",
+        service: "taskgate",
+        deliveryId: "d1",
+        taskId: null,
+        attempt: 2,
+        status: 200,
+        extra: { a: [1, "x"] },
+      },
+      // Same-named fields keep their place and take the call's value, as one object would.
+      {
+        time: "2023-11-14T22:13:20.123Z",
+        level: "info",
+        msg: "theirs",
+        service: "other",
+        deliveryId: "d1",
+        taskId: "t9",
+        attempt: 2,
+      },
+      { time: "2023-11-14T22:13:20.123Z", level: "warn", msg: "no fields", service: "taskgate" },
+      {
+        time: "2023-11-14T22:13:20.123Z",
+        level: "error",
+        msg: 'quote " and \\ and \u2028',
+        service: "taskgate",
+      },
+    ];
+    // Byte for byte what JSON.stringify writes for each object: no member twice, none moved.
+    expect(lines).toEqual(expected.map((e) => JSON.stringify(e)));
+  });
 });
