@@ -3,7 +3,7 @@ import type { AuditDraft } from "../../core/audit/entry.js";
 import type { AcceptCallbackInput, AcceptResult, ReceiveResult } from "../../ports/store.js";
 import type { DeliveryRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { insertWhere } from "./insert-where.js";
+import { holdsIfChanged, insertWhere } from "./insert-where.js";
 import { auditInserts, type PreparedCondition } from "./kysely-audit.js";
 import { getWait } from "./kysely-waits.js";
 import { prepared, slot } from "./prepared.js";
@@ -17,10 +17,11 @@ export async function acceptCallback(
   ctx: SqlContext,
   { waitId, now, delivery, audit }: AcceptCallbackInput,
 ): Promise<AcceptResult> {
+  // The delivery and its entry go in exactly when the close (statement 0) closed the wait.
   const [closed] = await ctx.ops.atomic(ctx.db, [
     closeWaitFor(ctx, waitId, delivery, now),
-    insertDeliveryIfItClosed(ctx, delivery, waitId),
-    ...auditInserts(ctx, audit, closedWith(waitId, delivery.id)),
+    holdsIfChanged(insertDeliveryIfItClosed(ctx, delivery, waitId), 0),
+    ...auditInserts(ctx, audit, closedWith(waitId, delivery.id)).map((q) => holdsIfChanged(q, 0)),
   ]);
   if (affectedRows(closed) === 1) return { kind: "accepted", delivery };
   return refusedAccept(ctx, waitId, delivery);
@@ -59,10 +60,15 @@ export async function receiveWebhook(
             .onConflict((oc) => oc.doNothing())
             .compile(),
         ]
-      : [closeWaitFor(ctx, waitId, delivery, now), insertDeliveryIfItClosed(ctx, delivery, waitId)];
+      : [
+          closeWaitFor(ctx, waitId, delivery, now),
+          holdsIfChanged(insertDeliveryIfItClosed(ctx, delivery, waitId), 0),
+        ];
   const stored = queries.length;
   // The delivery's id is fresh: if a row has it after the insert, this step inserted it.
-  queries.push(...auditInserts(ctx, audit, deliveryStored(delivery.id)));
+  queries.push(
+    ...auditInserts(ctx, audit, deliveryStored(delivery.id)).map((q) => holdsIfChanged(q, stored - 1)),
+  );
   const results = await ops.atomic(db, queries);
   if (affectedRows(results[stored - 1]) === 1) return { kind: "stored", delivery };
   if (delivery.source !== null && delivery.dedupeKey !== null) {

@@ -1,5 +1,6 @@
 import type SqliteDatabase from "better-sqlite3";
 import type { CompiledQuery, QueryResult } from "kysely";
+import { HOLDS_IF_CHANGED, type MarkedInsert } from "./insert-where.js";
 import { CHAIN_HEAD_SQL, SqliteAuditLinker } from "./sqlite-audit-link.js";
 import { type SplitInsert, splitConditionalInsert } from "./sqlite-conditional-insert.js";
 import { isSqliteFault } from "./sqlite-faults.js";
@@ -50,18 +51,34 @@ export function sqliteSteps(sqlite: SqliteDatabase.Database, options: { linkAudi
     if (!check?.ok) return 0;
     return prepare(split.insert).run(parameters.slice(0, split.valueCount)).changes;
   };
+  // A marked conditional insert (insert-where.ts) holds when the statement it names changed a row:
+  // no check statement.
+  const insertIf = (split: SplitInsert, holds: boolean, parameters: readonly unknown[]): number =>
+    holds ? prepare(split.insert).run(parameters.slice(0, split.valueCount)).changes : 0;
   // better-sqlite3 is synchronous: an atomic step runs in one turn of the event loop with no
   // awaits (and so no interleaving) between its statements.
-  const runStep = (queries: readonly CompiledQuery[]) =>
-    queries.map((q): QueryResult<unknown> => {
+  const runStep = (queries: readonly CompiledQuery[]) => {
+    const results: QueryResult<unknown>[] = [];
+    for (const q of queries) {
       const split = splitOf(q.sql);
       const statement = split ? undefined : prepare(q.sql);
-      if (statement?.reader) return { rows: statement.all(q.parameters) };
+      if (statement?.reader) {
+        results.push({ rows: statement.all(q.parameters) });
+        continue;
+      }
+      const after = (q as MarkedInsert)[HOLDS_IF_CHANGED];
+      const holds = after === undefined ? undefined : (results[after]?.numAffectedRows ?? 0n) > 0n;
       const write = (parameters: readonly unknown[]) =>
-        statement ? statement.run(parameters).changes : writeSplit(split!, parameters);
+        statement
+          ? statement.run(parameters).changes
+          : holds === undefined
+            ? writeSplit(split!, parameters)
+            : insertIf(split!, holds, parameters);
       const changes = linker ? linker.run(q, write) : write(q.parameters);
-      return { rows: [], numAffectedRows: BigInt(changes) };
-    });
+      results.push({ rows: [], numAffectedRows: BigInt(changes) });
+    }
+    return results;
+  };
   // Group commit: the steps requested in one turn of the event loop share one IMMEDIATE
   // transaction (one commit, one fsync with `full`), and nobody is answered before it commits.
   // No savepoint per step: SQLite copies every page a savepoint first touches into a journal
