@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seeded } from "../../../test/support/seeded.js";
 import {
   isAsyncComplete,
   parseTaskExecution,
@@ -59,12 +60,7 @@ describe("parseTaskExecution", () => {
 
 describe("parseTaskExecution without the schema's copy", () => {
   it("answers what the schema answers, for seeded bodies right and wrong", () => {
-    let state = 0x7a5c;
-    const next = () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 0x1_0000_0000;
-    };
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const { next, pick } = seeded(0x7a5c);
     const anything = [
       undefined,
       null,

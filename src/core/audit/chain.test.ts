@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seeded } from "../../../test/support/seeded.js";
 import { canonicalJson, sha256Hex } from "../canonical-json.js";
 import { entryContent, entryHash, linkEntries } from "./chain.js";
 import { type AuditDraft, auditDraft, GENESIS_HASH } from "./entry.js";
@@ -56,12 +57,7 @@ describe("audit chain hashing", () => {
   it("writes exactly the canonical JSON of the entry's facts, whatever they hold", () => {
     // The content is written with its keys in order rather than sorted per entry: compare it with
     // the general canonical JSON on seeded drafts full of awkward strings, numbers and data.
-    let state = 0x5eed;
-    const next = () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 0x1_0000_0000;
-    };
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const { next, pick } = seeded(0x5eed);
     const strings = [
       "",
       "a",

@@ -1,5 +1,6 @@
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
+import { type Rng, seeded } from "../../../test/support/seeded.js";
 import { TaskgateError } from "../errors.js";
 import { compileFastPath, UNSURE, withFastPath } from "./fast-path.js";
 import { applyMapping, compileMapping, MAPPING_BUDGET } from "./source-mapping.js";
@@ -23,25 +24,6 @@ function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && a.length !== (b as unknown[]).length) return false;
   return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
-
-/** mulberry32: a small seeded generator, so every run draws the same cases. */
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
-type Rng = ReturnType<typeof seeded>;
 
 /** Plain names, names that need backticks, unicode, numeric-looking and prototype-ish keys. */
 const KEYS = [
