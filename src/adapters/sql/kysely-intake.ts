@@ -9,7 +9,7 @@ import { getWait } from "./kysely-waits.js";
 import { prepared, slot } from "./prepared.js";
 import { deliveryFromRow, deliveryToRow } from "./rows.js";
 import type { Database } from "./schema.js";
-import { affectedRows } from "./sql-helpers.js";
+import { affectedRows, OPEN } from "./sql-helpers.js";
 
 /** Intake: a callback or a webhook closes its wait and stores its delivery in one atomic step. */
 
@@ -132,7 +132,7 @@ export function closeWait(db: Kysely<Database>, dedupe: boolean) {
       result_hash: slot<string>("hash"),
     })
     .where("id", "=", slot<string>("waitId"))
-    .where("status", "=", "open")
+    .where("status", "=", OPEN)
     .where("expires_at", ">", now);
   if (dedupe) {
     q = q.where(({ not, exists, selectFrom }) =>

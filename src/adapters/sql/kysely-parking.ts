@@ -5,7 +5,7 @@ import type { DeliveryRecord, WaitRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
 import { auditInserts, rowStill } from "./kysely-audit.js";
 import { deliveryFromRow } from "./rows.js";
-import { affectedRows } from "./sql-helpers.js";
+import { affectedRows, OPEN } from "./sql-helpers.js";
 
 /** Parking: webhooks that arrived before their wait, released to it or expired. */
 
@@ -52,7 +52,7 @@ export async function releaseParked(
     .updateTable("waits")
     .set({ status: "closed", closed_at: now, delivery_id: deliveryId, result_hash: input.contentHash })
     .where("id", "=", wait.id)
-    .where("status", "=", "open")
+    .where("status", "=", OPEN)
     .where("expires_at", ">", now)
     .where(({ exists }) => exists(stillParked))
     .compile();

@@ -1,6 +1,7 @@
 import type { UpdateStatus } from "../../core/task-status.js";
 import type { TaskActivity } from "../../ports/task-activity.js";
 import type { SqlContext } from "./dialect-ops.js";
+import { OPEN } from "./sql-helpers.js";
 
 /** What taskgate knows of one task: three indexed reads (deliveries, waits, approvals by task). */
 export async function taskActivity({ db }: SqlContext, taskId: string, now: number): Promise<TaskActivity> {
@@ -18,7 +19,7 @@ export async function taskActivity({ db }: SqlContext, taskId: string, now: numb
       .selectFrom("waits")
       .select((eb) => eb.fn.countAll().as("n"))
       .where("task_id", "=", taskId)
-      .where("status", "=", "open")
+      .where("status", "=", OPEN)
       .where("expires_at", ">", now)
       .executeTakeFirstOrThrow(),
     db

@@ -8,7 +8,7 @@ import { auditInserts, rowStill } from "./kysely-audit.js";
 import { prepared, slot } from "./prepared.js";
 import { waitFromRow, waitToRow } from "./rows.js";
 import type { WaitsTable } from "./schema.js";
-import { affectedRows, newestFirstPage, toPage } from "./sql-helpers.js";
+import { affectedRows, newestFirstPage, OPEN, toPage } from "./sql-helpers.js";
 
 /** Waits: registered, read, listed, cancelled and swept. */
 
@@ -27,7 +27,7 @@ export async function createWait(
         .set({ status: "expired", closed_at: wait.createdAt })
         .where("source", "=", wait.source)
         .where("correlation_key", "=", wait.correlationKey)
-        .where("status", "=", "open")
+        .where("status", "=", OPEN)
         .where("expires_at", "<=", wait.createdAt)
         .compile(),
     );
@@ -83,7 +83,7 @@ export async function cancelWait(
     .updateTable("waits")
     .set({ status: "cancelled", closed_at: now })
     .where("id", "=", id)
-    .where("status", "=", "open")
+    .where("status", "=", OPEN)
     .compile();
   const open = rowStill(ctx, "waits", sql`id = ${id} and status = 'open'`);
   await ctx.ops.atomic(ctx.db, [...auditInserts(ctx, audit, open), cancel]);
@@ -106,7 +106,7 @@ export async function expireWaits(
     let q = db
       .updateTable("waits")
       .set({ status: "expired", closed_at: now })
-      .where("status", "=", "open")
+      .where("status", "=", OPEN)
       .where("expires_at", "<=", now);
     if (scope) q = q.where("source", "=", scope.source).where("correlation_key", "=", scope.correlationKey);
     return affectedRows(await q.executeTakeFirst());
@@ -114,7 +114,7 @@ export async function expireWaits(
   const n = Math.min(EXPIRE_BATCH, ops.maxIdsPerStatement ?? EXPIRE_BATCH);
   let total = 0;
   for (;;) {
-    let q = db.selectFrom("waits").selectAll().where("status", "=", "open").where("expires_at", "<=", now);
+    let q = db.selectFrom("waits").selectAll().where("status", "=", OPEN).where("expires_at", "<=", now);
     if (scope) q = q.where("source", "=", scope.source).where("correlation_key", "=", scope.correlationKey);
     const waits = (await q.orderBy("id").limit(n).execute()).map(waitFromRow);
     if (waits.length === 0) return total;
@@ -134,7 +134,7 @@ export async function expireWaits(
           "in",
           waits.map((w) => w.id),
         )
-        .where("status", "=", "open")
+        .where("status", "=", OPEN)
         .where("expires_at", "<=", now)
         .compile(),
     );
@@ -162,7 +162,7 @@ export async function findOpenWait(
         .selectAll()
         .where("source", "=", slot<string>("source"))
         .where("correlation_key", "=", slot<string>("key"))
-        .where("status", "=", "open")
+        .where("status", "=", OPEN)
         .where("expires_at", ">", slot<number>("now"))
         .compile(),
     { source, key: correlationKey, now },

@@ -7,6 +7,7 @@ import { consoleIndexes } from "./0009-console-indexes.js";
 import { rejections } from "./0010-rejections.js";
 import { audit } from "./0011-audit.js";
 import { instances } from "./0013-instances.js";
+import { taskLookups } from "./0014-task-lookups.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0010_rejections": rejections,
   "0011_audit": audit,
   "0013_instances": instances,
+  "0014_task_lookups": taskLookups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,78 @@
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { atomicByTransaction, type SqlContext } from "./dialect-ops.js";
+import { taskActivity } from "./kysely-task-activity.js";
+import { findOpenWait } from "./kysely-waits.js";
+import { migrateToLatest } from "./migrate.js";
+import type { Database as Tables } from "./schema.js";
+
+/**
+ * Lookups that run once per request must read only their own rows, however many waits are open.
+ * SQLite has no statistics here (no ANALYZE), so its plans follow the indexes and the shape of the
+ * SQL alone: these pin them. Each statement is captured as the store prepares it and explained
+ * twice, with its own values and with every value NULL: a plan that needs the values to find its
+ * index is compiled again each time values are bound.
+ */
+describe("per-request lookup plans on SQLite", () => {
+  const raw = new Database(":memory:");
+  const seen: string[] = [];
+  const prepare = raw.prepare.bind(raw);
+  const spy = ((text: string) => {
+    seen.push(text);
+    return prepare(text);
+  }) as typeof raw.prepare;
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: { prepare: spy, close: () => raw.close() } }),
+  });
+  const ctx: SqlContext = { db, ops: { atomic: atomicByTransaction } } as SqlContext;
+
+  beforeAll(() => migrateToLatest(db));
+  afterAll(() => db.destroy());
+
+  /** The statements `run` prepares, each with its plan for the given values and for NULLs. */
+  async function plansOf(run: () => Promise<unknown>, values: readonly unknown[][]) {
+    seen.length = 0;
+    await run();
+    return seen.map((text, i) => {
+      const explain = (params: readonly unknown[]) =>
+        prepare(`explain query plan ${text}`)
+          .all(...params)
+          .map((r) => (r as { detail: string }).detail)
+          .join(" | ");
+      const own = values[i] ?? [];
+      return { text, plan: explain(own), withNulls: explain(own.map(() => null)) };
+    });
+  }
+
+  it("a new wait counts its task's open waits and pending approvals by the task indexes", async () => {
+    const now = 1_750_000_000_000;
+    const [delivered, waits, approvals] = await plansOf(
+      () => taskActivity(ctx, "task-1", now),
+      [
+        ["task-1", "delivered", 1],
+        ["task-1", now],
+        ["task-1", "pending", now],
+      ],
+    );
+    expect(delivered!.plan).toContain(
+      "SEARCH deliveries USING INDEX deliveries_task (task_id=? AND status=?)",
+    );
+    expect(waits!.plan).toBe(
+      "SEARCH waits USING COVERING INDEX waits_task_status (task_id=? AND status=? AND expires_at>?)",
+    );
+    expect(approvals!.plan).toBe(
+      "SEARCH approvals USING COVERING INDEX approvals_task_status (task_id=? AND status=? AND expires_at>?)",
+    );
+    for (const s of [delivered, waits, approvals]) expect(s!.withNulls).toBe(s!.plan);
+  });
+
+  it("a webhook finds its open wait by the partial index of open waits, whatever is bound", async () => {
+    const now = 1_750_000_000_000;
+    const [lookup] = await plansOf(() => findOpenWait(ctx, "lims", "S-1", now), [["lims", "S-1", now]]);
+    expect(lookup!.plan).toBe(
+      "SEARCH waits USING INDEX waits_open_correlation (source=? AND correlation_key=?)",
+    );
+    expect(lookup!.withNulls).toBe(lookup!.plan);
+  });
+});
