@@ -155,7 +155,12 @@ export async function callbackScenario(
   try {
     s.log(`${name}: ${gw.command}`);
     const waits = async (n: number) =>
-      registerWaits({ gatewayUrl: gw.url, apiKey: gw.apiKey, taskIds: await emu.executions(n) });
+      registerWaits({
+        gatewayUrl: gw.url,
+        apiKey: gw.apiKey,
+        taskIds: await emu.executions(n),
+        log: (line) => s.log(`${name}: ${line}`),
+      });
     const [probe] = await waits(1);
     await probeCallback(gw, probe!);
     let accepted = 1;
@@ -253,6 +258,7 @@ export async function webhookScenario(
       apiKey: gw.apiKey,
       taskIds: await emu.executions(count),
       extra: (i) => ({ source: "lims", correlationKey: keys[i] }),
+      log: (line) => s.log(`webhook: ${line}`),
     });
     // Timestamps stay well inside the scheme's tolerance window for the whole run.
     const ts = Math.floor(Date.now() / 1000);
@@ -358,6 +364,7 @@ export async function postgresScenario(
       gatewayUrl: accepting[0]!.url,
       apiKey: secrets.apiKey,
       taskIds: await emu.executions(n),
+      log: (line) => s.log(`${name}: ${line}`),
     });
     const pool = new Pool(paths);
     const loads = (durationSec: number, title: string) =>

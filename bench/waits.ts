@@ -9,7 +9,10 @@ export async function registerWaits(o: {
   taskIds: readonly string[];
   extra?: (i: number) => Record<string, unknown>;
   concurrency?: number;
+  /** Told how long the registrations took (a new wait's cost grows with the open ones if a lookup walks them). */
+  log?: (line: string) => void;
 }): Promise<string[]> {
+  const started = performance.now();
   const out = new Array<string>(o.taskIds.length);
   let next = 0;
   const worker = async () => {
@@ -26,6 +29,12 @@ export async function registerWaits(o: {
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 32, o.taskIds.length) }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  if (o.taskIds.length >= 100) {
+    o.log?.(
+      `registered ${o.taskIds.length} waits in ${seconds.toFixed(1)} s (${Math.round(o.taskIds.length / seconds)}/s)`,
+    );
+  }
   return out;
 }
 
