@@ -96,6 +96,32 @@ export function describeAuditStoreContract(
       ]);
     });
 
+    it("writes no entry for a lost lease's attempt after the new holder recorded the same attempt", async () => {
+      // w1's lease ran out mid-call; w2 claimed, called and recorded attempt 1 first. w1's answer
+      // then arrives for its attempt 1: refused, and its entry with it, although an attempt 1
+      // row is there (w2's).
+      const d = await accepted(store, aWait());
+      const [first] = await store.claimDue(T0 + 20, "w1", 1_000, 10);
+      const [second] = await store.claimDue(T0 + 1_100, "w2", 30_000, 10);
+      expect([first?.id, second?.id]).toEqual([d.id, d.id]);
+      const attempt = (startedAt: number) => anAttempt(second!, { startedAt, finishedAt: startedAt + 5 });
+      const won = entry({ kind: "delivery.delivered", deliveryId: d.id, actor: "forwarder:w2" });
+      expect(
+        await store.recordAttempt(
+          d.id,
+          "w2",
+          T0 + 1_200,
+          { kind: "delivered", attempt: attempt(T0 + 1_150) },
+          [won],
+        ),
+      ).toBe(true);
+      const lost = entry({ kind: "delivery.attempt", deliveryId: d.id, actor: "forwarder:w1" });
+      const retry = { kind: "retry" as const, attempt: attempt(T0 + 25), nextAttemptAt: T0 + 9_000 };
+      expect(await store.recordAttempt(d.id, "w1", T0 + 1_300, retry, [lost])).toBe(false);
+      const entries = (await store.audit.list({ subject: d.id, limit: 10 })).items;
+      expect(entries.map((e) => [e.kind, e.actor])).toEqual([["delivery.delivered", "forwarder:w2"]]);
+    });
+
     it("records webhooks stored, parked, released and discarded, not a duplicate's store step", async () => {
       const parked = aDelivery(aWait(), {
         waitId: null,

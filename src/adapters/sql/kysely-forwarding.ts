@@ -4,7 +4,7 @@ import type { Page } from "../../ports/page.js";
 import type { AttemptOutcome, DeliveryFilter } from "../../ports/store.js";
 import type { AttemptRecord, DeliveryRecord } from "../../ports/store-records.js";
 import type { SqlContext } from "./dialect-ops.js";
-import { insertWhere } from "./insert-where.js";
+import { holdsIfChanged, insertWhere } from "./insert-where.js";
 import { auditInserts, type PreparedCondition, rowStill } from "./kysely-audit.js";
 import { prepared, slot } from "./prepared.js";
 import { attemptFromRow, attemptToRow, deliveryFromRow } from "./rows.js";
@@ -35,6 +35,16 @@ export async function recordAttempt(
 ): Promise<boolean> {
   const { db, ops } = ctx;
   const row = attemptToRow(outcome.attempt);
+  // The lease check the attempt is inserted under, also the condition of its entries: both run
+  // before the update below changes the lease, so an entry is written exactly when its attempt
+  // is. (Looking for the attempt row instead would find the new holder's attempt of the same
+  // number after a lost lease, and write the loser's entry for an attempt that was refused.)
+  const leased: PreparedCondition = {
+    key: "the lease is still ours",
+    build: () =>
+      sql<boolean>`exists (select 1 from deliveries where id = ${slot(":id")} and lease_owner = ${slot(":owner")} and status = 'pending')`,
+    values: { ":id": id, ":owner": owner },
+  };
   const insertAttempt = prepared(
     db,
     "insert attempt if leased",
@@ -43,10 +53,10 @@ export async function recordAttempt(
         db,
         "attempts",
         Object.fromEntries(Object.keys(row).map((column) => [column, slot(column)])),
-        sql<boolean>`exists (select 1 from deliveries where id = ${slot(":id")} and lease_owner = ${slot(":owner")} and status = 'pending')`,
+        leased.build(),
       ),
     row,
-    { ":id": id, ":owner": owner },
+    leased.values,
   );
   const update = prepared(
     db,
@@ -54,19 +64,11 @@ export async function recordAttempt(
     (db) => recordUpdate(db, outcome.kind).compile(),
     recordValues(id, owner, now, outcome),
   );
-  // The attempt row is new (its key would refuse a second): present means this step wrote it.
-  const written: PreparedCondition = {
-    key: "the attempt was written",
-    build: () =>
-      sql<boolean>`exists (select 1 from attempts where delivery_id = ${slot(":id")} and attempt = ${slot(":attempt")})`,
-    values: { ":id": id, ":attempt": outcome.attempt.attempt },
-  };
-  const [inserted, updated] = await ops.atomic(db, [
-    insertAttempt,
-    update,
-    ...auditInserts(ctx, audit, written),
-  ]);
-  return affectedRows(inserted) === 1 && affectedRows(updated) === 1;
+  // With the lease ours the attempt's insert cannot be refused (a fresh owner per claim: nobody
+  // else records this attempt number meanwhile), so the entries hold exactly when it changed a row.
+  const entries = auditInserts(ctx, audit, leased).map((q) => holdsIfChanged(q, 0));
+  const results = await ops.atomic(db, [insertAttempt, ...entries, update]);
+  return affectedRows(results[0]) === 1 && affectedRows(results[entries.length + 1]) === 1;
 }
 
 export async function replayDelivery(
