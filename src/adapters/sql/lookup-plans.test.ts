@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomicByTransaction, type SqlContext } from "./dialect-ops.js";
+import { findParked } from "./kysely-parking.js";
 import { taskActivity } from "./kysely-task-activity.js";
 import { findOpenWait } from "./kysely-waits.js";
 import { migrateToLatest } from "./migrate.js";
@@ -72,6 +73,18 @@ describe("per-request lookup plans on SQLite", () => {
     const [lookup] = await plansOf(() => findOpenWait(ctx, "lims", "S-1", now), [["lims", "S-1", now]]);
     expect(lookup!.plan).toBe(
       "SEARCH waits USING INDEX waits_open_correlation (source=? AND correlation_key=?)",
+    );
+    expect(lookup!.withNulls).toBe(lookup!.plan);
+  });
+
+  it("a new wait finds the oldest webhook parked under its key without walking the others", async () => {
+    const now = 1_750_000_000_000;
+    const [lookup] = await plansOf(
+      () => findParked(ctx, "lims", "S-1", now),
+      [["lims", "S-1", "parked", now, 1]],
+    );
+    expect(lookup!.plan).toBe(
+      "SEARCH deliveries USING INDEX deliveries_source_key (source=? AND correlation_key=? AND status=?)",
     );
     expect(lookup!.withNulls).toBe(lookup!.plan);
   });

@@ -8,6 +8,7 @@ import { rejections } from "./0010-rejections.js";
 import { audit } from "./0011-audit.js";
 import { instances } from "./0013-instances.js";
 import { taskLookups } from "./0014-task-lookups.js";
+import { parkedLookup } from "./0015-parked-lookup.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0011_audit": audit,
   "0013_instances": instances,
   "0014_task_lookups": taskLookups,
+  "0015_parked_lookup": parkedLookup,
 };
 
 export const migrationProvider: MigrationProvider = {
