@@ -102,6 +102,40 @@ describe("Forwarder", () => {
     expect(cdf.calls).toHaveLength(1);
   });
 
+  it("stopped past its grace, cuts every call in flight and records each before it resolves", async () => {
+    // Calls that hang until cut, 32 at once: one listener per call on a shared signal would pass
+    // Node's limit of 10 and print a MaxListenersExceededWarning.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    let calls = 0;
+    const hanging: CdfClient = {
+      updateTask: (_taskId, _update, signal) =>
+        new Promise((_done, fail) => {
+          calls++;
+          signal?.addEventListener("abort", () => fail(new Error("cut")), { once: true });
+        }),
+      retrieveExecution: () => Promise.reject(new Error("not used")),
+    };
+    const deliveries = [];
+    for (let i = 0; i < 40; i++) deliveries.push(await pending({ deliverUntil: Date.now() + 3_600_000 }));
+    const f = forwarder(hanging, { concurrency: 32, clock: systemClock });
+    try {
+      f.start();
+      for (let i = 0; i < 200 && calls < 32; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(calls).toBe(32);
+      await f.stop(20);
+      const stored = await Promise.all(deliveries.map((d) => store.getDelivery(d.id)));
+      // The 32 cut calls are recorded (retry: CDF may have seen them); the rest were never sent.
+      expect(stored.filter((d) => d!.attempts === 1 && d!.status === "pending")).toHaveLength(32);
+      expect(stored.filter((d) => d!.attempts === 0)).toHaveLength(8);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("retries a 503 with backoff, then delivers when CDF recovers", async () => {
     let fail = true;
     const cdf = scriptedCdf(() => {

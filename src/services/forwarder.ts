@@ -58,6 +58,8 @@ export class Forwarder implements Dispatcher {
   private readonly loop: WorkLoop<DeliveryRecord>;
   private readonly workerId: string;
   private lastSweep = 0;
+  /** One per call in flight: a stop that gives up waiting cuts them all (one listener, not one each). */
+  private readonly cuts = new Set<AbortController>();
 
   constructor(private readonly o: ForwarderOptions) {
     this.workerId = o.instanceId ?? `fwd-${o.ids.newId()}`;
@@ -75,6 +77,13 @@ export class Forwarder implements Dispatcher {
       onDrained: () => this.kick(),
       beforePass: (force) => this.sweep(force),
     });
+    this.loop.signal.addEventListener(
+      "abort",
+      () => {
+        for (const cut of this.cuts) cut.abort();
+      },
+      { once: true },
+    );
   }
 
   /** This process's id among replicas: the prefix of every lease owner it writes. */
@@ -188,9 +197,9 @@ export class Forwarder implements Dispatcher {
     }
     // One controller and one timer (AbortSignal.any/timeout are costly on Node and leave listeners).
     const cut = new AbortController();
-    const stop = () => cut.abort();
-    const timer = setTimeout(stop, budget);
-    this.loop.signal.addEventListener("abort", stop, { once: true });
+    const timer = setTimeout(() => cut.abort(), budget);
+    this.cuts.add(cut);
+    if (this.loop.signal.aborted) cut.abort();
     let outcome: AttemptOutcome;
     try {
       if (d.taskId === null) throw new Error("internal: a pending delivery without a task");
@@ -200,7 +209,7 @@ export class Forwarder implements Dispatcher {
       outcome = await this.afterFailure(d, err, attemptNo, attempt, cut.signal);
     } finally {
       clearTimeout(timer);
-      this.loop.signal.removeEventListener("abort", stop);
+      this.cuts.delete(cut);
     }
 
     const recordedAt = this.o.clock.now();

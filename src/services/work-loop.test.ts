@@ -138,6 +138,35 @@ describe("WorkLoop", () => {
     expect(await t.loop.stop()).toBe(false);
   });
 
+  it("past its grace, starts nothing queued and lets the items it cut short finish before it resolves", async () => {
+    const logger = captureLogger();
+    const started: number[] = [];
+    const finished: string[] = [];
+    const t = loopOver([], {
+      clock: systemClock,
+      logger,
+      concurrency: 1,
+      pollIntervalMs: 60_000,
+      // Each item runs until the stop gives up, then records what happened (a store write).
+      handle: async (n, signal) => {
+        started.push(n);
+        await new Promise((done) => signal.addEventListener("abort", done, { once: true }));
+        await new Promise((done) => setTimeout(done, 20));
+        finished.push(`${n} cut`);
+      },
+    });
+    t.loop.start();
+    for (const n of [1, 2, 3]) t.loop.submit(n);
+    expect(await t.loop.stop(50)).toBe(true);
+    expect(started).toEqual([1]);
+    expect(finished).toEqual(["1 cut"]);
+    await new Promise((done) => setTimeout(done, 50));
+    expect(started).toEqual([1]);
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: "warn", fields: { inflight: 0, queued: 2 } }),
+    );
+  });
+
   it("logs an item that fails and goes on with the next", async () => {
     const logger = captureLogger();
     const done: number[] = [];

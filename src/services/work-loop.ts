@@ -1,6 +1,9 @@
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 
+/** How long a stop that gave up waits for the handlers it cut short to settle. */
+const SETTLE_MS = 1_000;
+
 /** Why the loop's rest was cut short: a kick, a freed slot or a stop (never thrown). */
 const WOKEN = "woken";
 
@@ -128,12 +131,15 @@ export class WorkLoop<T> {
     this.abort.abort();
     this.running = false;
     if (result === "timeout") {
+      // Nothing new starts once the stop gave up: queued items wait for their leases to run out.
+      const queued = this.queue.length;
+      this.queue.length = 0;
+      // The handlers in flight were just cut short: a moment for them to record what happened
+      // before the caller closes the store (which would fail their records).
+      await Promise.race([Promise.allSettled(this.inflight), this.o.clock.sleep(SETTLE_MS)]);
       this.o.logger.warn(
         `${this.o.name} stopped with work in flight; leases will expire and it will be resumed`,
-        {
-          inflight: this.inflight.size,
-          queued: this.queue.length,
-        },
+        { inflight: this.inflight.size, queued },
       );
     }
     return true;
@@ -228,6 +234,7 @@ export class WorkLoop<T> {
   }
 
   private pump(): void {
+    if (this.abort.signal.aborted) return;
     while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
       const item = this.queue.shift()!;
       if (this.o.expired?.(item, this.o.clock.now())) continue;
