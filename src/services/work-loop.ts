@@ -60,6 +60,8 @@ export class WorkLoop<T> {
   /** A kick arrived while the loop was busy (claiming): the next idle returns at once. */
   private kicked = false;
   private readonly abort = new AbortController();
+  /** The stop is over (drained or out of grace): nothing new starts. A flag, not `signal.aborted` (see Forwarder). */
+  private gaveUp = false;
   /** Passes in a row that failed (the store is down, say); 0 once one succeeds. */
   private failures = 0;
 
@@ -108,6 +110,7 @@ export class WorkLoop<T> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.gaveUp = false;
     this.loop = this.run();
   }
 
@@ -128,6 +131,7 @@ export class WorkLoop<T> {
     })();
     const timer = this.o.clock.sleep(graceMs, this.abort.signal).then(() => "timeout" as const);
     const result = await Promise.race([drained.then(() => "drained" as const), timer]);
+    this.gaveUp = true;
     this.abort.abort();
     this.running = false;
     if (result === "timeout") {
@@ -234,7 +238,7 @@ export class WorkLoop<T> {
   }
 
   private pump(): void {
-    if (this.abort.signal.aborted) return;
+    if (this.gaveUp) return;
     while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
       const item = this.queue.shift()!;
       if (this.o.expired?.(item, this.o.clock.now())) continue;
