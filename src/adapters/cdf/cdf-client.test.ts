@@ -1,4 +1,4 @@
-import { connect } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import type { buildConnector } from "undici";
@@ -34,21 +34,28 @@ const taskExecution = (status = "COMPLETED") => ({
  */
 const TRANSPORTS = ["fetch", "undici"] as const;
 type TransportKind = (typeof TRANSPORTS)[number];
-/** Each harness gets its own server (ports 41420-41499 in turn): a late request of an earlier
- * test can never reach a later test's fake. */
-const PORTS = { first: 41420, count: 80 };
-let nextPort = 0;
+/**
+ * Each harness gets its own server on a port the system picks (fixed ports in the ephemeral range
+ * collided with other tests' client sockets under load: EADDRINUSE), so a late request of an
+ * earlier test can never reach a later test's fake.
+ */
 let kind: TransportKind = "fetch";
 const closers: (() => Promise<void>)[] = [];
 
-/** Serves `app` on the next port; the undici transport's connections all go there. */
+/** Serves `app` on a fresh port; the undici transport's connections all go there. */
 function overSocket(app: Hono) {
-  const port = PORTS.first + (nextPort++ % PORTS.count);
-  const server: ServerType = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });
+  const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  const listening = new Promise<number>((resolve) => {
+    const port = () => resolve((server.address() as AddressInfo).port);
+    if (server.listening) port();
+    else server.once("listening", port);
+  });
   const toServer: buildConnector.connector = (_options, callback) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => callback(null, socket));
-    socket.once("error", (err) => callback(err, null));
+    void listening.then((port) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => callback(null, socket));
+      socket.once("error", (err) => callback(err, null));
+    });
   };
   const transport = undiciTransport({ connections: 4, connect: toServer });
   closers.push(async () => {
