@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { callbackBody } from "./body.js";
+import { importBuild } from "./built-gateway.js";
 
 /**
  * CPU per callback accept, in-process, for A/B comparisons on a shared machine:
@@ -32,16 +33,7 @@ const trials = Number(opts.trials);
 const perTrial = Number(opts["per-trial"]);
 const CONCURRENCY = 50;
 
-interface Gateway {
-  app: { fetch(req: Request): Response | Promise<Response> };
-  close(graceMs?: number): Promise<void>;
-}
-const { startGateway } = (await import(join(repo, "dist/node.js"))) as {
-  startGateway(o: Record<string, unknown>): Promise<Gateway>;
-};
-const { loadConfigFile } = (await import(join(repo, "dist/config/load-file.js"))) as {
-  loadConfigFile(path: string): { ok: true; config: unknown } | { ok: false; problems: unknown };
-};
+const { startGateway, loadConfigFile } = await importBuild(repo);
 
 const dir = mkdtempSync(join(tmpdir(), "taskgate-accept-cpu-"));
 const apiKey = randomBytes(24).toString("base64url");

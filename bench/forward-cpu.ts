@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../src/emulator/emulator.js";
 import { callbackBody } from "./body.js";
+import { type BuiltGateway, importBuild } from "./built-gateway.js";
 import { startEmulatorChild } from "./emulator-child.js";
 
 /**
@@ -32,16 +33,7 @@ const repo = resolve(opts.repo);
 const rounds = Number(opts.rounds);
 const perRound = Number(opts["per-round"]);
 
-interface Gateway {
-  app: { fetch(req: Request): Response | Promise<Response> };
-  close(graceMs?: number): Promise<void>;
-}
-const { startGateway } = (await import(join(repo, "dist/node.js"))) as {
-  startGateway(o: Record<string, unknown>): Promise<Gateway>;
-};
-const { loadConfigFile } = (await import(join(repo, "dist/config/load-file.js"))) as {
-  loadConfigFile(path: string): { ok: true; config: unknown } | { ok: false; problems: unknown };
-};
+const { startGateway, loadConfigFile } = await importBuild(repo);
 
 const logDir = mkdtempSync(join(tmpdir(), "taskgate-forward-cpu-logs-"));
 const emu = await startEmulatorChild({ repo: resolve(import.meta.dirname, ".."), logDir });
@@ -81,11 +73,11 @@ function configFile(dir: string): unknown {
   return loaded.config;
 }
 
-async function call(gw: Gateway, path: string, init: RequestInit): Promise<Response> {
+async function call(gw: BuiltGateway, path: string, init: RequestInit): Promise<Response> {
   return gw.app.fetch(new Request(`http://127.0.0.1${path}`, init));
 }
 
-async function accept(gw: Gateway, taskIds: string[]): Promise<void> {
+async function accept(gw: BuiltGateway, taskIds: string[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < taskIds.length) {
