@@ -60,12 +60,6 @@ export class Forwarder implements Dispatcher {
   private lastSweep = 0;
   /** One per call in flight: a stop that gives up waiting cuts them all (one listener, not one each). */
   private readonly cuts = new Set<AbortController>();
-  /**
-   * Set when the loop's signal aborts. Read instead of `signal.aborted`: on Workers the loop's
-   * signal belongs to the request that built the gateway, and reading its state from another
-   * request's forward is refused ("Cannot perform I/O on behalf of a different request").
-   */
-  private cutAll = false;
 
   constructor(private readonly o: ForwarderOptions) {
     this.workerId = o.instanceId ?? `fwd-${o.ids.newId()}`;
@@ -86,7 +80,6 @@ export class Forwarder implements Dispatcher {
     this.loop.signal.addEventListener(
       "abort",
       () => {
-        this.cutAll = true;
         for (const cut of this.cuts) cut.abort();
       },
       { once: true },
@@ -206,7 +199,7 @@ export class Forwarder implements Dispatcher {
     const cut = new AbortController();
     const timer = setTimeout(() => cut.abort(), budget);
     this.cuts.add(cut);
-    if (this.cutAll) cut.abort();
+    if (this.loop.gaveUp) cut.abort();
     let outcome: AttemptOutcome;
     try {
       if (d.taskId === null) throw new Error("internal: a pending delivery without a task");

@@ -60,8 +60,7 @@ export class WorkLoop<T> {
   /** A kick arrived while the loop was busy (claiming): the next idle returns at once. */
   private kicked = false;
   private readonly abort = new AbortController();
-  /** The stop is over (drained or out of grace): nothing new starts. A flag, not `signal.aborted` (see Forwarder). */
-  private gaveUp = false;
+  private stopped = false;
   /** Passes in a row that failed (the store is down, say); 0 once one succeeds. */
   private failures = 0;
 
@@ -72,6 +71,15 @@ export class WorkLoop<T> {
   /** Aborted when a stop gives up waiting: handlers cut their calls short. */
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  /**
+   * The stop is over (drained or out of grace): nothing new starts. Handlers read this rather than
+   * `signal.aborted`: on Workers the signal belongs to the request that built the loop, and reading
+   * its state from another request is refused ("Cannot perform I/O on behalf of a different request").
+   */
+  get gaveUp(): boolean {
+    return this.stopped;
   }
 
   /** Items queued or in flight in this process. */
@@ -110,7 +118,7 @@ export class WorkLoop<T> {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.gaveUp = false;
+    this.stopped = false;
     this.loop = this.run();
   }
 
@@ -131,7 +139,7 @@ export class WorkLoop<T> {
     })();
     const timer = this.o.clock.sleep(graceMs, this.abort.signal).then(() => "timeout" as const);
     const result = await Promise.race([drained.then(() => "drained" as const), timer]);
-    this.gaveUp = true;
+    this.stopped = true;
     this.abort.abort();
     this.running = false;
     if (result === "timeout") {
@@ -238,7 +246,7 @@ export class WorkLoop<T> {
   }
 
   private pump(): void {
-    if (this.gaveUp) return;
+    if (this.stopped) return;
     while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
       const item = this.queue.shift()!;
       if (this.o.expired?.(item, this.o.clock.now())) continue;
