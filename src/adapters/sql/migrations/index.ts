@@ -9,6 +9,7 @@ import { audit } from "./0011-audit.js";
 import { instances } from "./0013-instances.js";
 import { taskLookups } from "./0014-task-lookups.js";
 import { parkedLookup } from "./0015-parked-lookup.js";
+import { taskIndexKeys } from "./0016-task-index-keys.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "0013_instances": instances,
   "0014_task_lookups": taskLookups,
   "0015_parked_lookup": parkedLookup,
+  "0016_task_index_keys": taskIndexKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
