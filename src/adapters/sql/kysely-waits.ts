@@ -116,7 +116,9 @@ export async function expireWaits(
   for (;;) {
     let q = db.selectFrom("waits").selectAll().where("status", "=", OPEN).where("expires_at", "<=", now);
     if (scope) q = q.where("source", "=", scope.source).where("correlation_key", "=", scope.correlationKey);
-    const waits = (await q.orderBy("id").limit(n).execute()).map(waitFromRow);
+    // By expiry: the partial index of open waits hands them over in that order (by id, SQLite
+    // walked every open wait, expired or not, to find the first few).
+    const waits = (await q.orderBy("expires_at").orderBy("id").limit(n).execute()).map(waitFromRow);
     if (waits.length === 0) return total;
     const queries = waits.flatMap((w) =>
       auditInserts(

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomicByTransaction, type SqlContext } from "./dialect-ops.js";
 import { findParked } from "./kysely-parking.js";
 import { taskActivity } from "./kysely-task-activity.js";
-import { findOpenWait } from "./kysely-waits.js";
+import { expireWaits, findOpenWait } from "./kysely-waits.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database as Tables } from "./schema.js";
 
@@ -95,6 +95,17 @@ describe("per-request lookup plans on SQLite", () => {
           index.name,
         ).toEqual([]);
     }
+  });
+
+  it("the expiry sweep finds expired open waits by the partial index of open waits", async () => {
+    const now = 1_750_000_000_000;
+    // The table is empty: the sweep selects, finds nothing, and writes nothing.
+    const none = (): never => {
+      throw new Error("no wait is expired here");
+    };
+    const [select] = await plansOf(() => expireWaits(ctx, now, none), [[now, 200]]);
+    expect(select!.plan).toMatch(/^SEARCH waits USING INDEX waits_open_expiry \(expires_at<\?\)/);
+    expect(select!.withNulls).toBe(select!.plan);
   });
 
   it("a webhook finds its open wait by the partial index of open waits, whatever is bound", async () => {

@@ -10,6 +10,7 @@ import { instances } from "./0013-instances.js";
 import { taskLookups } from "./0014-task-lookups.js";
 import { parkedLookup } from "./0015-parked-lookup.js";
 import { taskIndexKeys } from "./0016-task-index-keys.js";
+import { openWaitExpiry } from "./0017-open-wait-expiry.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0014_task_lookups": taskLookups,
   "0015_parked_lookup": parkedLookup,
   "0016_task_index_keys": taskIndexKeys,
+  "0017_open_wait_expiry": openWaitExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {
