@@ -7,12 +7,13 @@ import { DEFAULT_CLIENT, DEFAULT_PROJECT } from "../src/emulator/emulator.js";
 import { callbackBody } from "./body.js";
 import { type BuiltGateway, importBuild } from "./built-gateway.js";
 import { startEmulatorChild } from "./emulator-child.js";
+import { formatWal, watchWal } from "./wal-frames.js";
 
 /**
  * CPU per forwarded callback, in-process, the forward alone (issue 15: accept and forward cost
  * ~0.7–0.9 ms per callback in `npm run bench`, accept alone ~0.3):
  *
- *   node --import tsx bench/forward-cpu.ts [--repo DIR] [--rounds 3] [--per-round 3000]
+ *   node --import tsx bench/forward-cpu.ts [--repo DIR] [--rounds 3] [--per-round 3000] [--wal]
  *
  * Each round: a gateway of `--repo` (its dist/) in this process, its forwarder held (its CDF
  * calls never answer), accepts `--per-round` 1 KB callbacks into a SQLite file and is closed; a
@@ -20,13 +21,16 @@ import { startEmulatorChild } from "./emulator-child.js";
  * forwards that backlog. Printed: this process's CPU (user + system) per forwarded callback
  * from the second gateway's start until the emulator has every update, cheapest and median
  * round. The emulator's own CPU is not in it; the bench's IPC polls of the emulator (every 20
- * ms) are. Compare with `bench/accept-cpu.ts` for the accept alone.
+ * ms) are. Compare with `bench/accept-cpu.ts` for the accept alone. With `--wal`, each round
+ * also prints the WAL frames the forwarding gateway wrote, per forward and by table or index
+ * (wal-frames.ts; the CPU figures then include reading the WAL).
  */
 const { values: opts } = parseArgs({
   options: {
     repo: { type: "string", default: resolve(import.meta.dirname, "..") },
     rounds: { type: "string", default: "3" },
     "per-round": { type: "string", default: "3000" },
+    wal: { type: "boolean", default: false },
   },
 });
 const repo = resolve(opts.repo);
@@ -114,12 +118,15 @@ for (let r = 0; r < rounds; r++) {
   await held.close(200);
   // Leases the held forwarder took run out (2 s) before the next gateway claims them.
   await new Promise((done) => setTimeout(done, 2_500));
+  const watch = opts.wal ? watchWal(join(dir, "taskgate.db")) : undefined;
   const start = process.cpuUsage();
   const live = await startGateway({ config, port: 0 });
   const started = process.cpuUsage(start);
   const ms = await emu.waitForUpdates(perRound, 120_000);
   const used = process.cpuUsage(start);
+  const wal = watch?.finish();
   await live.close(1000);
+  if (wal) process.stderr.write(`round ${r + 1}: ${formatWal(wal, perRound, "forward")}`);
   rmSync(dir, { recursive: true, force: true });
   if (ms < 0) throw new Error(`round ${r + 1}: the backlog was not forwarded within 120 s`);
   const cpuUs = used.user + used.system - (started.user + started.system);

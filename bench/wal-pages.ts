@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import SqliteDatabase from "better-sqlite3";
 import { registerWaits, sendCallbacks, startHeldGateway } from "./in-process.js";
+import { formatWal, watchWal } from "./wal-frames.js";
 
 /**
  * Which tables and indexes a callback accept writes, read from the SQLite WAL (issue 15):
@@ -41,47 +41,12 @@ for (let i = paths.length - 1; i > 0; i--) {
   [paths[i], paths[j]] = [paths[j]!, paths[i]!];
 }
 
-const side = new SqliteDatabase(held.dbPath);
-side.pragma("busy_timeout = 5000");
-side.pragma("wal_checkpoint(TRUNCATE)");
-// A read transaction from before the run: no checkpoint can reset the WAL while it lasts.
-side.exec("begin");
-side.prepare("select count(*) from waits").get();
+const watch = watchWal(held.dbPath);
 const sent = await sendCallbacks(held, paths.slice(0, accepts), concurrency);
-const wal = readFileSync(`${held.dbPath}-wal`);
-side.exec("commit");
-
-const pageSize = wal.readUInt32BE(8);
-const frames: number[] = [];
-let commits = 0;
-for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
-  frames.push(wal.readUInt32BE(at));
-  if (wal.readUInt32BE(at + 4) !== 0) commits++; // a commit frame records the database size
-}
-const owner = new Map<number, string>();
-for (const row of side.prepare("select name, pageno from dbstat").all() as { name: string; pageno: number }[])
-  owner.set(row.pageno, row.name);
-const byTree = new Map<string, { frames: number; pages: Set<number> }>();
-for (const page of frames) {
-  const name = owner.get(page) ?? "(freed)";
-  const tree = byTree.get(name) ?? { frames: 0, pages: new Set<number>() };
-  tree.frames++;
-  tree.pages.add(page);
-  byTree.set(name, tree);
-}
-side.close();
+const report = watch.finish();
 await held.gateway.close(1000);
 rmSync(dir, { recursive: true, force: true });
-
-const per = (n: number) => (n / accepts).toFixed(2);
 process.stdout.write(
-  `${repo}\n${accepts} callbacks (${sent.failed} not 202) with ${open} other waits open: ${commits} commits ` +
-    `(${(accepts / Math.max(commits, 1)).toFixed(1)} accepts each), ${frames.length} WAL frames of ${pageSize} bytes, ` +
-    `${per(frames.length)} per accept\n`,
+  `${repo}\n${accepts} callbacks (${sent.failed} not 202) with ${open} other waits open: ${formatWal(report, accepts, "accept")}`,
 );
-for (const [name, tree] of [...byTree].sort((a, b) => b[1].frames - a[1].frames)) {
-  process.stdout.write(
-    `  ${name.padEnd(32)} ${per(tree.frames).padStart(6)} frames per accept (${tree.pages.size} pages)\n`,
-  );
-}
 process.exit(sent.failed > 0 ? 1 : 0);
