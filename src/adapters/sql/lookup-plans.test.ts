@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomicByTransaction, type SqlContext } from "./dialect-ops.js";
+import { KyselyAuditStore } from "./kysely-audit.js";
 import { findParked } from "./kysely-parking.js";
 import { taskActivity } from "./kysely-task-activity.js";
 import { expireWaits, findOpenWait } from "./kysely-waits.js";
@@ -106,6 +107,21 @@ describe("per-request lookup plans on SQLite", () => {
     const [select] = await plansOf(() => expireWaits(ctx, now, none), [[now, 200]]);
     expect(select!.plan).toMatch(/^SEARCH waits USING INDEX waits_open_expiry \(expires_at<\?\)/);
     expect(select!.withNulls).toBe(select!.plan);
+  });
+
+  it("a subject's audit entries come through the partial indexes by wait, delivery and approval", async () => {
+    const audit = new KyselyAuditStore(ctx);
+    const [list] = await plansOf(
+      () => audit.list({ subject: "w-1", limit: 50 }),
+      [["w-1", "w-1", "w-1", 51]],
+    );
+    for (const index of [
+      "audit_wait (wait_id=?)",
+      "audit_delivery (delivery_id=?)",
+      "audit_approval (approval_id=?)",
+    ])
+      expect(list!.plan).toContain(`SEARCH audit USING INDEX ${index}`);
+    expect(list!.withNulls).toBe(list!.plan);
   });
 
   it("a webhook finds its open wait by the partial index of open waits, whatever is bound", async () => {

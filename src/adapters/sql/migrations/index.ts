@@ -11,6 +11,7 @@ import { taskLookups } from "./0014-task-lookups.js";
 import { parkedLookup } from "./0015-parked-lookup.js";
 import { taskIndexKeys } from "./0016-task-index-keys.js";
 import { openWaitExpiry } from "./0017-open-wait-expiry.js";
+import { nullableKeys } from "./0018-nullable-keys.js";
 
 /**
  * The schema, once, for every dialect: one file per migration, one line here each. The D1
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0015_parked_lookup": parkedLookup,
   "0016_task_index_keys": taskIndexKeys,
   "0017_open_wait_expiry": openWaitExpiry,
+  "0018_nullable_keys": nullableKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
