@@ -9,6 +9,14 @@ describe("canonicalJson", () => {
       '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
     );
   });
+
+  // Stored audit and body hashes depend on this exact text: an object built in sorted order
+  // enumerates its array-index keys first, by value, and a rewrite must keep that.
+  it("lists array-index keys first, by value, then the other keys sorted", () => {
+    expect(canonicalJson({ b: 1, "10": 2, "9": 3, "09": 4, "4294967295": 5, "4294967294": 6, a: 7 })).toBe(
+      '{"9":3,"10":2,"4294967294":6,"09":4,"4294967295":5,"a":7,"b":1}',
+    );
+  });
 });
 
 describe("utf8Length", () => {
@@ -43,6 +51,14 @@ describe("utf8Length", () => {
       const text = String.fromCharCode(...units);
       expect(utf8Length(text), JSON.stringify(units)).toBe(encoder.encode(text).byteLength);
     }
+  });
+
+  it.each([
+    ["3-byte characters filling the reused buffer exactly", "日".repeat(16 * 1024)],
+    ["a string past the reused buffer", `${"ø🎉x".repeat(6_000)}\ud800`],
+  ])("counts %s as TextEncoder encodes it", (_name, text) => {
+    expect(utf8Length(text)).toBe(encoder.encode(text).byteLength);
+    expect(utf8Length("short after long")).toBe(16);
   });
 
   it("is what jsonByteLength counts of the serialised value", () => {

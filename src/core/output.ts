@@ -24,9 +24,11 @@ export function mergeOutput(
   return out;
 }
 
-/** Throws `output_too_large` when the serialised output would exceed CDF's limit. */
-export function assertOutputSize(output: JsonObject): void {
-  const bytes = jsonByteLength(output);
+/**
+ * Throws `output_too_large` when the serialised output would exceed CDF's limit. `bytes`: its
+ * size when the caller has already serialised it (key order does not change the size).
+ */
+export function assertOutputSize(output: JsonObject, bytes = jsonByteLength(output)): void {
   if (bytes > MAX_OUTPUT_BYTES) {
     throw new TaskgateError(
       "output_too_large",
@@ -44,7 +46,7 @@ export const RESERVED_OUTPUT_KEY = "taskgate";
  * `taskgate` key (taskgate's own block would otherwise carry the caller's fields to CDF), finite
  * numbers, bounded depth, and the size limit.
  */
-export function assertOutputAllowed(output: JsonObject): void {
+export function assertOutputAllowed(output: JsonObject, bytes?: number): void {
   if (Object.hasOwn(output, RESERVED_OUTPUT_KEY)) {
     throw new TaskgateError(
       "reserved_output_key",
@@ -53,24 +55,42 @@ export function assertOutputAllowed(output: JsonObject): void {
     );
   }
   assertPlainJsonValue(output);
-  assertOutputSize(output);
+  assertOutputSize(output, bytes);
 }
 
 /**
  * The path of the first `null` inside a JSON value, if any. CDF refuses task updates with `null`
  * anywhere ("`null` values aren't allowed."), so taskgate refuses them at the door: accepting one
- * would close the wait with a result CDF can never take.
+ * would close the wait with a result CDF can never take. Every body with an output is checked, so
+ * the walk allocates no path unless it finds a `null`.
  */
-export function findNull(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+export function findNull(value: unknown): (string | number)[] | undefined {
+  return hasNull(value) ? pathOfNull(value, []) : undefined;
+}
+
+function hasNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNull(value[i])) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && hasNull((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function pathOfNull(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
   if (value === null) return path;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNull(value[i], [...path, i]);
+      const found = pathOfNull(value[i], [...path, i]);
       if (found) return found;
     }
   } else if (typeof value === "object") {
     for (const [key, v] of Object.entries(value)) {
-      const found = findNull(v, [...path, key]);
+      const found = pathOfNull(v, [...path, key]);
       if (found) return found;
     }
   }

@@ -1,4 +1,4 @@
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalJson, utf8Length } from "../core/canonical-json.js";
 import {
   draftDelivery,
   type SettledCallback,
@@ -35,13 +35,16 @@ export async function acceptCallback(
   /** Who called: the callback URL's holder (default), or an operator resolving by hand. */
   by: { actor: string; origin?: RequestOrigin | undefined } = { actor: "callback" },
 ): Promise<CallbackOutcome> {
-  if (body.output) assertOutputAllowed(body.output);
+  // The output is serialised once: its size is what CDF's limit counts, and the body's hash
+  // (canonicalJson of `{status, output}`, whose keys sort as "output" < "status") is built around it.
+  const outputJson = body.output ? canonicalJson(body.output) : "null";
+  if (body.output) assertOutputAllowed(body.output, utf8Length(outputJson));
   const now = deps.clock.now();
   const wait = await deps.store.getWait(waitId);
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
 
   const status = body.status ?? "COMPLETED";
-  const bodyHash = await deps.sha256(canonicalJson({ status, output: body.output ?? null }));
+  const bodyHash = await deps.sha256(callbackBodyJson(status, outputJson));
   if (wait.status !== "open" || wait.expiresAt <= now) return settledCallback(wait, bodyHash);
 
   const deliveryId = deps.ids.newId();
@@ -84,4 +87,9 @@ export async function acceptCallback(
     default:
       return settledCallback(result.wait, bodyHash);
   }
+}
+
+/** `canonicalJson({ status, output })` from the output's canonical JSON: the hash a retry matches. */
+export function callbackBodyJson(status: UpdateStatus, outputJson: string): string {
+  return `{"output":${outputJson},"status":${JSON.stringify(status)}}`;
 }
