@@ -1,18 +1,28 @@
+import { jsonByteLength } from "./canonical-json.js";
 import { TaskgateError } from "./errors.js";
-import { assertOutputAllowed, assertOutputSize, mergeOutput } from "./output.js";
+import { assertMergedOutputSize, assertOutputAllowed, mergeOutput } from "./output.js";
 import type { DeliveryRecord, WaitRecord } from "./records.js";
 import type { TaskUpdate } from "./task-status.js";
 
-/** The update CDF gets for a wait: its template, the result's output over it, and taskgate's block. */
+/**
+ * The update CDF gets for a wait: its template, the result's output over it, and taskgate's block.
+ * `outputBytes`: the serialised size of `update.output` when the caller has measured it, so the
+ * size check adds up the parts instead of serialising the merge.
+ */
 export function updateForWait(
   update: TaskUpdate,
   wait: WaitRecord,
   meta: { deliveryId: string; source: string | null; receivedAt: number },
+  outputBytes?: number,
 ): TaskUpdate & { output: Record<string, unknown> } {
-  const output = mergeOutput(mergeOutput(wait.output, update.output), {
-    taskgate: { ...meta, waitId: wait.id },
-  });
-  assertOutputSize(output);
+  const block = { taskgate: { ...meta, waitId: wait.id } };
+  const output = mergeOutput(mergeOutput(wait.output, update.output), block);
+  assertMergedOutputSize(
+    output,
+    outputBytes === undefined
+      ? undefined
+      : outputBytes + jsonByteLength(wait.output ?? {}) + jsonByteLength(block),
+  );
   return { status: update.status, output };
 }
 
@@ -20,14 +30,17 @@ export function updateForWait(
  * Throws unless a webhook's mapped output could be forwarded as it is: no reserved key, finite,
  * not too deep, and under the size limit once taskgate's block is added (a wait id is as long as
  * a delivery id). A wait's template can only add to it; that is checked when the wait registers.
+ * Returns the output's serialised size (for `updateForWait`).
  */
 export function assertParkable(
   update: TaskUpdate,
   meta: { deliveryId: string; source: string | null; receivedAt: number },
-): void {
+): number {
   const output = update.output ?? {};
-  assertOutputAllowed(output);
-  assertOutputSize(mergeOutput(output, { taskgate: { ...meta, waitId: meta.deliveryId } }));
+  const bytes = assertOutputAllowed(output);
+  const block = { taskgate: { ...meta, waitId: meta.deliveryId } };
+  assertMergedOutputSize(mergeOutput(output, block), bytes + jsonByteLength(block));
+  return bytes;
 }
 
 /**

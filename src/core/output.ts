@@ -28,7 +28,7 @@ export function mergeOutput(
  * Throws `output_too_large` when the serialised output would exceed CDF's limit. `bytes`: its
  * size when the caller has already serialised it (key order does not change the size).
  */
-export function assertOutputSize(output: JsonObject, bytes = jsonByteLength(output)): void {
+export function assertOutputSize(output: JsonObject, bytes = jsonByteLength(output)): number {
   if (bytes > MAX_OUTPUT_BYTES) {
     throw new TaskgateError(
       "output_too_large",
@@ -36,6 +36,18 @@ export function assertOutputSize(output: JsonObject, bytes = jsonByteLength(outp
       { details: { bytes, limit: MAX_OUTPUT_BYTES } },
     );
   }
+  return bytes;
+}
+
+/**
+ * `assertOutputSize` for a merge (`mergeOutput`) of parts whose serialised sizes add up to
+ * `partsBytes`: a deep merge is never longer than its parts side by side (each key once, one pair
+ * of braces where there were two), so when the parts fit, the merge fits and is not serialised
+ * again. Without `partsBytes`, or when the parts do not fit, the merge itself is measured.
+ */
+export function assertMergedOutputSize(merged: JsonObject, partsBytes?: number): void {
+  if (partsBytes !== undefined && partsBytes <= MAX_OUTPUT_BYTES) return;
+  assertOutputSize(merged);
 }
 
 /** The top-level key of a task output that holds taskgate's own block. */
@@ -44,9 +56,10 @@ export const RESERVED_OUTPUT_KEY = "taskgate";
 /**
  * Every check on a caller's part of the output (`O`), made before anything is committed: no
  * `taskgate` key (taskgate's own block would otherwise carry the caller's fields to CDF), finite
- * numbers, bounded depth, and the size limit.
+ * numbers, bounded depth, and the size limit. Returns the serialised size (`bytes`, when the
+ * caller measured it already).
  */
-export function assertOutputAllowed(output: JsonObject, bytes?: number): void {
+export function assertOutputAllowed(output: JsonObject, bytes?: number): number {
   if (Object.hasOwn(output, RESERVED_OUTPUT_KEY)) {
     throw new TaskgateError(
       "reserved_output_key",
@@ -55,7 +68,7 @@ export function assertOutputAllowed(output: JsonObject, bytes?: number): void {
     );
   }
   assertPlainJsonValue(output);
-  assertOutputSize(output, bytes);
+  return assertOutputSize(output, bytes);
 }
 
 /**

@@ -38,7 +38,8 @@ export async function acceptCallback(
   // The output is serialised once: its size is what CDF's limit counts, and the body's hash
   // (canonicalJson of `{status, output}`, whose keys sort as "output" < "status") is built around it.
   const outputJson = body.output ? canonicalJson(body.output) : "null";
-  if (body.output) assertOutputAllowed(body.output, utf8Length(outputJson));
+  const outputBytes = body.output ? utf8Length(outputJson) : 2;
+  if (body.output) assertOutputAllowed(body.output, outputBytes);
   const now = deps.clock.now();
   const wait = await deps.store.getWait(waitId);
   if (!wait) throw new TaskgateError("wait_not_found", "the wait behind this callback URL no longer exists");
@@ -48,11 +49,12 @@ export async function acceptCallback(
   if (wait.status !== "open" || wait.expiresAt <= now) return settledCallback(wait, bodyHash);
 
   const deliveryId = deps.ids.newId();
-  const update = updateForWait({ status, output: body.output }, wait, {
-    deliveryId,
-    source: wait.source ?? "callback",
-    receivedAt: now,
-  });
+  const update = updateForWait(
+    { status, output: body.output },
+    wait,
+    { deliveryId, source: wait.source ?? "callback", receivedAt: now },
+    outputBytes,
+  );
   const delivery = draftDelivery(
     deps.minRetryWindowMs,
     now,

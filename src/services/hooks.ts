@@ -97,14 +97,15 @@ export async function receiveHook(
   const update = { status: mapped.status, output: mapped.output };
   // Every limit on the output is checked before anything is stored: a webhook parked with an
   // output no wait could ever forward would make registering its wait fail instead.
-  assertParkable(update, { deliveryId: base.id, source: name, receivedAt: now });
+  const outputBytes = assertParkable(update, { deliveryId: base.id, source: name, receivedAt: now });
   const wait = await deps.store.findOpenWait(name, mapped.correlationKey!, now);
   if (wait) {
-    const forwarded = updateForWait(update, wait, {
-      deliveryId: base.id,
-      source: wait.source,
-      receivedAt: now,
-    });
+    const forwarded = updateForWait(
+      update,
+      wait,
+      { deliveryId: base.id, source: wait.source, receivedAt: now },
+      outputBytes,
+    );
     const delivery = await draft(deps, base, { status: "pending", update: forwarded }, wait);
     deps.dispatcher.prepare(delivery, now);
     const audit = [received(delivery, "matched")];
