@@ -28,7 +28,8 @@ import {
  * --cpu-prof DIR (V8 CPU profiles of the gateways; summarise with bench/profile-summary.ts),
  * --node-flags="FLAGS" (the Node/V8 flags of the gateway processes instead of those `npm start`
  * uses, read from package.json; `--node-flags=` runs them with Node's defaults; the echo baseline
- * and the emulator keep theirs).
+ * and the emulator keep theirs), --forwarder-concurrency N (the accept-and-forward gateway's
+ * `forwarder.concurrency` instead of the default 32).
  */
 
 const SCENARIOS = ["echo", "callback", "webhook", "forward", "pg1", "pg2"] as const;
@@ -47,6 +48,7 @@ const { values: opts } = parseArgs({
     },
     "cpu-prof": { type: "string" },
     "node-flags": { type: "string" },
+    "forwarder-concurrency": { type: "string" },
   },
 });
 
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     durationSec: Number(opts.duration ?? (opts.quick ? 3 : 10)),
     drainTimeoutMs: 90_000,
     postgresUrl: opts["pg-url"],
+    ...(opts["forwarder-concurrency"] ? { forwarderConcurrency: Number(opts["forwarder-concurrency"]) } : {}),
     nodeFlags: (name) => {
       if (!profDir) return extraFlags;
       mkdirSync(profileDir(profDir, name), { recursive: true });

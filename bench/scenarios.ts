@@ -17,6 +17,8 @@ export interface Settings {
   drainTimeoutMs: number;
   postgresUrl: string;
   nodeFlags: (name: string) => string[];
+  /** The accept-and-forward gateway's `forwarder.concurrency` (CDF calls at once); default the config's (32). */
+  forwarderConcurrency?: number;
   /** The measured run's window (monotonic µs, the clock of V8 CPU profiles), for profile-summary.ts. */
   measured?: (name: string, window: [number, number]) => void;
   log: (s: string) => void;
@@ -150,7 +152,11 @@ export async function callbackScenario(
     synchronous: "normal",
     nodeFlags: s.nodeFlags(name),
     name,
-    ...(forward ? {} : PARKED),
+    ...(forward
+      ? s.forwarderConcurrency
+        ? { forwarder: { concurrency: s.forwarderConcurrency } }
+        : {}
+      : PARKED),
   });
   try {
     s.log(`${name}: ${gw.command}`);
