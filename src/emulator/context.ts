@@ -43,5 +43,5 @@ export interface EmulatorState {
 
 /** The emulator's absolute URL for this request (origin + mount prefix): the token issuer. */
 export function issuerOf(c: Context<EmulatorEnv>): string {
-  return new URL(c.req.url).origin + c.var.base;
+  return new URL(c.req.url).origin + c.get("base");
 }

@@ -22,7 +22,7 @@ export function registerAdminRoutes(
 ): void {
   const body = (text: string) => parseJsonBody(text, { rejectNulls: false, emptyAs: {} });
 
-  app.post(`${ADMIN}/executions`, (c) => c.json(actions.createExecution(body(c.var.bodyText))));
+  app.post(`${ADMIN}/executions`, (c) => c.json(actions.createExecution(body(c.get("bodyText")))));
 
   app.get(`${ADMIN}/executions/:id`, (c) => {
     const detail = state.engine.getExecution(c.req.param("id"));
@@ -37,7 +37,7 @@ export function registerAdminRoutes(
   });
 
   app.post(`${ADMIN}/faults`, (c) =>
-    c.json(state.faults.add(parseWith(FaultSpecSchema, body(c.var.bodyText)))),
+    c.json(state.faults.add(parseWith(FaultSpecSchema, body(c.get("bodyText"))))),
   );
   app.get(`${ADMIN}/faults`, (c) => c.json(state.faults.list()));
   app.delete(`${ADMIN}/faults`, (c) => {
@@ -52,7 +52,7 @@ export function registerAdminRoutes(
   });
 
   app.post(`${ADMIN}/tokens`, async (c) => {
-    const request = parseWith(TokenMintSchema, body(c.var.bodyText));
+    const request = parseWith(TokenMintSchema, body(c.get("bodyText")));
     const { token, payload } = await state.idp.sign({
       issuer: issuerOf(c),
       subject: request.subject ?? "emulator-user",
@@ -70,7 +70,7 @@ export function registerAdminRoutes(
 
   app.get(`${ADMIN}/config`, (c) => c.json(state.config));
   app.post(`${ADMIN}/config`, (c) => {
-    const update = parseWith(ConfigSchema, body(c.var.bodyText));
+    const update = parseWith(ConfigSchema, body(c.get("bodyText")));
     if (update.tokenLifetimeSeconds !== undefined)
       state.config.tokenLifetimeSeconds = update.tokenLifetimeSeconds;
     return c.json(state.config);

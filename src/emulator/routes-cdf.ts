@@ -35,7 +35,7 @@ export function registerCdfRoutes(app: Hono<EmulatorEnv>, state: EmulatorState):
     parseJsonBody(text, emptyAs === undefined ? { rejectNulls: true } : { rejectNulls: true, emptyAs });
 
   app.post(`${API}/sessions`, (c) => {
-    const { items } = parseWith(SessionCreateSchema, body(c.var.bodyText));
+    const { items } = parseWith(SessionCreateSchema, body(c.get("bodyText")));
     const sessions = items.map((item) => {
       if (item.clientId !== undefined) {
         const ok = state.clients.some(
@@ -51,17 +51,17 @@ export function registerCdfRoutes(app: Hono<EmulatorEnv>, state: EmulatorState):
   });
 
   app.post(`${API}/workflows`, (c) => {
-    const { items } = parseWith(WorkflowUpsertSchema, body(c.var.bodyText));
+    const { items } = parseWith(WorkflowUpsertSchema, body(c.get("bodyText")));
     return c.json({ items: items.map((item) => state.engine.upsertWorkflow(item)) });
   });
 
   app.post(`${API}/workflows/versions`, (c) => {
-    const { items } = parseWith(VersionUpsertSchema, body(c.var.bodyText));
+    const { items } = parseWith(VersionUpsertSchema, body(c.get("bodyText")));
     return c.json({ items: items.map((item) => state.engine.upsertVersion(item)) });
   });
 
   app.post(`${API}/workflows/executions/list`, (c) => {
-    const request = parseWith(ExecutionListSchema, body(c.var.bodyText, {}));
+    const request = parseWith(ExecutionListSchema, body(c.get("bodyText"), {}));
     return c.json(state.engine.listExecutions(request.filter, request.limit, request.cursor));
   });
 
@@ -73,21 +73,21 @@ export function registerCdfRoutes(app: Hono<EmulatorEnv>, state: EmulatorState):
   });
 
   app.post(`${API}/workflows/executions/:executionId/cancel`, (c) => {
-    const { reason } = parseWith(CancelSchema, body(c.var.bodyText, {}));
+    const { reason } = parseWith(CancelSchema, body(c.get("bodyText"), {}));
     return c.json(state.engine.cancel(c.req.param("executionId"), reason));
   });
 
   app.post(`${API}/workflows/tasks/:taskId/update`, (c) => {
     const taskId = c.req.param("taskId");
     assertTaskId(taskId);
-    const update = parseTaskUpdate(c.var.bodyText);
+    const update = parseTaskUpdate(c.get("bodyText"));
     return c.json(state.engine.updateTask(taskId, update));
   });
 
   app.post(`${API}/workflows/:workflowExternalId/versions/:version/run`, (c) => {
     const workflowExternalId = c.req.param("workflowExternalId");
     const version = c.req.param("version");
-    const request = parseWith(RunSchema, body(c.var.bodyText));
+    const request = parseWith(RunSchema, body(c.get("bodyText")));
     if (!state.engine.hasVersion(workflowExternalId, version)) {
       throw new CdfHttpError(404, `Workflow '${workflowExternalId}' version '${version}' not found.`, {
         extras: { missing: [{ externalId: workflowExternalId, version }] },

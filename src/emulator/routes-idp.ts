@@ -11,7 +11,7 @@ import { TOKEN_PATH } from "./traffic.js";
  */
 export function registerIdpRoutes(app: Hono<EmulatorEnv>, state: EmulatorState): void {
   app.post(TOKEN_PATH, async (c) => {
-    const form = new URLSearchParams(c.var.bodyText);
+    const form = new URLSearchParams(c.get("bodyText"));
     const grantType = form.get("grant_type");
     if (!grantType) return oauthError(c, 400, "invalid_request", "grant_type is required.");
     if (grantType !== "client_credentials") {

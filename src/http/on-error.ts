@@ -36,7 +36,7 @@ const FRAMEWORK_MESSAGES: Partial<Record<ErrorCode, string>> = {
  */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId") ?? "";
-  const log = c.var.deps?.logger;
+  const log = c.get("deps")?.logger;
   if (isTaskgateError(err)) {
     if (err.status >= 500) log?.error("request failed", { code: err.code, message: err.message, requestId });
     return envelope(c, err.status, err.code, err.message, requestId, err.details);

@@ -38,7 +38,7 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
   .post("/deliveries/:id/replay", async (c) => {
     const form = await readForm(c);
     const deliveryId = id(c.req.param("id"));
-    await replayOne(c.var.deps, c.var.session.name, deliveryId);
+    await replayOne(c.get("deps"), c.get("session").name, deliveryId);
     return c.redirect(done(safeBack(form.back, `/console/deliveries/${deliveryId}`), "replayed"), 303);
   })
   .post("/dead-letters/replay", async (c) => {
@@ -46,7 +46,10 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
     const source = form.source?.trim() || undefined;
     if (source && source.length > 200)
       throw new TaskgateError("invalid_request", "the source filter is too long");
-    const { count, more } = await replayMatching(c.var.deps, c.var.session.name, { status: "dead", source });
+    const { count, more } = await replayMatching(c.get("deps"), c.get("session").name, {
+      status: "dead",
+      source,
+    });
     const back = source
       ? `/console/dead-letters?source=${encodeURIComponent(source)}`
       : "/console/dead-letters";
@@ -55,7 +58,7 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
   .post("/waits/:id/cancel", async (c) => {
     await readForm(c);
     const waitId = id(c.req.param("id"));
-    await cancelWaitBy(c.var.deps, c.var.session.name, waitId);
+    await cancelWaitBy(c.get("deps"), c.get("session").name, waitId);
     return c.redirect(done(`/console/waits/${waitId}`, "wait_cancelled"), 303);
   })
   .post("/waits/:id/resolve", async (c) => {
@@ -69,7 +72,7 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
     if (reason && reason.length > MAX_REASON) {
       throw new TaskgateError("invalid_request", `the reason is longer than ${MAX_REASON} characters`);
     }
-    const outcome = await resolveTaskBy(c.var.deps, c.var.session.name, waitId, status, reason);
+    const outcome = await resolveTaskBy(c.get("deps"), c.get("session").name, waitId, status, reason);
     if (outcome.outcome !== "queued") throw new TaskgateError("wait_closed", "the wait was closed already");
     return c.redirect(
       done(`/console/waits/${waitId}`, status === "COMPLETED" ? "task_completed" : "task_failed"),
@@ -79,20 +82,20 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
   .post("/approvals/:id/cancel", async (c) => {
     await readForm(c);
     const approvalId = id(c.req.param("id"));
-    await cancelApprovalBy(c.var.deps, c.var.session.name, approvalId);
+    await cancelApprovalBy(c.get("deps"), c.get("session").name, approvalId);
     return c.redirect(done(`/console/approvals/${approvalId}`, "approval_cancelled"), 303);
   })
   .post("/mails/:id/resend", async (c) => {
     const form = await readForm(c);
-    const mail = await resendMailBy(c.var.deps, c.var.session.name, id(c.req.param("id")));
+    const mail = await resendMailBy(c.get("deps"), c.get("session").name, id(c.req.param("id")));
     return c.redirect(done(safeBack(form.back, `/console/approvals/${mail.approvalId}`), "mail_queued"), 303);
   })
   .post("/parked/:id/release", async (c) => {
     const form = await readForm(c);
     const waitId = form.waitId?.trim() || undefined;
     const released = await releaseParkedBy(
-      c.var.deps,
-      c.var.session.name,
+      c.get("deps"),
+      c.get("session").name,
       id(c.req.param("id")),
       waitId === undefined ? undefined : id(waitId),
     );
@@ -100,6 +103,6 @@ export const consoleActionRoutes = new Hono<ConsoleEnv>()
   })
   .post("/parked/:id/discard", async (c) => {
     await readForm(c);
-    await discardParkedBy(c.var.deps, c.var.session.name, id(c.req.param("id")));
+    await discardParkedBy(c.get("deps"), c.get("session").name, id(c.req.param("id")));
     return c.redirect(done("/console/parked", "discarded"), 303);
   });

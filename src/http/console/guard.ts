@@ -41,7 +41,7 @@ export async function readForm(c: Context<ConsoleEnv>): Promise<Record<string, s
   const raw = await c.req.parseBody();
   const form: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === "string") form[k] = v;
-  checkCsrf(c.var.session, form.csrf);
+  checkCsrf(c.get("session"), form.csrf);
   const site = c.req.header("sec-fetch-site");
   if (site !== undefined && site !== "same-origin" && site !== "none") {
     throw new TaskgateError("cross_site_refused", "a console form was posted from another site");
@@ -52,10 +52,10 @@ export async function readForm(c: Context<ConsoleEnv>): Promise<Record<string, s
 /** What the layout needs from the request: who, the CSRF token, the time, and a flash message. */
 export function frameOf(c: Context<ConsoleEnv>, extra: Partial<Frame> = {}): Frame {
   return {
-    who: c.var.session.name,
-    csrf: c.var.session.csrf,
-    now: c.var.deps.clock.now(),
-    localMode: c.var.deps.console?.signIn !== undefined,
+    who: c.get("session").name,
+    csrf: c.get("session").csrf,
+    now: c.get("deps").clock.now(),
+    localMode: c.get("deps").console?.signIn !== undefined,
     flash: flashOf(c),
     ...extra,
   };

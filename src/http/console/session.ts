@@ -35,7 +35,7 @@ export function sessionCookieName(c: Context<AppEnv>): string {
 }
 
 function secure(c: Context<AppEnv>): boolean {
-  return c.var.deps.publicUrl.startsWith("https:");
+  return c.get("deps").publicUrl.startsWith("https:");
 }
 
 /** 32 random bytes, base64url: the session's CSRF secret. */
@@ -48,7 +48,7 @@ function randomSecret(): string {
 
 /** Signs the operator in: a signed, HttpOnly, SameSite=Strict cookie that expires with the session. */
 export async function startSession(c: Context<AppEnv>, name: string): Promise<void> {
-  const { tokens, clock, ids } = c.var.deps;
+  const { tokens, clock, ids } = c.get("deps");
   const now = clock.now();
   const expiresAt = now + SESSION_TTL_MS;
   const token = await tokens.sign(
@@ -74,7 +74,7 @@ export async function readSession(c: Context<AppEnv>): Promise<ConsoleSession | 
   const token = getCookie(c, sessionCookieName(c));
   if (!token) return undefined;
   try {
-    const claims = await c.var.deps.tokens.verify(token, "console", c.var.deps.clock.now());
+    const claims = await c.get("deps").tokens.verify(token, "console", c.get("deps").clock.now());
     if (typeof claims.csrf !== "string" || typeof claims.jti !== "string" || !claims.exp) return undefined;
     return { name: claims.sub, id: claims.jti, csrf: claims.csrf, expiresAt: claims.exp * 1000 };
   } catch {

@@ -11,7 +11,7 @@ export const apiAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw new TaskgateError("unauthorized", "send Authorization: Bearer <API key or OIDC token>");
   }
   try {
-    c.set("principal", await c.var.deps.authenticate(match[1]!));
+    c.set("principal", await c.get("deps").authenticate(match[1]!));
   } catch (err) {
     c.header("www-authenticate", 'Bearer realm="taskgate", error="invalid_token"');
     throw err;

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env.js";
  * host: so local mode answers only Host names that mean this machine, else 421.
  */
 export const loopbackHostOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.deps.loopbackHostsOnly) return next();
+  if (!c.get("deps").loopbackHostsOnly) return next();
   const header = c.req.header("host");
   const host = header !== undefined ? hostOfHeader(header) : new URL(c.req.url).hostname;
   if (!isLoopbackHost(host)) {

@@ -26,7 +26,7 @@ export const observe = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
   const ms = performance.now() - started;
-  const { metrics, logger, accessLog } = c.var.deps;
+  const { metrics, logger, accessLog } = c.get("deps");
   const route = routePattern(c);
   const method = METHODS.has(c.req.method) ? c.req.method : "other";
   const status = c.res.status;
@@ -78,5 +78,5 @@ function hookSource(c: Context<AppEnv>): string {
   } catch {
     return "unknown";
   }
-  return c.var.deps.sources?.has(name) ? name : "unknown";
+  return c.get("deps").sources?.has(name) ? name : "unknown";
 }

@@ -42,7 +42,7 @@ function retryAfterSeconds(ms: number): number {
  * pending deliveries reached `maxBacklog`; all with Retry-After. Refused requests cost no body read and no store call, so a flood cannot grow memory.
  */
 export const publicLimits = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits, clock, clientAddress } = c.var.deps;
+  const { limits, clock, clientAddress } = c.get("deps");
   if (!limits || c.req.method !== "POST") return next();
   const now = clock.now();
   const byIp = limits.perIp.take(clientAddress(c) ?? "unknown", now);

@@ -22,7 +22,7 @@ export function recordRejection(route: RejectedRoute) {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     const err = c.error;
-    const recorder = c.var.deps.rejections;
+    const recorder = c.get("deps").rejections;
     // A 5xx is the gateway's own trouble, except shedding: `overloaded` refuses the sender.
     if (!recorder || !isTaskgateError(err) || (err.status >= 500 && err.code !== "overloaded")) return;
     try {
@@ -32,13 +32,13 @@ export function recordRejection(route: RejectedRoute) {
         source: route === "hook" ? sourceOf(c.req.path) : null,
         code: err.code,
         status: err.status,
-        clientIp: c.var.deps.clientAddress(c),
+        clientIp: c.get("deps").clientAddress(c),
         userAgent: userAgent(c),
         headerNames: headerNames(c.req.raw.headers),
         ...body,
       });
     } catch (failure) {
-      c.var.deps.logger.warn("rejected-request log: could not record a refusal", {
+      c.get("deps").logger.warn("rejected-request log: could not record a refusal", {
         code: err.code,
         error: failure instanceof Error ? failure.name : "error",
       });
@@ -82,7 +82,7 @@ async function bodyFacts(
   if (Object.keys(c.req.bodyCache).length === 0) return fallback;
   try {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    return { bodySize: bytes.byteLength, bodySha256: await c.var.deps.sha256(bytes) };
+    return { bodySize: bytes.byteLength, bodySha256: await c.get("deps").sha256(bytes) };
   } catch {
     // The read itself was what failed (a body cut off by the size limit).
     return fallback;

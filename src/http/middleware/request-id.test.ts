@@ -11,7 +11,7 @@ const app = () => {
     await next();
   });
   a.use(requestId);
-  a.get("/json", (c) => c.json({ id: c.var.requestId }));
+  a.get("/json", (c) => c.json({ id: c.get("requestId") }));
   a.get("/raw", () => new Response("made elsewhere"));
   // Response.redirect's headers are immutable.
   a.get("/immutable", () => Response.redirect("http://x/json", 302));

@@ -9,7 +9,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header("x-request-id");
-  const id = incoming && SAFE_ID.test(incoming) ? incoming : c.var.deps.ids.newId();
+  const id = incoming && SAFE_ID.test(incoming) ? incoming : c.get("deps").ids.newId();
   c.set("requestId", id);
   c.header("x-request-id", id);
   await next();

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env.js";
  */
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (!principal || !grants(principal.scopes, scope)) {
       throw new TaskgateError(
         "insufficient_scope",

@@ -25,7 +25,7 @@ function page(c: Context<AppEnv>, state: PageState): Response {
 /** Verifies the link; a broken or expired one becomes its page, never a JSON error. */
 async function link(c: Context<AppEnv>): Promise<OpenedLink | PageState> {
   try {
-    return await openLink(c.var.deps, c.req.param("token") ?? "");
+    return await openLink(c.get("deps"), c.req.param("token") ?? "");
   } catch (err) {
     if (isTaskgateError(err) && err.code === "token_expired") return { kind: "link_expired" };
     if (isTaskgateError(err) && err.code === "token_invalid") return { kind: "link_invalid" };
@@ -39,7 +39,9 @@ async function pageView(
   approval: ApprovalRecord,
   approverIndex: number,
 ): Promise<ApprovalView> {
-  const delivery = approval.deliveryId ? await c.var.deps.store.getDelivery(approval.deliveryId) : undefined;
+  const delivery = approval.deliveryId
+    ? await c.get("deps").store.getDelivery(approval.deliveryId)
+    : undefined;
   return approvalPageView(approval, approverIndex, delivery);
 }
 
@@ -73,7 +75,7 @@ function crossSite(c: Context<AppEnv>): boolean {
   if (site !== undefined) return site !== "same-origin" && site !== "none";
   const origin = c.req.header("origin");
   if (origin === undefined) return false;
-  const allowed = new Set([new URL(c.req.url).origin, new URL(c.var.deps.publicUrl).origin]);
+  const allowed = new Set([new URL(c.req.url).origin, new URL(c.get("deps").publicUrl).origin]);
   return !allowed.has(origin);
 }
 
@@ -105,7 +107,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
     if ("kind" in opened) return page(c, opened);
     const { approval, approverIndex } = opened;
     const view = await pageView(c, approval, approverIndex);
-    return page(c, viewState(view, approval, approverIndex, c.var.deps.clock.now(), c.req.path));
+    return page(c, viewState(view, approval, approverIndex, c.get("deps").clock.now(), c.req.path));
   })
   .post(
     "/:token",
@@ -119,7 +121,7 @@ export const approvalPageRoutes = new Hono<AppEnv>()
       if ("kind" in opened) return page(c, opened);
       const { approval, approverIndex } = opened;
       const form = await readForm(c);
-      const now = c.var.deps.clock.now();
+      const now = c.get("deps").clock.now();
       if ("problem" in form) {
         const state = viewState(
           await pageView(c, approval, approverIndex),
@@ -131,16 +133,16 @@ export const approvalPageRoutes = new Hono<AppEnv>()
         if (state.kind !== "open") return page(c, state);
         return page(c, { ...state, kind: "bad_form", message: form.problem, comment: form.comment });
       }
-      const result = await decide(c.var.deps, opened, {
+      const result = await decide(c.get("deps"), opened, {
         ...form,
-        ip: c.var.deps.clientAddress(c),
+        ip: c.get("deps").clientAddress(c),
         userAgent: userAgent(c),
       });
       return page(c, {
         kind: result.kind,
         approval: await pageView(c, result.approval, approverIndex),
         approverIndex,
-        now: c.var.deps.clock.now(),
+        now: c.get("deps").clock.now(),
       });
     },
   );

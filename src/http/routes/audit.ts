@@ -15,7 +15,7 @@ export const auditRoutes = new Hono<AppEnv>().get(
   zValidator("query", AuditQuerySchema, queryHook),
   async (c) => {
     const q = c.req.valid("query");
-    const page = await c.var.deps.store.audit.list(q);
+    const page = await c.get("deps").store.audit.list(q);
     return c.json({ items: page.items, nextCursor: page.nextCursor });
   },
 );

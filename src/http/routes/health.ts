@@ -8,12 +8,12 @@ import { errorResponse } from "../on-error.js";
  * in the API's error envelope, and logged as a warning: an orchestrator polls it.
  */
 export const healthRoutes = new Hono<AppEnv>()
-  .get("/healthz", (c) => c.json({ status: "ok", version: c.var.deps.version }))
+  .get("/healthz", (c) => c.json({ status: "ok", version: c.get("deps").version }))
   .get("/readyz", async (c) => {
     try {
-      await c.var.deps.store.ping();
+      await c.get("deps").store.ping();
     } catch {
-      c.var.deps.logger.warn("readiness check failed: store unreachable");
+      c.get("deps").logger.warn("readiness check failed: store unreachable");
       return errorResponse(c, new TaskgateError("store_unavailable", "not ready: the store does not answer"));
     }
     return c.json({ status: "ready" });

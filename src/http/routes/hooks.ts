@@ -10,14 +10,14 @@ export const hookRoutes = new Hono<AppEnv>().post(
   "/:source",
   async (c, next) => {
     // An unknown source learns nothing else, and its body is never read.
-    if (!c.var.deps.sources?.has(c.req.param("source"))) {
+    if (!c.get("deps").sources?.has(c.req.param("source"))) {
       throw new TaskgateError("unknown_source", "no source by this name is configured");
     }
     await next();
   },
-  bodyLimit((c) => c.var.deps.bodyLimitBytes),
+  bodyLimit((c) => c.get("deps").bodyLimitBytes),
   async (c) => {
-    const { deps } = c.var;
+    const deps = c.get("deps");
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const incoming = new URL(c.req.url);
     const result = await receiveHook(deps, c.req.param("source"), {

@@ -10,7 +10,7 @@ import type { AppEnv } from "../env.js";
  * of the isolate that answers; the store's gauges are the same everywhere.
  */
 export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
-  const { deps } = c.var;
+  const deps = c.get("deps");
   if (deps.metricsToken) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
     if (!match || !(await deps.metricsToken.matches(match[1]!))) {

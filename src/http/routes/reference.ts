@@ -14,7 +14,7 @@ import { PAGE_CSS_HEADERS, PAGE_HEADERS } from "../pages/headers.js";
 let built: { key: string; doc: OpenApiDocument; json: string; html: string } | undefined;
 
 function reference(c: Context<AppEnv>) {
-  const { publicUrl, version } = c.var.deps;
+  const { publicUrl, version } = c.get("deps");
   const key = `${publicUrl}\n${version}`;
   if (built?.key !== key) {
     const doc = buildOpenApiDocument(ROUTE_DOCS, { publicUrl, version });

@@ -34,7 +34,7 @@ export const rejectionRoutes = new Hono<AppEnv>().get(
   requireScope("deliveries:read"),
   zValidator("query", RejectionQuerySchema, queryHook),
   async (c) => {
-    const page = await c.var.deps.store.rejections.listRejections(c.req.valid("query"));
+    const page = await c.get("deps").store.rejections.listRejections(c.req.valid("query"));
     return c.json({ items: page.items.map(rejectionView), nextCursor: page.nextCursor });
   },
 );

@@ -23,7 +23,11 @@ export const waitRoutes = new Hono<AppEnv>()
   .use(requireScope("waits"))
   .post("/", jsonBody(CreateWaitSchema), async (c) => {
     const input = c.req.valid("json");
-    const { wait, callbackUrl } = await createWait(c.var.deps, { ...input, ttlMs: input.ttl }, apiActor(c));
+    const { wait, callbackUrl } = await createWait(
+      c.get("deps"),
+      { ...input, ttlMs: input.ttl },
+      apiActor(c),
+    );
     const released =
       wait.status === "closed" &&
       wait.source !== null &&
@@ -35,12 +39,12 @@ export const waitRoutes = new Hono<AppEnv>()
   })
   .get("/", zValidator("query", WaitQuerySchema, queryHook), async (c) => {
     const q = c.req.valid("query");
-    const page = await listWaits(c.var.deps, q);
+    const page = await listWaits(c.get("deps"), q);
     return c.json({ items: page.items.map(waitView), nextCursor: page.nextCursor });
   })
-  .get("/:id", async (c) => c.json(waitView(await getWait(c.var.deps, c.req.param("id")))))
+  .get("/:id", async (c) => c.json(waitView(await getWait(c.get("deps"), c.req.param("id")))))
   .delete("/:id", async (c) =>
-    c.json(waitView(await cancelWait(c.var.deps, c.req.param("id"), apiActor(c)))),
+    c.json(waitView(await cancelWait(c.get("deps"), c.req.param("id"), apiActor(c)))),
   );
 
 /** The API caller as the audit log names it: `api:<key name or OIDC subject>`. */
