@@ -136,7 +136,10 @@ describe("POST /v1/callbacks/:token", () => {
         "j",
       );
       const [h, p, s] = token.split(".");
-      const flipped = `${h}.${p}.${s!.slice(0, -2)}${s!.endsWith("A") ? "B" : "A"}${s!.at(-1)}`;
+      // The second-to-last character changes (the last one carries unused bits); it must differ
+      // from what it was, whatever the signature drew.
+      const flipped = `${h}.${p}.${s!.slice(0, -2)}${s!.at(-2) === "A" ? "B" : "A"}${s!.at(-1)}`;
+      expect(flipped).not.toBe(token);
       for (const bad of [forged, flipped, `${h}.${p}`, "garbage"]) {
         const res = await call(`/v1/callbacks/${bad}`, {});
         expect(res.status).toBe(401);
