@@ -53,5 +53,10 @@ async function openStore(config: TaskgateConfig, logger: Logger): Promise<Store>
       ),
     );
   }
-  return openSqliteStore({ path: s.path, synchronous: s.synchronous, releaseLeasesAtStart: true });
+  return openSqliteStore({
+    path: s.path,
+    synchronous: s.synchronous,
+    cacheMb: s.cacheMb,
+    releaseLeasesAtStart: true,
+  });
 }

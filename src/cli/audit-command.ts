@@ -5,6 +5,7 @@ import { openSqliteStore } from "../adapters/sql/sqlite.js";
 import { loadConfigFile, resolveConfigPath } from "../config/load-file.js";
 import { formatProblems } from "../config/parse.js";
 import type { TaskgateConfig } from "../config/schema.js";
+import { StorageSchema } from "../config/storage-schema.js";
 import { parseDuration } from "../core/duration.js";
 import type { Store } from "../ports/store.js";
 import { chainStart } from "../services/audit-retention.js";
@@ -109,11 +110,10 @@ function configFor(
     return {
       ok: true,
       config: {
-        storage: {
+        storage: StorageSchema.parse({
           kind: "sqlite",
           path: join(findLocalDataDir(process.cwd()) ?? resolve("data"), "taskgate.db"),
-          synchronous: "normal",
-        },
+        }),
       },
     };
   }
@@ -126,7 +126,7 @@ function configFor(
 async function openForAudit(config: Pick<TaskgateConfig, "storage">): Promise<Store | undefined> {
   const s = config.storage;
   if (s.kind === "postgres") return openPostgresStore({ url: s.url, poolSize: 2 });
-  if (s.kind === "sqlite") return openSqliteStore({ path: s.path });
+  if (s.kind === "sqlite") return openSqliteStore({ path: s.path, cacheMb: s.cacheMb });
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { loadConfigFile, resolveConfigPath } from "../config/load-file.js";
 import { formatProblems } from "../config/parse.js";
 import { type RetentionConfig, RetentionSchema } from "../config/retention-schema.js";
 import type { TaskgateConfig } from "../config/schema.js";
+import { StorageSchema } from "../config/storage-schema.js";
 import type { Store } from "../ports/store.js";
 import { purgeSteps, runPurge } from "../services/retention.js";
 import { helpText } from "./help.js";
@@ -65,7 +66,11 @@ export async function runPurgeCommand(argv: string[]): Promise<number> {
   const store: Store =
     storage.kind === "postgres"
       ? await openPostgresStore({ url: storage.url, poolSize: 2 })
-      : await openSqliteStore({ path: storage.path, synchronous: storage.synchronous });
+      : await openSqliteStore({
+          path: storage.path,
+          synchronous: storage.synchronous,
+          cacheMb: storage.cacheMb,
+        });
   try {
     const dryRun = values["dry-run"] ?? false;
     const clock = systemClock;
@@ -108,7 +113,7 @@ function purgeTarget(configFlag: string | undefined): Target {
       };
     }
     return {
-      storage: { kind: "sqlite", path: db, synchronous: "normal" },
+      storage: StorageSchema.parse({ kind: "sqlite", path: db }),
       retention: RetentionSchema.parse({}),
     };
   }

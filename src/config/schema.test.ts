@@ -25,7 +25,7 @@ describe("config: the document", () => {
         appName: "taskgate",
         timeout: 30_000,
       },
-      storage: { kind: "sqlite", path: "./data/taskgate.db", synchronous: "normal" },
+      storage: { kind: "sqlite", path: "./data/taskgate.db", synchronous: "normal", cacheMb: 4 },
       signingKeys: [{ kid: "k1", secret: env.SIGNING }],
       api: { keys: [{ name: "fn", sha256: HEX }] },
       waits: { defaultTtl: 86_400_000, maxTtl: 604_800_000 },

@@ -7,11 +7,11 @@ describe("config: storage", () => {
   it.each([
     [
       { kind: "sqlite", path: "/var/lib/taskgate.db" },
-      { kind: "sqlite", path: "/var/lib/taskgate.db", synchronous: "normal" },
+      { kind: "sqlite", path: "/var/lib/taskgate.db", synchronous: "normal", cacheMb: 4 },
     ],
     [
-      { kind: "sqlite", path: "x.db", synchronous: "normal" },
-      { kind: "sqlite", path: "x.db", synchronous: "normal" },
+      { kind: "sqlite", path: "x.db", synchronous: "normal", cacheMb: 64 },
+      { kind: "sqlite", path: "x.db", synchronous: "normal", cacheMb: 64 },
     ],
     [
       { kind: "postgres", url: "postgres://u:p@db/t" },
@@ -56,6 +56,17 @@ describe("config: storage", () => {
           path: "storage.synchronous",
           message: 'not one of the allowed values ("normal", "full")',
           fix: 'use one of "normal", "full"',
+        },
+      ],
+    ],
+    [
+      "a sqlite cache of 0 MiB",
+      { ...minimal(), storage: { kind: "sqlite", path: "x", cacheMb: 0 } },
+      [
+        {
+          path: "storage.cacheMb",
+          message: "too small (0, must be at least 1)",
+          fix: "use a whole number from 1 to 1024",
         },
       ],
     ],

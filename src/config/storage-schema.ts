@@ -9,6 +9,8 @@ export const StorageSchema = z.discriminatedUnion("kind", [
     kind: z.literal("sqlite"),
     path: nonEmpty('"./data/taskgate.db"'),
     synchronous: z.enum(["normal", "full"]).default("normal"),
+    /** SQLite's page cache in MiB (the OS caches the file as well); better-sqlite3's own default is 16. */
+    cacheMb: int(1, 1024, 4),
   }),
   z.strictObject({
     kind: z.literal("postgres"),

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { aDelivery, aWait, describeStoreContract } from "../../../test/contract/store-contract.js";
 import { anAttempt } from "../../../test/contract/store-fixtures.js";
-import { openSqliteStore } from "./sqlite.js";
+import { configureConnection, openSqliteStore } from "./sqlite.js";
 
 describeStoreContract(
   "SQLite file (better-sqlite3, WAL)",
@@ -27,6 +28,39 @@ describeStoreContract(
 describeStoreContract("SQLite in memory, audit sealed by the sealer", async () => {
   const store = await openSqliteStore({ path: ":memory:", linkAuditOnWrite: false });
   return { store, cleanup: () => store.close() };
+});
+
+describe("SQLite connection settings", () => {
+  function settingsOf(options: Parameters<typeof configureConnection>[1]) {
+    const dir = mkdtempSync(join(tmpdir(), "taskgate-pragmas-"));
+    const sqlite = new SqliteDatabase(join(dir, "t.db"));
+    try {
+      configureConnection(sqlite, options);
+      return {
+        journal: sqlite.pragma("journal_mode", { simple: true }),
+        synchronous: sqlite.pragma("synchronous", { simple: true }),
+        cacheSize: sqlite.pragma("cache_size", { simple: true }),
+        busyTimeout: sqlite.pragma("busy_timeout", { simple: true }),
+      };
+    } finally {
+      sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("uses WAL, synchronous=NORMAL and a 4 MiB page cache by default, not better-sqlite3's 16 MiB", () => {
+    const fresh = new SqliteDatabase(":memory:");
+    expect(fresh.pragma("cache_size", { simple: true })).toBe(-16000); // what we override
+    fresh.close();
+    expect(settingsOf({})).toEqual({ journal: "wal", synchronous: 1, cacheSize: -4096, busyTimeout: 5000 });
+  });
+
+  it("takes the durability and the cache size it is given", () => {
+    expect(settingsOf({ synchronous: "full", cacheMb: 64 })).toMatchObject({
+      synchronous: 2,
+      cacheSize: -65536,
+    });
+  });
 });
 
 describe("SQLite store on disk", () => {
