@@ -21,7 +21,8 @@ function matching<O>(q: SelectQueryBuilder<Database, "deliveries", O>, f: BulkRe
  * entry (`entryForDelivery`: the operator, the filter, and the delivery as subject, so the replay
  * is in that delivery's history), written in the same atomic step, exactly for the rows queued:
  *
- * - PostgreSQL: one statement, the insert reading the ids the update returns (`with ... returning`).
+ * - PostgreSQL: one statement, the insert reading the ids the update returns (`with ... returning`),
+ *   the rows picked `for update skip locked` (`replayLocked`).
  * - SQLite and D1 with the sealer: an `insert ... select` of the matching rows, then the update of
  *   the same selection; the step runs alone, so both see the same rows. Two statements whatever
  *   the count (a D1 batch of one statement per delivery would run into D1's query limits).
@@ -39,6 +40,7 @@ export async function replayDeliveries(
 ): Promise<number> {
   const { db, ops } = ctx;
   if (limit <= 0) return 0;
+  if (ops.skipLocked) return replayLocked(ctx, filter, now, deliverUntil, limit, audit);
   const ids = () =>
     matching(db.selectFrom("deliveries").select("deliveries.id"), filter)
       .orderBy("deliveries.id")
@@ -50,25 +52,7 @@ export async function replayDeliveries(
     .where("status", "=", filter.status);
   if (!audit) return affectedRows(await update.executeTakeFirst());
   if (ops.linksAuditOnWrite) return replayLinked(ctx, filter, now, deliverUntil, limit, audit);
-  // Every column of the entry bound as a value, but its id and subject, taken from the row.
-  const entryColumns = (idColumn: "replayed.id" | "c.id") => {
-    const row: Record<string, unknown> = { ...auditToRow(audit) };
-    row.id = sql`${perDeliveryIdPrefix(audit)} || ${sql.ref(idColumn)}`;
-    row.delivery_id = sql.ref(idColumn);
-    return row;
-  };
-  const columns = Object.keys(entryColumns("c.id"));
-  const selected = (idColumn: "replayed.id" | "c.id") =>
-    Object.entries(entryColumns(idColumn)).map(([k, v]) => sql`${v}`.as(k));
-  if (ops.skipLocked) {
-    const step = db
-      .with("replayed", () => update.returning("id"))
-      .insertInto("audit")
-      .columns(columns as never[])
-      .expression((eb) => eb.selectFrom("replayed").select(selected("replayed.id")))
-      .compile();
-    return affectedRows(await ops.atomic(db, [step]).then((r) => r[0]));
-  }
+  const { columns, selected } = entryColumns(audit);
   const entries = db
     .insertInto("audit")
     .columns(columns as never[])
@@ -82,6 +66,69 @@ export async function replayDeliveries(
     .compile();
   const results = await ops.atomic(db, [entries, update.compile()]);
   return affectedRows(results[1]);
+}
+
+/** An entry per delivery: every column bound as a value, but its id and subject, from the row. */
+function entryColumns(audit: AuditDraft) {
+  const row = (idColumn: "replayed.id" | "c.id") => {
+    const values: Record<string, unknown> = { ...auditToRow(audit) };
+    values.id = sql`${perDeliveryIdPrefix(audit)} || ${sql.ref(idColumn)}`;
+    values.delivery_id = sql.ref(idColumn);
+    return values;
+  };
+  return {
+    columns: Object.keys(row("c.id")),
+    selected: (idColumn: "replayed.id" | "c.id") =>
+      Object.entries(row(idColumn)).map(([k, v]) => sql`${v}`.as(k)),
+  };
+}
+
+/**
+ * PostgreSQL: one statement. The oldest matching rows are picked `FOR UPDATE SKIP LOCKED` in a
+ * materialized CTE: two replays at once would otherwise pick the same rows, and the second, having
+ * waited for the first's locks, would find them queued and queue nothing; and a locking subquery
+ * inside `IN` may run again for each row and pick past the limit.
+ */
+async function replayLocked(
+  { db, ops }: SqlContext,
+  filter: BulkReplayFilter,
+  now: number,
+  deliverUntil: number,
+  limit: number,
+  audit?: AuditDraft,
+): Promise<number> {
+  const picked = db.with(
+    (cte) => cte("picked").materialized(),
+    (q) =>
+      matching(q.selectFrom("deliveries").select("deliveries.id"), filter)
+        .orderBy("deliveries.id")
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+  );
+  if (!audit) {
+    const update = picked
+      .updateTable("deliveries")
+      .set(requeued(now, deliverUntil))
+      .where("id", "in", (eb) => eb.selectFrom("picked").select("picked.id"))
+      .where("status", "=", filter.status);
+    return affectedRows(await update.executeTakeFirst());
+  }
+  const { columns, selected } = entryColumns(audit);
+  const step = picked
+    .with("replayed", (q) =>
+      q
+        .updateTable("deliveries")
+        .set(requeued(now, deliverUntil))
+        .where("id", "in", (eb) => eb.selectFrom("picked").select("picked.id"))
+        .where("status", "=", filter.status)
+        .returning("deliveries.id"),
+    )
+    .insertInto("audit")
+    .columns(columns as never[])
+    .expression((eb) => eb.selectFrom("replayed").select(selected("replayed.id")))
+    .compile();
+  return affectedRows(await ops.atomic(db, [step]).then((r) => r[0]));
 }
 
 /** Most ids one update of the linked path binds (SQLite), in the same step. */

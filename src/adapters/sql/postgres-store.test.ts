@@ -1,6 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { describeStoreContract } from "../../../test/contract/store-contract.js";
+import { accepted, anAttempt, aWait, T0 } from "../../../test/contract/store-fixtures.js";
 import {
   adminQuery,
   freshName,
@@ -27,6 +28,41 @@ if (available) {
         await adminQuery(url, `drop schema ${schema} cascade`);
       },
     };
+  });
+
+  describe("PostgreSQL bulk replay", () => {
+    it("passes over the dead letters another transaction holds, queues the next ones, and keeps to its limit", async () => {
+      const schema = freshName("tg");
+      const store = await openPostgresStore({ url, schema, poolSize: 2 });
+      const other = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await other.connect();
+      try {
+        const dead: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const d = await accepted(store, aWait());
+          const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
+          const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
+          expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
+          dead.push(d.id);
+        }
+        // Another replay (or an operator's transaction) holds the four oldest.
+        await other.query("begin");
+        await other.query("select id from deliveries where status = 'dead' order by id limit 4 for update");
+        // Without SKIP LOCKED this would wait for those locks (the test would time out), then
+        // find nothing left to queue.
+        expect(await store.replayDeliveries({ status: "dead" }, T0 + 40, T0 + 9_000, 4)).toBe(2);
+        const statuses = async () =>
+          Promise.all(dead.map(async (id) => (await store.getDelivery(id))?.status));
+        expect(await statuses()).toEqual(["dead", "dead", "dead", "dead", "pending", "pending"]);
+        await other.query("rollback");
+        expect(await store.replayDeliveries({ status: "dead" }, T0 + 50, T0 + 9_000, 3)).toBe(3);
+        expect(await statuses()).toEqual(["pending", "pending", "pending", "dead", "pending", "pending"]);
+      } finally {
+        await other.end();
+        await store.close();
+        await adminQuery(url, `drop schema ${schema} cascade`);
+      }
+    });
   });
 
   describe("PostgreSQL schemas", () => {
