@@ -38,7 +38,7 @@ export interface RuntimeParts {
   store: Store;
   /** How CDF and the identity provider are reached. */
   fetch: typeof fetch;
-  /** A faster way to send CDF calls than `fetch` (Node's pooled client); token requests keep `fetch`. */
+  /** A faster way to reach CDF and its identity provider than `fetch` (Node's pooled client). */
   cdfTransport?: HttpTransport;
   sha256: Sha256Hex;
   /** A faster HMAC than Web Crypto's for verifying URL tokens (Node); jose verifies without it. */

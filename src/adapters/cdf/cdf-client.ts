@@ -32,9 +32,9 @@ export interface CdfClientOptions {
   baseUrl: string;
   project: string;
   auth: CdfAuth;
-  /** Defaults to `globalThis.fetch`; tests pass an in-process Hono app. Token requests use it. */
+  /** Defaults to `globalThis.fetch`; tests pass an in-process Hono app. Used when `transport` is not given. */
   fetch?: typeof fetch;
-  /** How CDF calls are sent; defaults to `fetch` (Node passes its pooled undici transport). */
+  /** How CDF calls and token requests are sent; defaults to `fetch` (Node passes its pooled undici transport). */
   transport?: HttpTransport;
   clock: Clock;
   /** Uniform in [0, 1), for backoff jitter. */
@@ -109,7 +109,7 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     options.auth.type === "token"
       ? staticTokenProvider(options.auth.token)
       : clientCredentialsTokenProvider(options.auth, {
-          fetch: fetchImpl,
+          transport,
           clock,
           logger,
           timeoutMs,

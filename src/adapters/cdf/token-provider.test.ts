@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { captureLogger } from "../../../test/support/capture-logger.js";
 import { TestClock } from "../../../test/support/test-clock.js";
 import { CdfError } from "../../core/cdf-error.js";
+import { fetchTransport } from "./http-transport.js";
 import {
   type ClientCredentials,
   clientCredentialsTokenProvider,
@@ -41,7 +42,7 @@ function setup(reply?: Reply, timeoutMs = 30_000) {
   const clock = new TestClock();
   const logger = captureLogger();
   const provider = clientCredentialsTokenProvider(credentials, {
-    fetch: server.fetch,
+    transport: fetchTransport(server.fetch),
     clock,
     logger,
     timeoutMs,
@@ -176,7 +177,7 @@ describe("clientCredentialsTokenProvider", () => {
   it("turns a network failure into a retryable CdfError", async () => {
     const clock = new TestClock();
     const provider = clientCredentialsTokenProvider(credentials, {
-      fetch: () => Promise.reject(new TypeError("fetch failed")),
+      transport: () => Promise.reject(new TypeError("fetch failed")),
       clock,
       logger: captureLogger(),
       timeoutMs: 1_000,

@@ -4,6 +4,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { Counter } from "../../ports/metrics.js";
 import { attemptSignal, errorMessage, raceAbort } from "./abort.js";
 import { bodySnippet } from "./error-body.js";
+import type { HttpTransport } from "./http-transport.js";
 
 /** Where the CDF client gets its bearer token. */
 export interface TokenProvider {
@@ -26,7 +27,8 @@ export interface ClientCredentials {
 }
 
 export interface TokenProviderDeps {
-  fetch: typeof fetch;
+  /** The CDF client's own transport: on Node the same pooled client as CDF calls, not a second one. */
+  transport: HttpTransport;
   clock: Clock;
   logger: Logger;
   /** Per token request. */
@@ -145,8 +147,8 @@ async function requestToken(credentials: ClientCredentials, deps: TokenProviderD
   let text: string;
   try {
     logger.debug("token request", { tokenUrl: credentials.tokenUrl });
-    const response = await raceAbort(
-      deps.fetch(credentials.tokenUrl, {
+    const answer = await raceAbort(
+      deps.transport(credentials.tokenUrl, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body: body.toString(),
@@ -154,10 +156,10 @@ async function requestToken(credentials: ClientCredentials, deps: TokenProviderD
       }),
       attempt.signal,
     );
-    status = response.status;
-    statusText = response.statusText;
-    requestId = response.headers.get("x-request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
-    text = await raceAbort(response.text(), attempt.signal);
+    status = answer.status;
+    statusText = answer.statusText;
+    requestId = answer.header("x-request-id") ?? answer.header("x-ms-request-id") ?? undefined;
+    text = answer.text;
   } catch (error) {
     const message = attempt.timedOut() ? `no response within ${timeoutMs} ms` : errorMessage(error);
     throw fail(
