@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { getHeapStatistics } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
@@ -82,6 +82,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   // given by the caller (tests) or the in-process emulator keeps the fetch path.
   const cdfTransport =
     o.fetch || o.emulator ? undefined : undiciTransport({ connections: config.forwarder.concurrency + 4 });
+  // undici parses answers with llhttp compiled to WebAssembly (the only wasm in this process;
+  // Node's own HTTP parser is native). V8 recompiles hot wasm with TurboFan, and that one compile
+  // of llhttp's large functions holds ~30 MB for a few dozen milliseconds: it set the gateway's
+  // peak RSS (136 MB against ~101 MB just before and after). Liftoff's baseline code parses CDF's
+  // small answers at no cost a benchmark could see, so wasm stays on Liftoff.
+  if (cdfTransport) setFlagsFromString("--liftoff-only");
   // nodemailer only when the config sends mail over SMTP (~15 MB resident otherwise unused).
   const smtp =
     config.approvals.mail?.kind === "smtp"
