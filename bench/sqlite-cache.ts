@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { uuid7 } from "../src/adapters/runtime/uuid7-ids.js";
 import { openSqliteStore } from "../src/adapters/sql/sqlite.js";
-import type { DeliveryRecord, WaitRecord } from "../src/ports/store-records.js";
+import type { WaitRecord } from "../src/ports/store-records.js";
+import { aDelivery, aWait, T0 } from "../test/contract/store-fixtures.js";
 
 /**
  * What SQLite's page cache size (`storage.cacheMb`) costs a callback accept when the waits it
@@ -31,58 +31,8 @@ const acceptCount = Number(opts.accepts);
 const sizes = opts.sizes.split(",").map(Number);
 const rounds = Number(opts.rounds);
 
-const T0 = Date.now();
-let seq = 0;
-const newId = () => uuid7(T0 + seq++, crypto.getRandomValues(new Uint8Array(10)));
 const output = { sampleId: "S-1", note: "x".repeat(900), values: [1, 2, 3] };
-
-function aWait(): WaitRecord {
-  return {
-    id: newId(),
-    taskId: crypto.randomUUID(),
-    executionId: null,
-    taskExternalId: null,
-    source: null,
-    correlationKey: null,
-    status: "open",
-    output: null,
-    metadata: null,
-    createdAt: T0,
-    expiresAt: T0 + 86_400_000,
-    closedAt: null,
-    deliveryId: null,
-    closedWithHash: null,
-  };
-}
-
-function aDelivery(wait: WaitRecord): DeliveryRecord {
-  return {
-    id: newId(),
-    waitId: wait.id,
-    taskId: wait.taskId,
-    executionId: null,
-    source: null,
-    correlationKey: null,
-    dedupeKey: null,
-    parkUntil: null,
-    reason: null,
-    status: "pending",
-    update: { status: "COMPLETED", output },
-    contentHash: "h",
-    attempts: 0,
-    claims: 0,
-    nextAttemptAt: T0,
-    deliverUntil: T0 + 86_400_000,
-    leaseOwner: null,
-    leaseUntil: null,
-    lastError: null,
-    lastStatus: null,
-    lastRequestId: null,
-    createdAt: T0,
-    updatedAt: T0,
-    deliveredAt: null,
-  };
-}
+const aWaitOpenAllDay = () => aWait({ expiresAt: T0 + 86_400_000 });
 
 function readSyscalls(): number {
   const m = /^syscr: (\d+)$/m.exec(readFileSync("/proc/self/io", "utf8"));
@@ -95,7 +45,7 @@ async function round(cacheMb: number): Promise<{ cpuUs: number; reads: number }>
   try {
     const waits: WaitRecord[] = [];
     for (let i = 0; i < openCount; i += 500) {
-      const batch = Array.from({ length: Math.min(500, openCount - i) }, aWait);
+      const batch = Array.from({ length: Math.min(500, openCount - i) }, aWaitOpenAllDay);
       await Promise.all(batch.map((w) => store.createWait(w)));
       waits.push(...batch);
     }
@@ -108,9 +58,13 @@ async function round(cacheMb: number): Promise<{ cpuUs: number; reads: number }>
     const reads0 = readSyscalls();
     for (let i = 0; i < acceptCount; i += 20) {
       await Promise.all(
-        waits
-          .slice(i, i + 20)
-          .map((wait) => store.acceptCallback({ waitId: wait.id, now: T0 + 1, delivery: aDelivery(wait) })),
+        waits.slice(i, i + 20).map((wait) =>
+          store.acceptCallback({
+            waitId: wait.id,
+            now: T0 + 1,
+            delivery: aDelivery(wait, { update: { status: "COMPLETED", output } }),
+          }),
+        ),
       );
     }
     const cpu = process.cpuUsage(cpu0);
