@@ -30,7 +30,7 @@ const taskExecution = (status = "COMPLETED") => ({
 /**
  * Every test runs over both transports: `fetch` to the fake in-process (every runtime), and
  * Node's undici transport to the same fake served on a real socket (what node.ts uses). Token
- * requests go through `fetch` in both.
+ * requests go through the same transport as the CDF calls.
  */
 const TRANSPORTS = ["fetch", "undici"] as const;
 type TransportKind = (typeof TRANSPORTS)[number];
@@ -251,6 +251,16 @@ describe.each(TRANSPORTS)("over %s", (transportKind) => {
   });
 
   describe("createCdfClient: tokens", () => {
+    it("asks for tokens through the client's transport, so a runtime needs one HTTP client", async () => {
+      // Over undici, a fetch that fails would fail the token request if it were still used.
+      const refuse = () => () => Promise.reject(new TypeError("fetch is not for this client"));
+      const { client, tokenRequests, cdfRequests } = harness(ok, kind === "undici" ? { fetch: refuse } : {});
+      await client.updateTask(TASK_ID, { status: "COMPLETED" });
+      expect(tokenRequests).toHaveLength(1);
+      expect(tokenRequests[0]?.body).toContain("grant_type=client_credentials");
+      expect(cdfRequests.map((r) => r.headers.authorization)).toEqual(["Bearer tok-1"]);
+    });
+
     it("reuses the cached token across calls", async () => {
       const { client, tokenRequests, cdfRequests } = harness(ok);
       for (let i = 0; i < 3; i++) await client.updateTask(TASK_ID, { status: "COMPLETED" });
