@@ -6,7 +6,16 @@ import type { Store } from "../../src/ports/store.js";
 import { purgeAuditBatch } from "../../src/services/audit-retention.js";
 import { sealAll, sealedEntries, sealOnce, verifyAudit } from "../../src/services/audit-sealer.js";
 import { aMail, anApproval } from "./approval-store-fixtures.js";
-import { accepted, aDelivery, anAttempt, aWait, newId, type StoreHarness, T0 } from "./store-fixtures.js";
+import {
+  accepted,
+  aDelivery,
+  anAttempt,
+  aWait,
+  deadLetters,
+  newId,
+  type StoreHarness,
+  T0,
+} from "./store-fixtures.js";
 
 const entry = (over: Partial<AuditDraft> = {}): AuditDraft =>
   auditDraft({ id: newId(), kind: "wait.created", at: T0, actor: "api:test", ...over });
@@ -368,14 +377,7 @@ export function describeAuditStoreContract(
     });
 
     it("writes a bulk replay's entry for each delivery it queues, in the step that queues them", async () => {
-      const deadOnes: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const d = await accepted(store, aWait());
-        const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
-        const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
-        expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
-        deadOnes.push(d.id);
-      }
+      const deadOnes = await deadLetters(store, 3);
       deadOnes.sort();
       const dead = { status: "dead" as const };
       const bulk = (over: Partial<AuditDraft> = {}) =>
@@ -424,14 +426,7 @@ export function describeAuditStoreContract(
     });
 
     it("gives each delivery one bulk replay entry when two bulk replays run at once", async () => {
-      const deadOnes: string[] = [];
-      for (let i = 0; i < 6; i++) {
-        const d = await accepted(store, aWait());
-        const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
-        const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
-        expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
-        deadOnes.push(d.id);
-      }
+      const deadOnes = await deadLetters(store, 6);
       const bulk = () =>
         entry({
           kind: "operator.action",

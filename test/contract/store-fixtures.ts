@@ -87,3 +87,16 @@ export async function accepted(
   expect(r.kind).toBe("accepted");
   return delivery;
 }
+
+/** `count` callbacks accepted, each claimed and dead-lettered (CDF answered 400); their ids, oldest first. */
+export async function deadLetters(store: Store, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const d = await accepted(store, aWait());
+    const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
+    const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
+    expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
+    ids.push(d.id);
+  }
+  return ids;
+}

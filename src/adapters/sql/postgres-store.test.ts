@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { describeStoreContract } from "../../../test/contract/store-contract.js";
-import { accepted, anAttempt, aWait, T0 } from "../../../test/contract/store-fixtures.js";
+import { deadLetters, T0 } from "../../../test/contract/store-fixtures.js";
 import {
   adminQuery,
   freshName,
@@ -37,14 +37,7 @@ if (available) {
       const other = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
       await other.connect();
       try {
-        const dead: string[] = [];
-        for (let i = 0; i < 6; i++) {
-          const d = await accepted(store, aWait());
-          const [leased] = await store.claimDue(T0 + 20, "w", 60_000, 10);
-          const attempt = anAttempt(leased!, { outcome: "dead", httpStatus: 400 });
-          expect(await store.recordAttempt(d.id, "w", T0 + 30, { kind: "dead", attempt })).toBe(true);
-          dead.push(d.id);
-        }
+        const dead = await deadLetters(store, 6);
         // Another replay (or an operator's transaction) holds the four oldest.
         await other.query("begin");
         await other.query("select id from deliveries where status = 'dead' order by id limit 4 for update");
