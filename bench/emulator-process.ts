@@ -9,7 +9,9 @@ import type { EmulatorReply, EmulatorRequest } from "./emulator-protocol.js";
  */
 
 const UPDATE_PATH = /\/workflows\/tasks\/([^/]+)\/update$/;
-const server = await startEmulatorServer({ port: 0 });
+// No limit on concurrent requests (CDF's is 50): the calls a stopped gateway left parked stay in
+// flight here until their park ends, and would count against the next scenario's gateway.
+const server = await startEmulatorServer({ port: 0, maxConcurrentRequests: 0 });
 const { emulator } = server;
 /** Tasks whose update was answered 200, by the first such arrival. */
 const updated = new Set<string>();

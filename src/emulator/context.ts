@@ -14,6 +14,11 @@ export interface ClientCredentials {
 export interface EmulatorConfig {
   /** Lifetime of tokens from `/oauth2/token`; changing it affects tokens issued afterwards. */
   tokenLifetimeSeconds: number;
+  /**
+   * CDF API requests the project serves at once; one more is answered 429 "Project exceeded
+   * maximum number='50' of concurrent requests" (cdf-api.md). 0: no limit. Default 50, as CDF.
+   */
+  maxConcurrentRequests: number;
 }
 
 /** Per-request values the traffic middleware sets before any route runs. */
@@ -39,6 +44,8 @@ export interface EmulatorState {
   faults: FaultList;
   log: RequestLog;
   dropConnection: ((c: Context) => void) | undefined;
+  /** CDF API requests being answered now (for `config.maxConcurrentRequests`). */
+  inFlight: number;
 }
 
 /** The emulator's absolute URL for this request (origin + mount prefix): the token issuer. */

@@ -106,6 +106,53 @@ describe("createEmulator", () => {
     expect(emulator.requests).toBe(kept);
   });
 
+  it("answers 429 past the project's concurrent requests, as CDF does, and counts only API calls", async () => {
+    // A clock whose sleeps end when the test says: latency faults hold requests in flight.
+    const held: (() => void)[] = [];
+    const clock = new TestClock();
+    clock.sleep = () => new Promise<void>((resolve) => held.push(resolve));
+    const emulator = createEmulator({ clock, maxConcurrentRequests: 2 });
+    const token = await tokenOf(emulator.app);
+    const taskIds = [0, 1, 2, 3].map(() => emulator.createExecution().executedTasks[0]!.id);
+    emulator.faults.add({ path: "/workflows/tasks/", latencyMs: 10, times: 2 });
+    const update = (taskId: string) =>
+      emulator.app.request(`/api/v1/projects/emulator/workflows/tasks/${taskId}/update`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ status: "COMPLETED" }),
+      });
+    const first = update(taskIds[0]!);
+    const second = update(taskIds[1]!);
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    const third = await update(taskIds[2]!);
+    expect(third.status).toBe(429);
+    expect(await third.json()).toEqual({
+      error: {
+        code: 429,
+        message: "Project exceeded maximum number='2' of concurrent requests. Please try again later.",
+      },
+    });
+    expect(emulator.getTask(taskIds[2]!)?.status).toBe("IN_PROGRESS");
+    // Token requests are the identity provider's, not the project's.
+    expect(
+      (await emulator.app.request("/oauth2/token", { method: "POST", body: new URLSearchParams(CLIENT) }))
+        .status,
+    ).toBe(200);
+    for (const release of held) release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    // The slots are free again; the limit can be changed (0: none) and is restored by a reset.
+    expect((await update(taskIds[2]!)).status).toBe(200);
+    const changed = await emulator.app.request("/_emulator/config", {
+      method: "POST",
+      body: JSON.stringify({ maxConcurrentRequests: 0 }),
+    });
+    expect(await changed.json()).toMatchObject({ maxConcurrentRequests: 0 });
+    await emulator.app.request("/_emulator/reset", { method: "POST" });
+    expect(emulator.config.maxConcurrentRequests).toBe(2);
+    expect(createEmulator().config.maxConcurrentRequests).toBe(50);
+  });
+
   it("logs a body that is not JSON as text", async () => {
     const emulator = createEmulator({ clock: new TestClock() });
     await emulator.app.request("/api/v1/projects/emulator/workflows", { method: "POST", body: "oops" });

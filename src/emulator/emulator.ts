@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   clients?: ClientCredentials[];
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
+  /** CDF API requests answered at once before a 429; default 50 (CDF's limit); 0: no limit. */
+  maxConcurrentRequests?: number;
   /** Called by a `drop` fault to cut the connection (the Node server destroys the socket). */
   dropConnection?: (c: Context) => void;
 }
@@ -62,6 +64,8 @@ export interface Emulator {
 export const DEFAULT_PROJECT = "emulator";
 export const DEFAULT_CLIENT: ClientCredentials = { clientId: "taskgate-local", clientSecret: "local-secret" };
 const DEFAULT_WORKFLOW = "emulator-workflow";
+/** CDF's limit on a project's concurrent requests (cdf-api.md). */
+export const CDF_MAX_CONCURRENT_REQUESTS = 50;
 
 /**
  * A local CDF (the Data Workflows slice taskgate uses) plus an OAuth identity provider, faithful
@@ -71,17 +75,19 @@ const DEFAULT_WORKFLOW = "emulator-workflow";
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   const initialLifetime = options.tokenLifetimeSeconds ?? 3600;
+  const initialConcurrency = options.maxConcurrentRequests ?? CDF_MAX_CONCURRENT_REQUESTS;
   const state: EmulatorState = {
     clock,
     project: options.project ?? DEFAULT_PROJECT,
     clients: (options.clients ?? [DEFAULT_CLIENT]).map((k) => ({ ...k })),
-    config: { tokenLifetimeSeconds: initialLifetime },
+    config: { tokenLifetimeSeconds: initialLifetime, maxConcurrentRequests: initialConcurrency },
     engine: new WorkflowEngine(clock),
     sessions: new SessionStore(clock),
     idp: new IdentityProvider(clock),
     faults: new FaultList(),
     log: new RequestLog(),
     dropConnection: options.dropConnection,
+    inFlight: 0,
   };
 
   const createExecution = (input: unknown = {}): WorkflowExecutionDetail => {
@@ -106,6 +112,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     state.faults.clear();
     state.log.clear();
     state.config.tokenLifetimeSeconds = initialLifetime;
+    state.config.maxConcurrentRequests = initialConcurrency;
   };
 
   const app = new Hono<EmulatorEnv>();

@@ -141,7 +141,7 @@ describe("identity provider", () => {
       method: "POST",
       body: JSON.stringify({ tokenLifetimeSeconds: 5 }),
     });
-    expect(await viaAdmin.json()).toEqual({ tokenLifetimeSeconds: 5 });
+    expect(await viaAdmin.json()).toEqual({ tokenLifetimeSeconds: 5, maxConcurrentRequests: 50 });
     expect(emulator.config.tokenLifetimeSeconds).toBe(5);
   });
 

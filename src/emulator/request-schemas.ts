@@ -116,6 +116,7 @@ export const TokenMintSchema = z.object({
 
 export const ConfigSchema = z.object({
   tokenLifetimeSeconds: z.number().int().min(1).optional(),
+  maxConcurrentRequests: z.number().int().min(0).optional(),
 });
 
 /** Validates `value` against `schema`, answering a violation as CDF does. */

@@ -73,6 +73,8 @@ export function registerAdminRoutes(
     const update = parseWith(ConfigSchema, body(c.get("bodyText")));
     if (update.tokenLifetimeSeconds !== undefined)
       state.config.tokenLifetimeSeconds = update.tokenLifetimeSeconds;
+    if (update.maxConcurrentRequests !== undefined)
+      state.config.maxConcurrentRequests = update.maxConcurrentRequests;
     return c.json(state.config);
   });
 

@@ -38,19 +38,40 @@ export function traffic(state: EmulatorState): MiddlewareHandler<EmulatorEnv> {
       requestId,
       body: kind === "token" ? formBodyForLog(bodyText) : jsonBodyForLog(bodyText),
     });
-    const fault = state.faults.take(c.req.method, kind === "api" ? path.replace(API_PREFIX, "") : path);
-    if (fault) {
-      entry.fault = fault.id;
-      const answer = await applyFault(state, c, fault);
-      if (answer) {
-        entry.status = answer.status;
-        return answer;
-      }
+    const limit = state.config.maxConcurrentRequests;
+    if (kind === "api" && limit > 0 && state.inFlight >= limit) {
+      entry.status = 429;
+      return overConcurrency(c, limit);
     }
-    await next();
+    if (kind === "api") state.inFlight++;
+    try {
+      const fault = state.faults.take(c.req.method, kind === "api" ? path.replace(API_PREFIX, "") : path);
+      if (fault) {
+        entry.fault = fault.id;
+        const answer = await applyFault(state, c, fault);
+        if (answer) {
+          entry.status = answer.status;
+          return answer;
+        }
+      }
+      await next();
+    } finally {
+      if (kind === "api") state.inFlight--;
+    }
     c.header("x-request-id", requestId);
     entry.status = c.res.status;
   };
+}
+
+/** CDF's answer to one request more than the project's concurrent requests. */
+function overConcurrency(c: Context<EmulatorEnv>, limit: number): Response {
+  const body: CdfErrorBody = {
+    error: {
+      code: 429,
+      message: `Project exceeded maximum number='${limit}' of concurrent requests. Please try again later.`,
+    },
+  };
+  return c.json(body, 429);
 }
 
 /** Delays, drops or answers as the fault says; `undefined` means "go on to the real handler". */
