@@ -20,6 +20,8 @@ export interface CdfFailure {
    * timeout, 502, 504): CDF may have applied the request even though the call failed.
    */
   mayHaveApplied?: boolean;
+  /** How many tries of this call CDF refused with 429, this one included (absent: none). */
+  throttled?: number;
 }
 
 /** Thrown by the CDF client once its own retries are spent. */

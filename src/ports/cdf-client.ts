@@ -8,6 +8,8 @@ export interface CdfCallResult<T> {
   requestId?: string;
   /** How many HTTP attempts the call took (1 = first try). */
   attempts: number;
+  /** How many of those CDF refused with 429 before one went through (absent: none). */
+  throttled?: number;
 }
 
 /** The slice of the CDF API taskgate relies on (see cdf-api.md). */

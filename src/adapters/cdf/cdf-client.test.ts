@@ -375,7 +375,25 @@ describe.each(TRANSPORTS)("over %s", (transportKind) => {
     it("retries 429, 502 and 504 as well", async () => {
       const codes = [429, 502, 504];
       const { client } = harness((c, n) => (n <= codes.length ? status(codes[n - 1]!) : ok(c)));
-      expect((await client.updateTask(TASK_ID, { status: "COMPLETED" })).attempts).toBe(4);
+      const result = await client.updateTask(TASK_ID, { status: "COMPLETED" });
+      expect(result.attempts).toBe(4);
+      // One of them was CDF throttling: the forwarder sizes its call slots by that.
+      expect(result.throttled).toBe(1);
+    });
+
+    it("says nothing of throttling when CDF did not throttle", async () => {
+      const { client } = harness((c, n) => (n === 1 ? status(503) : ok(c)));
+      const result = await client.updateTask(TASK_ID, { status: "COMPLETED" });
+      expect(result.attempts).toBe(2);
+      expect(result).not.toHaveProperty("throttled");
+    });
+
+    it("counts the 429s of a call that failed on something else", async () => {
+      const { client } = harness((_c, n) => status(n <= 2 ? 429 : 400), {
+        client: { retry: { maxRetries: 3 } },
+      });
+      const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
+      expect(error.failure).toMatchObject({ status: 400, throttled: 2 });
     });
 
     it("waits at least Retry-After (delta-seconds)", async () => {
@@ -420,6 +438,7 @@ describe.each(TRANSPORTS)("over %s", (transportKind) => {
         requestId: "req-429",
         retryAfterMs: 1_000,
         retryable: true,
+        throttled: 4,
       });
       expect(cdfRequests).toHaveLength(4);
       expect(clock.sleeps).toEqual([1_000, 1_000, 1_000]);

@@ -180,6 +180,8 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     let retries = 0;
     let reauthenticated = false;
     let unclear = false;
+    // 429s CDF answered on the way (the forwarder sizes its call slots by them).
+    let throttled = 0;
     let last: Extract<Attempt<T>, { ok: false }> | undefined;
     for (;;) {
       // Aborted while backing off: report what actually went wrong last.
@@ -190,10 +192,17 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
       const result = await attempt(call);
       if (result.ok) {
         logger.debug("cdf response", { ...where, attempt: attempts, requestId: result.requestId });
-        return { value: result.value, requestId: result.requestId, attempts };
+        return {
+          value: result.value,
+          requestId: result.requestId,
+          attempts,
+          ...(throttled > 0 ? { throttled } : {}),
+        };
       }
       last = result;
       const { failure } = result;
+      if (!result.fromIdp && failure.status === 429) throttled++;
+      if (throttled > 0) failure.throttled = throttled;
       // A request CDF may have received and applied, answer unseen: remembered for the caller.
       if (
         !result.fromIdp &&
