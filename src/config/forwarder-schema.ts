@@ -4,7 +4,7 @@ import { duration, fixParams, int } from "./field-schemas.js";
 /** How the forwarder claims deliveries and retries CDF calls. */
 export const ForwarderSchema = z
   .strictObject({
-    concurrency: int(1, 256, 32),
+    concurrency: int(1, 256, 48),
     lease: duration("60s", "the delivery lease"),
     pollInterval: duration("1s", "the poll interval"),
     minRetryWindow: duration("1h", "the minimum retry window"),

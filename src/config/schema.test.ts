@@ -36,7 +36,7 @@ describe("config: the document", () => {
         linkGrace: 604_800_000,
       },
       forwarder: {
-        concurrency: 32,
+        concurrency: 48,
         lease: 60_000,
         pollInterval: 1_000,
         minRetryWindow: 3_600_000,

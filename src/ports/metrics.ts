@@ -39,6 +39,8 @@ export interface Metrics {
   readonly storeUp: Gauge;
   readonly forwardAttempts: Labelled<Counter, [result: string]>;
   readonly forwardDuration: Histogram;
+  /** CDF calls the forwarder may make at once (its call slots, fewer while CDF throttles). */
+  readonly forwardSlots: Gauge;
   readonly cdfTokenRefreshes: Counter;
   readonly approvals: Labelled<Counter, [outcome: string]>;
   readonly mail: Labelled<Counter, [result: string]>;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { aDelivery, aWait } from "../../test/contract/store-contract.js";
 import { captureLogger } from "../../test/support/capture-logger.js";
 import { TestClock } from "../../test/support/test-clock.js";
@@ -359,6 +359,85 @@ describe("Forwarder", () => {
       expect(cdf.calls).toHaveLength(10);
       expect(peak).toBeLessThanOrEqual(3);
       for (const d of submitted) expect((await store.getDelivery(d.id))?.status).toBe("delivered");
+    });
+
+    it("halves its calls at once when CDF throttles, once per round, and climbs back as calls go through", async () => {
+      // Calls held until the test answers them: 429 (CDF throttling) or success.
+      const held: ((throttle: boolean) => void)[] = [];
+      const cdf: CdfClient = {
+        updateTask: (taskId, update) =>
+          new Promise((resolve, reject) => {
+            held.push((throttle) =>
+              throttle
+                ? reject(httpFailure(429, { throttled: 1 }))
+                : resolve({ value: { id: taskId, externalId: "t", status: update.status }, attempts: 1 }),
+            );
+          }),
+        retrieveExecution: () => Promise.reject(new Error("not used")),
+      };
+      const slots: number[] = [];
+      const logger = captureLogger();
+      const f = new Forwarder({
+        store,
+        cdf,
+        clock: systemClock,
+        ids: uuid7Ids(systemClock),
+        logger,
+        metrics: {
+          forwardAttempts: { labels: () => ({ inc: () => {} }) },
+          forwardDuration: { observe: () => {} },
+          forwardSlots: { set: (n) => slots.push(n) },
+        },
+        concurrency: 8,
+        leaseMs: 30_000,
+        pollIntervalMs: 20,
+        // A throttled delivery comes back after an hour: only fresh ones are sent below.
+        schedule: { baseDelayMs: 3_600_000, maxDelayMs: 3_600_000, maxRetryAfterMs: 3_600_000 },
+      });
+      for (let i = 0; i < 40; i++)
+        await pending({ nextAttemptAt: Date.now(), deliverUntil: Date.now() + 7_200_000 });
+      const heldSoon = async (n: number) => {
+        await vi.waitFor(() => expect(held.length).toBe(n), { timeout: 2_000, interval: 5 });
+        // And no more than that a moment later.
+        await new Promise((r) => setTimeout(r, 30));
+        expect(held).toHaveLength(n);
+      };
+      f.start();
+      try {
+        await heldSoon(8);
+        // All eight were sent before the first 429: one cut, not eight.
+        for (const answer of held.splice(0)) answer(true);
+        await heldSoon(4);
+        expect(slots).toEqual([8, 4]);
+        // A round of calls without a 429 (as many as there are slots) adds one slot back.
+        while (slots.at(-1)! < 8) {
+          held.shift()!(false);
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        expect(slots).toEqual([8, 4, 5, 6, 7, 8]);
+        await heldSoon(8);
+        // A 429 for a call sent after the cut cuts again.
+        held.shift()!(true);
+        await vi.waitFor(() => expect(slots.at(-1)).toBe(4));
+        expect(
+          logger.entries.filter((e) => e.msg.startsWith("CDF is throttling")).map((e) => e.fields),
+        ).toEqual([
+          expect.objectContaining({ slots: 4, before: 8 }),
+          expect.objectContaining({ slots: 4, before: 8 }),
+        ]);
+        expect(logger.entries.some((e) => e.msg.startsWith("CDF stopped throttling"))).toBe(true);
+      } finally {
+        // Answer whatever is still held until the stop has drained.
+        let stopped = false;
+        const stopping = f.stop(5_000).then(() => {
+          stopped = true;
+        });
+        while (!stopped) {
+          held.shift()?.(false);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        await stopping;
+      }
     });
   });
 });

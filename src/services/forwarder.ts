@@ -1,3 +1,4 @@
+import { CallSlots } from "../core/call-slots.js";
 import { type CdfFailure, isCdfError } from "../core/cdf-error.js";
 import { alreadyApplied, decideAfterFailure, type RetrySchedule } from "../core/forwarding.js";
 import type { CdfClient } from "../ports/cdf-client.js";
@@ -19,9 +20,12 @@ export interface ForwarderOptions {
   clock: Clock;
   ids: Ids;
   logger: Logger;
-  /** Counts each attempt by result and times it. */
-  metrics?: Pick<Metrics, "forwardAttempts" | "forwardDuration">;
-  /** At most this many CDF updates in flight from this process. */
+  /** Counts each attempt by result and times it; shows the call slots. */
+  metrics?: Pick<Metrics, "forwardAttempts" | "forwardDuration" | "forwardSlots">;
+  /**
+   * At most this many CDF updates in flight from this process: the ceiling of its call slots,
+   * halved while CDF answers 429 and regained one per round of calls that went through (CallSlots).
+   */
   concurrency: number;
   leaseMs: number;
   /** How often to look for work nobody kicked us about (retries, other replicas' expired leases). */
@@ -60,14 +64,19 @@ export class Forwarder implements Dispatcher {
   private lastSweep = 0;
   /** One per call in flight: a stop that gives up waiting cuts them all (one listener, not one each). */
   private readonly cuts = new Set<AbortController>();
+  /** How many CDF calls at once, by how CDF answers (fewer while it throttles). */
+  private readonly slots: CallSlots;
 
   constructor(private readonly o: ForwarderOptions) {
     this.workerId = o.instanceId ?? `fwd-${o.ids.newId()}`;
+    this.slots = new CallSlots(o.concurrency);
+    o.metrics?.forwardSlots.set(this.slots.current);
     this.loop = new WorkLoop<DeliveryRecord>({
       name: "forwarder",
       clock: o.clock,
       logger: o.logger,
       concurrency: o.concurrency,
+      slots: () => this.slots.current,
       pollIntervalMs: o.pollIntervalMs,
       claim: (limit) => o.store.claimDue(o.clock.now(), this.newLeaseOwner(), o.leaseMs, limit),
       nextDueAt: () => o.store.nextDueAt(),
@@ -204,8 +213,10 @@ export class Forwarder implements Dispatcher {
     try {
       if (d.taskId === null) throw new Error("internal: a pending delivery without a task");
       const r = await this.o.cdf.updateTask(d.taskId, d.update, cut.signal);
+      this.resize(r.throttled, startedAt);
       outcome = { kind: "delivered", attempt: attempt({ httpStatus: 200, requestId: r.requestId ?? null }) };
     } catch (err) {
+      if (isCdfError(err) && err.failure.throttled) this.resize(err.failure.throttled, startedAt);
       outcome = await this.afterFailure(d, err, attemptNo, attempt, cut.signal);
     } finally {
       clearTimeout(timer);
@@ -234,6 +245,26 @@ export class Forwarder implements Dispatcher {
     else if (outcome.kind === "dead") log.error("delivery dead-lettered", fields);
     else if (outcome.kind === "retry") log.warn("delivery will be retried", fields);
     else log.info("task updated in CDF", fields);
+  }
+
+  /**
+   * Sizes the call slots by how CDF answered a call started at `startedAt`: any 429 on the way
+   * (`throttled`) halves them, once per round; a call that went through without one counts
+   * towards one more. Called for calls that went through, and for failed calls CDF throttled.
+   */
+  private resize(throttled: number | undefined, startedAt: number): void {
+    const slots = this.slots;
+    if (!throttled) {
+      if (!slots.succeeded()) return;
+      this.o.metrics?.forwardSlots.set(slots.current);
+      if (slots.current === slots.ceiling)
+        this.o.logger.info("CDF stopped throttling; back to every call slot", { slots: slots.current });
+      return;
+    }
+    const before = slots.throttled(startedAt, this.o.clock.now());
+    if (before === undefined) return;
+    this.o.metrics?.forwardSlots.set(slots.current);
+    this.o.logger.warn("CDF is throttling (429); fewer calls at once", { slots: slots.current, before });
   }
 
   private async afterFailure(

@@ -115,6 +115,53 @@ describe("WorkLoop", () => {
     expect(t.peak()).toBe(1);
   });
 
+  it("handles no more at once than `slots()` says, read again as each item starts", async () => {
+    let slots = 3;
+    let inFlight = 0;
+    const release: (() => void)[] = [];
+    const t = loopOver([], {
+      clock: systemClock,
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+      slots: () => slots,
+      handle: async () => {
+        inFlight++;
+        await new Promise<void>((r) => release.push(r));
+        inFlight--;
+      },
+    });
+    t.loop.start();
+    for (let i = 0; i < 8; i++) t.loop.submit(i);
+    expect(inFlight).toBe(3);
+    // Fewer slots: nothing new starts until the items in flight are down to one.
+    slots = 1;
+    release.shift()!();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(inFlight).toBe(2);
+    release.shift()!();
+    release.shift()!();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(inFlight).toBe(1);
+    // More than `concurrency` is still `concurrency`.
+    slots = 99;
+    release.shift()!();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(inFlight).toBe(4);
+    slots = 4;
+    const stopped = t.loop.stop(5_000);
+    while (release.length > 0 || inFlight > 0) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(await stopped).toBe(true);
+  });
+
+  it("runOnce handles at most `slots()` at a time", async () => {
+    const t = loopOver([1, 2, 3, 4, 5, 6], { concurrency: 4, window: 6, slots: () => 2 });
+    expect(await t.loop.runOnce(6)).toBe(6);
+    expect(t.peak()).toBe(2);
+  });
+
   it("runOnce ends when nothing more is due", async () => {
     const t = loopOver([1, 2, 3]);
     expect(await t.loop.runOnce(10)).toBe(3);

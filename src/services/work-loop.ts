@@ -14,6 +14,11 @@ export interface WorkLoopOptions<T> {
   logger: Logger;
   /** At most this many items handled at the same time. */
   concurrency: number;
+  /**
+   * How many may be handled at once right now, at most `concurrency` (the forwarder's call slots
+   * shrink while CDF throttles); default `concurrency`. Read before each item starts.
+   */
+  slots?(): number;
   /** At most this many items claimed and held at once (queued + in flight); default `concurrency`. */
   window?: number;
   /** How often to look for work nobody kicked us about (retries, other replicas' expired leases). */
@@ -110,6 +115,12 @@ export class WorkLoop<T> {
     if (this.free() > 0) this.wake?.();
   }
 
+  /** Items that may be in flight now: `slots()`, within [1, concurrency]. */
+  private slots(): number {
+    const slots = this.o.slots?.() ?? this.o.concurrency;
+    return Math.max(1, Math.min(this.o.concurrency, slots));
+  }
+
   /** How many more items the window takes (claimed or handed in). */
   private free(): number {
     return this.window - this.inflight.size - this.queue.length;
@@ -167,10 +178,10 @@ export class WorkLoop<T> {
     while (done < limit) {
       const batch = await this.o.claim(Math.min(this.window, limit - done));
       if (batch.length === 0) break;
-      for (let i = 0; i < batch.length; i += this.o.concurrency) {
-        await Promise.all(
-          batch.slice(i, i + this.o.concurrency).map((item) => this.o.handle(item, this.signal)),
-        );
+      for (let i = 0; i < batch.length; ) {
+        const n = this.slots();
+        await Promise.all(batch.slice(i, i + n).map((item) => this.o.handle(item, this.signal)));
+        i += n;
       }
       done += batch.length;
     }
@@ -247,7 +258,7 @@ export class WorkLoop<T> {
 
   private pump(): void {
     if (this.stopped) return;
-    while (this.inflight.size < this.o.concurrency && this.queue.length > 0) {
+    while (this.inflight.size < this.slots() && this.queue.length > 0) {
       const item = this.queue.shift()!;
       if (this.o.expired?.(item, this.o.clock.now())) continue;
       const task: Promise<void> = this.o

@@ -73,6 +73,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: [],
     buckets: FORWARD_BUCKETS,
   });
+  const forwardSlots = registry.gauge({
+    name: "taskgate_forward_call_slots",
+    help: "CDF calls the forwarder may make at once: forwarder.concurrency, halved while CDF answers 429.",
+    labelNames: [],
+  });
   const tokenRefreshes = registry.counter({
     name: "taskgate_cdf_token_refreshes_total",
     help: "Access tokens obtained from the identity provider for CDF.",
@@ -103,6 +108,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     storeUp: storeUp.cell,
     forwardAttempts,
     forwardDuration: forwardDuration.cell,
+    forwardSlots: forwardSlots.cell,
     cdfTokenRefreshes: tokenRefreshes.cell,
     approvals,
     mail,
