@@ -36,7 +36,7 @@ export const exampleConfig = {
     },
   },
   waits: { defaultTtl: "24h", maxTtl: "7d" },
-  forwarder: { concurrency: 8, lease: "60s", pollInterval: "1s", minRetryWindow: "1h", callRetries: 2 },
+  forwarder: { concurrency: 48, lease: "60s", pollInterval: "1s", minRetryWindow: "1h", callRetries: 2 },
   log: { level: "info" },
   approvals: {
     defaultTtl: "24h",
