@@ -426,6 +426,15 @@ describe("Forwarder", () => {
           expect.objectContaining({ slots: 4, before: 8 }),
         ]);
         expect(logger.entries.some((e) => e.msg.startsWith("CDF stopped throttling"))).toBe(true);
+        // Accepted deliveries are handed straight over up to 16 per open slot, not per configured one.
+        // At 8 slots that is 128; at 4, fewer than 64 more (some are held already).
+        let handed = 0;
+        while (f.canTakeDirectly() && handed < 100) {
+          f.submit(aDelivery(aWait(), { leaseOwner: f.newLeaseOwner(), leaseUntil: Date.now() + 30_000 }));
+          handed++;
+        }
+        expect(handed).toBeGreaterThan(0);
+        expect(handed).toBeLessThan(4 * 16);
       } finally {
         // Answer whatever is still held until the stop has drained.
         let stopped = false;

@@ -109,9 +109,13 @@ export class Forwarder implements Dispatcher {
     return `${this.workerId}/${this.o.ids.newId()}`;
   }
 
-  /** Whether an accepted delivery may be handed straight to this process (bounded memory). */
+  /**
+   * Whether an accepted delivery may be handed straight to this process (bounded memory). Per
+   * call slot that is open now: while CDF throttles, what this process could not send before its
+   * lease ran out stays in the store for the loop to claim.
+   */
   canTakeDirectly(): boolean {
-    return this.loop.accepting && this.loop.held < this.o.concurrency * HAND_OFF_PER_SLOT;
+    return this.loop.accepting && this.loop.held < this.slots.current * HAND_OFF_PER_SLOT;
   }
 
   /** Leases a draft to this process (fencing: a fresh owner per lease) before it is stored. */

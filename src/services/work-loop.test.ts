@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { captureLogger } from "../../test/support/capture-logger.js";
 import { TestClock } from "../../test/support/test-clock.js";
 import { systemClock } from "../adapters/runtime/system-clock.js";
@@ -150,6 +150,41 @@ describe("WorkLoop", () => {
     slots = 4;
     const stopped = t.loop.stop(5_000);
     while (release.length > 0 || inFlight > 0) {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(await stopped).toBe(true);
+  });
+
+  it("claims no more than the slots open now can take", async () => {
+    let slots = 2;
+    const release: (() => void)[] = [];
+    const t = loopOver(
+      Array.from({ length: 40 }, (_, i) => i),
+      {
+        clock: systemClock,
+        concurrency: 8,
+        window: 16,
+        pollIntervalMs: 60_000,
+        slots: () => slots,
+        handle: () => new Promise<void>((r) => release.push(r)),
+      },
+    );
+    t.loop.start();
+    await vi.waitFor(() => expect(release).toHaveLength(2));
+    // A window of 16 for 8 slots is 4 for 2: two in flight, two queued.
+    expect(t.claims[0]).toBe(4);
+    expect(t.loop.held).toBe(4);
+    slots = 8;
+    release.shift()!();
+    await vi.waitFor(() => expect(t.loop.held).toBe(16));
+    expect(release).toHaveLength(8);
+    const stopped = t.loop.stop(5_000);
+    let done = false;
+    void stopped.then(() => {
+      done = true;
+    });
+    while (!done) {
       release.shift()?.();
       await new Promise((r) => setTimeout(r, 1));
     }

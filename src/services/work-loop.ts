@@ -121,9 +121,18 @@ export class WorkLoop<T> {
     return Math.max(1, Math.min(this.o.concurrency, slots));
   }
 
-  /** How many more items the window takes (claimed or handed in). */
+  /**
+   * How many more items the window takes (claimed or handed in). The window shrinks with the
+   * slots: items claimed for slots that are gone would only wait in the queue while their leases
+   * run out.
+   */
   private free(): number {
-    return this.window - this.inflight.size - this.queue.length;
+    const slots = this.slots();
+    const window =
+      slots === this.o.concurrency
+        ? this.window
+        : Math.max(slots, Math.floor((this.window * slots) / this.o.concurrency));
+    return window - this.inflight.size - this.queue.length;
   }
 
   start(): void {
