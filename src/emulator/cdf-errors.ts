@@ -46,11 +46,16 @@ export class EmulatorConnectionDropped extends Error {
   }
 }
 
+/** CDF's 429 for a project over its concurrent requests (50 in CDF). */
+export function tooManyRequestsMessage(limit: number): string {
+  return `Project exceeded maximum number='${limit}' of concurrent requests. Please try again later.`;
+}
+
 /** The messages CDF documents, reused so tests can match them exactly. */
 export const CDF_MESSAGES = {
   unauthenticated: "Could not authenticate.",
   nullValues: "`null` values aren't allowed.",
-  tooManyRequests: "Project exceeded maximum number='50' of concurrent requests. Please try again later.",
+  tooManyRequests: tooManyRequestsMessage(50),
 } as const;
 
 const REASONS: Record<number, string> = {

@@ -1,7 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { basePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type CdfErrorBody, EmulatorConnectionDropped, reasonFor } from "./cdf-errors.js";
+import {
+  type CdfErrorBody,
+  EmulatorConnectionDropped,
+  reasonFor,
+  tooManyRequestsMessage,
+} from "./cdf-errors.js";
 import type { EmulatorEnv, EmulatorState } from "./context.js";
 import type { Fault } from "./faults.js";
 import { formBodyForLog, jsonBodyForLog } from "./request-log.js";
@@ -65,12 +70,7 @@ export function traffic(state: EmulatorState): MiddlewareHandler<EmulatorEnv> {
 
 /** CDF's answer to one request more than the project's concurrent requests. */
 function overConcurrency(c: Context<EmulatorEnv>, limit: number): Response {
-  const body: CdfErrorBody = {
-    error: {
-      code: 429,
-      message: `Project exceeded maximum number='${limit}' of concurrent requests. Please try again later.`,
-    },
-  };
+  const body: CdfErrorBody = { error: { code: 429, message: tooManyRequestsMessage(limit) } };
   return c.json(body, 429);
 }
 
