@@ -510,6 +510,29 @@ describe.each(TRANSPORTS)("over %s", (transportKind) => {
       });
     });
 
+    it("times out an answer whose body never ends", async () => {
+      // Headers and a first chunk, then nothing: the body read must give up with the attempt.
+      const stalled = () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"id":'));
+            },
+          }),
+          { status: 200, headers: { "content-type": "application/json" } },
+        );
+      const { client } = harness(stalled, {
+        client: { timeoutMs: 50, retry: { maxRetries: 1 }, auth: { type: "token", token: "t" } },
+      });
+      const error = await failure(client.updateTask(TASK_ID, { status: "COMPLETED" }));
+      expect(error.failure).toMatchObject({
+        kind: "network",
+        message: "no response within 50 ms",
+        retryable: true,
+        mayHaveApplied: true,
+      });
+    });
+
     it("does not retry 404 or 400, and keeps CDF's message and request id", async () => {
       const cases: [number, string, string][] = [
         [404, JSON.stringify({ error: { code: 404, message: "Task not found" } }), "Task not found"],

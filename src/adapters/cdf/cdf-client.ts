@@ -117,9 +117,10 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
         });
 
   async function attempt<T>(call: Call<T>): Promise<Attempt<T>> {
-    let token: string;
+    // A fresh cached token is used at once: no promise, no abort listener (per call, under load).
+    let token: string | undefined = tokens.peek();
     try {
-      token = await raceAbort(tokens.getToken(call.signal), call.signal);
+      token ??= await raceAbort(tokens.getToken(call.signal), call.signal);
     } catch (error) {
       if (error instanceof CdfError)
         return { ok: false, failure: error.failure, cause: error, fromIdp: true };
@@ -137,13 +138,11 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     let response: HttpAnswer;
     try {
       const request = { method: call.method, headers, signal: timer.signal };
-      response = await raceAbort(
-        transport(
-          projectUrl + call.path,
-          call.body === undefined ? request : { ...request, body: JSON.stringify(call.body) },
-        ),
-        timer.signal,
+      const sent = transport(
+        projectUrl + call.path,
+        call.body === undefined ? request : { ...request, body: JSON.stringify(call.body) },
       );
+      response = await (transport.settlesOnAbort ? sent : raceAbort(sent, timer.signal));
     } catch (error) {
       const message = timer.timedOut() ? `no response within ${timeoutMs} ms` : errorMessage(error);
       return { ok: false, failure: { kind: "network", message, retryable: true }, cause: error, token };

@@ -55,5 +55,5 @@ export function undiciTransport(options: UndiciTransportOptions): HttpTransport 
       text,
     };
   };
-  return Object.assign(transport, { close: () => agent.close() });
+  return Object.assign(transport, { close: () => agent.close(), settlesOnAbort: true });
 }
