@@ -46,7 +46,10 @@ export class EmulatorConnectionDropped extends Error {
   }
 }
 
-/** CDF's 429 for a project over its concurrent requests (50 in CDF). */
+/** CDF's limit on a project's concurrent requests (cdf-api.md). */
+export const CDF_MAX_CONCURRENT_REQUESTS = 50;
+
+/** CDF's 429 for a project over its concurrent requests. */
 export function tooManyRequestsMessage(limit: number): string {
   return `Project exceeded maximum number='${limit}' of concurrent requests. Please try again later.`;
 }
@@ -55,7 +58,7 @@ export function tooManyRequestsMessage(limit: number): string {
 export const CDF_MESSAGES = {
   unauthenticated: "Could not authenticate.",
   nullValues: "`null` values aren't allowed.",
-  tooManyRequests: tooManyRequestsMessage(50),
+  tooManyRequests: tooManyRequestsMessage(CDF_MAX_CONCURRENT_REQUESTS),
 } as const;
 
 const REASONS: Record<number, string> = {

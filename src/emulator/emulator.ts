@@ -2,7 +2,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { systemClock } from "../adapters/runtime/system-clock.js";
 import type { Clock } from "../ports/clock.js";
-import { CdfHttpError, cdfErrorResponse, EmulatorConnectionDropped } from "./cdf-errors.js";
+import {
+  CDF_MAX_CONCURRENT_REQUESTS,
+  CdfHttpError,
+  cdfErrorResponse,
+  EmulatorConnectionDropped,
+} from "./cdf-errors.js";
 import type { ClientCredentials, EmulatorConfig, EmulatorEnv, EmulatorState } from "./context.js";
 import { WorkflowEngine } from "./engine.js";
 import { type Fault, FaultList, type FaultSpec, FaultSpecSchema } from "./faults.js";
@@ -64,8 +69,6 @@ export interface Emulator {
 export const DEFAULT_PROJECT = "emulator";
 export const DEFAULT_CLIENT: ClientCredentials = { clientId: "taskgate-local", clientSecret: "local-secret" };
 const DEFAULT_WORKFLOW = "emulator-workflow";
-/** CDF's limit on a project's concurrent requests (cdf-api.md). */
-export const CDF_MAX_CONCURRENT_REQUESTS = 50;
 
 /**
  * A local CDF (the Data Workflows slice taskgate uses) plus an OAuth identity provider, faithful
