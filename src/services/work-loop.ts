@@ -127,11 +127,7 @@ export class WorkLoop<T> {
    * run out.
    */
   private free(): number {
-    const slots = this.slots();
-    const window =
-      slots === this.o.concurrency
-        ? this.window
-        : Math.max(slots, Math.floor((this.window * slots) / this.o.concurrency));
+    const window = Math.max(1, Math.floor((this.window * this.slots()) / this.o.concurrency));
     return window - this.inflight.size - this.queue.length;
   }
 
