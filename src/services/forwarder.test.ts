@@ -163,6 +163,29 @@ describe("Forwarder", () => {
     ]);
   });
 
+  it("counts a 429 CDF answered before an update went through: fewer call slots, the update delivered", async () => {
+    const slots: number[] = [];
+    const client: CdfClient = {
+      async updateTask(taskId, update) {
+        // The client's own retry got through after one 429.
+        return { value: { id: taskId, externalId: "t", status: update.status }, attempts: 2, throttled: 1 };
+      },
+      retrieveExecution: () => Promise.reject(new Error("not used")),
+    };
+    const ds = [await pending(), await pending(), await pending(), await pending()];
+    const f = forwarder(client, {
+      metrics: {
+        forwardAttempts: { labels: () => ({ inc: () => {} }) },
+        forwardDuration: { observe: () => {} },
+        forwardSlots: { set: (n) => slots.push(n) },
+      },
+    });
+    expect(await f.runOnce()).toBe(4);
+    // Four calls sent in the same round: one cut, 4 → 2.
+    expect(slots).toEqual([4, 2]);
+    for (const d of ds) expect((await store.getDelivery(d.id))?.status).toBe("delivered");
+  });
+
   it("waits at least Retry-After after a 429", async () => {
     const cdf = scriptedCdf(() => {
       throw httpFailure(429, { retryAfterMs: 7000 });
