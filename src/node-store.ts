@@ -58,5 +58,11 @@ async function openStore(config: TaskgateConfig, logger: Logger): Promise<Store>
     synchronous: s.synchronous,
     cacheMb: s.cacheMb,
     releaseLeasesAtStart: true,
+    backgroundCheckpoints: {
+      onFailure: (error) =>
+        logger.warn("the SQLite checkpoint thread stopped; commits checkpoint the WAL themselves again", {
+          error: error.message,
+        }),
+    },
   });
 }

@@ -5,6 +5,11 @@ import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
+import {
+  INLINE_AUTOCHECKPOINT_FRAMES,
+  type SqliteCheckpointer,
+  startSqliteCheckpointer,
+} from "./sqlite-checkpointer.js";
 import { isSqliteFault } from "./sqlite-faults.js";
 import { sqliteSteps } from "./sqlite-steps.js";
 import { withStoreFaults } from "./store-faults.js";
@@ -38,6 +43,17 @@ export interface SqliteStoreOptions {
    * are written unsealed for the sealer, as on PostgreSQL and D1 (the contract tests run both).
    */
   linkAuditOnWrite?: boolean;
+  /**
+   * WAL checkpoints on a thread of their own (sqlite-checkpointer.ts) instead of inside the commit
+   * that fills the WAL: the gateway's, whose commits answer requests. Tools leave it off.
+   */
+  backgroundCheckpoints?: {
+    /** The thread stopped; the connection checkpoints inline again. */
+    onFailure: (error: Error) => void;
+    intervalMs?: number;
+    restartFrames?: number;
+    sqliteModule?: string;
+  };
 }
 
 /** The embedded default on Node: better-sqlite3 under the shared Kysely store, migrated at start. */
@@ -52,11 +68,17 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
   });
   await migrateToLatest(db);
   if (options.releaseLeasesAtStart) releaseLeases(sqlite);
+  const checkpointer =
+    options.backgroundCheckpoints && options.path !== ":memory:"
+      ? checkpointInBackground(sqlite, options.path, options.backgroundCheckpoints)
+      : undefined;
+  await checkpointer?.started;
   const store = new KyselyStore(db, {
     atomic: (_db, queries) => steps.atomic(queries),
     read: (q) => steps.read(q),
     skipLocked: false,
     linksAuditOnWrite: options.linkAuditOnWrite !== false,
+    close: async () => checkpointer?.stop(),
   });
   return withStoreFaults(store, isSqliteFault);
 }
@@ -71,6 +93,28 @@ export function configureConnection(
   sqlite.pragma("busy_timeout = 5000");
   // Negative: KiB rather than pages.
   sqlite.pragma(`cache_size = ${-Math.round((options.cacheMb ?? DEFAULT_CACHE_MB) * 1024)}`);
+}
+
+/** See `backgroundCheckpoints`: the connection stops checkpointing once the thread runs. */
+function checkpointInBackground(
+  sqlite: SqliteDatabase.Database,
+  path: string,
+  options: NonNullable<SqliteStoreOptions["backgroundCheckpoints"]>,
+): SqliteCheckpointer {
+  const inline = (frames: number) => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${frames}`);
+  };
+  return startSqliteCheckpointer({
+    path,
+    intervalMs: options.intervalMs,
+    restartFrames: options.restartFrames,
+    sqliteModule: options.sqliteModule,
+    onReady: () => inline(0),
+    onFailure: (error) => {
+      inline(INLINE_AUTOCHECKPOINT_FRAMES);
+      options.onFailure(error);
+    },
+  });
 }
 
 /** See `releaseLeasesAtStart`. */
