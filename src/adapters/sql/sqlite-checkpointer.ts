@@ -55,6 +55,8 @@ export function startSqliteCheckpointer(options: SqliteCheckpointerOptions): Sql
   // and the thread resolves nothing relative to the process's working directory.
   const worker = new Worker(`(${checkpointThread.toString()})(require);`, {
     eval: true,
+    // The thread keeps almost nothing alive: a small heap keeps its share of the RSS small.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     workerData: {
       path: options.path,
       intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
@@ -126,6 +128,8 @@ function checkpointThread(load: (id: string) => unknown): void {
     db = new Database(data.path, { fileMustExist: true });
     // Only the RESTART below waits: for the writer's current transaction, a millisecond or two.
     db.pragma("busy_timeout = 2000");
+    // A checkpoint copies frames from the WAL to the file without the page cache.
+    db.pragma("cache_size = -256");
   } catch (error) {
     port.postMessage({ error: `the checkpoint thread could not open the database: ${String(error)}` });
     return;
