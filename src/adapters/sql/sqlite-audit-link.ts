@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import type { CompiledQuery } from "kysely";
 import { type ChainHead, GENESIS_HASH } from "../../core/audit/entry.js";
 import { AUDIT_LINK, type LinkableQuery } from "./audit-link.js";
@@ -32,7 +32,8 @@ export class SqliteAuditLinker {
     if (this.head === undefined) this.head = this.readHead();
     const seq = (this.head?.seq ?? 0) + 1;
     const prevHash = this.head?.hash ?? GENESIS_HASH;
-    const hash = createHash("sha256").update(prevHash).update(link.content).digest("hex");
+    // One-shot (no Hash object); the same digest as hashing the two strings in turn.
+    const hash = oneShotHash("sha256", prevHash + link.content, "hex");
     const parameters = query.parameters.slice();
     parameters[link.seqAt] = seq;
     parameters[link.prevHashAt] = prevHash;
