@@ -304,6 +304,59 @@ describe("Forwarder", () => {
     expect(await store.listAttempts(d.id)).toEqual([]);
   });
 
+  it("sends the next update while the previous attempt is still being recorded: a slot bounds CDF calls", async () => {
+    let recordsHeld = 0;
+    let letRecordsThrough!: () => void;
+    const gate = new Promise<void>((r) => {
+      letRecordsThrough = r;
+    });
+    // The store records nothing until the gate opens.
+    const slowRecords = new Proxy(store, {
+      get(target, prop) {
+        if (prop === "recordAttempt") {
+          return async (...args: Parameters<Store["recordAttempt"]>) => {
+            recordsHeld++;
+            await gate;
+            return target.recordAttempt(...args);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const cdf = scriptedCdf(() => {});
+    const f = forwarder(cdf.client, { store: slowRecords, concurrency: 1, clock: systemClock });
+    f.start();
+    try {
+      const handed: DeliveryRecord[] = [];
+      for (let i = 0; i < 3; i++) {
+        const wait = aWait({ createdAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+        await store.createWait(wait);
+        const d = aDelivery(wait, { nextAttemptAt: Date.now(), deliverUntil: Date.now() + 3_600_000 });
+        f.lease(d, Date.now());
+        expect((await store.acceptCallback({ waitId: wait.id, now: Date.now(), delivery: d })).kind).toBe(
+          "accepted",
+        );
+        handed.push(d);
+      }
+      for (const d of handed) f.dispatched(d);
+      // One slot, and no record has gone through: each call went out once CDF answered the one before.
+      await vi.waitFor(() => expect(cdf.calls).toHaveLength(3), { timeout: 2_000, interval: 5 });
+      expect(recordsHeld).toBe(3);
+      expect(cdf.calls.map((c) => c.taskId)).toEqual(handed.map((d) => d.taskId));
+      letRecordsThrough();
+      await vi.waitFor(
+        async () => {
+          for (const d of handed) expect((await store.getDelivery(d.id))?.status).toBe("delivered");
+        },
+        { timeout: 2_000, interval: 5 },
+      );
+    } finally {
+      letRecordsThrough();
+      await f.stop(2_000);
+    }
+  });
+
   it("closes expired waits on its pass", async () => {
     const wait = aWait({ createdAt: clock.now(), expiresAt: clock.now() + 10 });
     await store.createWait(wait);

@@ -80,7 +80,7 @@ export class Forwarder implements Dispatcher {
       pollIntervalMs: o.pollIntervalMs,
       claim: (limit) => o.store.claimDue(o.clock.now(), this.newLeaseOwner(), o.leaseMs, limit),
       nextDueAt: () => o.store.nextDueAt(),
-      handle: (d) => this.forward(d),
+      handle: (d, _signal, release) => this.forward(d, release),
       // A copy whose lease ran out while queued belongs to whoever claims it next.
       expired: (d, now) => d.leaseUntil !== null && now >= d.leaseUntil,
       onDrained: () => this.kick(),
@@ -174,8 +174,11 @@ export class Forwarder implements Dispatcher {
     await this.o.onSweep?.(now);
   }
 
-  /** One attempt at one delivery, recorded only while the lease is still ours. */
-  async forward(d: DeliveryRecord): Promise<void> {
+  /**
+   * One attempt at one delivery, recorded only while the lease is still ours. `release` frees
+   * its call slot once CDF has answered, so the next call goes out while this one is recorded.
+   */
+  async forward(d: DeliveryRecord, release?: () => void): Promise<void> {
     const owner = d.leaseOwner;
     if (owner === null) throw new Error("forward() needs a leased delivery");
     const log = this.o.logger.child({ deliveryId: d.id, taskId: d.taskId });
@@ -226,6 +229,7 @@ export class Forwarder implements Dispatcher {
       clearTimeout(timer);
       this.cuts.delete(cut);
     }
+    release?.();
 
     const recordedAt = this.o.clock.now();
     const recorded = await this.o.store.recordAttempt(d.id, owner, recordedAt, outcome, [

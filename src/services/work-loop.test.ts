@@ -156,6 +156,38 @@ describe("WorkLoop", () => {
     expect(await stopped).toBe(true);
   });
 
+  it("starts the next item when a handler releases its slot, and counts the released item as held until it ends", async () => {
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const t = loopOver([], {
+      clock: systemClock,
+      concurrency: 1,
+      pollIntervalMs: 60_000,
+      handle: async (n, _signal, release) => {
+        started.push(n);
+        await new Promise((r) => setTimeout(r, 1));
+        release();
+        release(); // twice is once
+        await new Promise<void>((r) => finish.push(r));
+      },
+    });
+    t.loop.start();
+    for (let i = 0; i < 3; i++) t.loop.submit(i);
+    expect(started).toEqual([0]);
+    await vi.waitFor(() => expect(started).toEqual([0, 1, 2]), { timeout: 1_000, interval: 2 });
+    // Released is not finished: all three are still this loop's, and stop waits for them.
+    expect(t.loop.held).toBe(3);
+    let stopped = false;
+    const stopping = t.loop.stop(5_000).then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    for (const end of finish.splice(0)) end();
+    await stopping;
+    expect(t.loop.held).toBe(0);
+  });
+
   it("claims no more than the slots open now can take", async () => {
     let slots = 2;
     const release: (() => void)[] = [];

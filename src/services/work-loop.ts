@@ -27,8 +27,12 @@ export interface WorkLoopOptions<T> {
   claim(limit: number): Promise<T[]>;
   /** When the next item comes due (undefined: nothing waits). */
   nextDueAt(): Promise<number | undefined>;
-  /** Handles one claimed item; `signal` aborts when a stop's grace runs out. */
-  handle(item: T, signal: AbortSignal): Promise<void>;
+  /**
+   * Handles one claimed item; `signal` aborts when a stop's grace runs out. `release` gives the
+   * item's slot to the next one before this one finishes (the forwarder, once CDF has answered,
+   * while the attempt is recorded): slots bound the calls out, not the bookkeeping after them.
+   */
+  handle(item: T, signal: AbortSignal, release: () => void): Promise<void>;
   /** Whether a queued item's lease ran out before its turn: it then belongs to the next claim. */
   expired?(item: T, now: number): boolean;
   /** Asks for more work when the queue ran dry after an item; default: wake the loop at once. */
@@ -57,6 +61,8 @@ export function failureBackoffMs(failures: number, pollIntervalMs: number, maxMs
 export class WorkLoop<T> {
   private readonly queue: T[] = [];
   private readonly inflight = new Set<Promise<void>>();
+  /** Items in flight that still hold their slot (not yet released or finished). */
+  private busy = 0;
   private readonly window: number;
   private running = false;
   private stopping = false;
@@ -185,7 +191,7 @@ export class WorkLoop<T> {
       if (batch.length === 0) break;
       for (let i = 0; i < batch.length; ) {
         const n = this.slots();
-        await Promise.all(batch.slice(i, i + n).map((item) => this.o.handle(item, this.signal)));
+        await Promise.all(batch.slice(i, i + n).map((item) => this.o.handle(item, this.signal, () => {})));
         i += n;
       }
       done += batch.length;
@@ -263,11 +269,21 @@ export class WorkLoop<T> {
 
   private pump(): void {
     if (this.stopped) return;
-    while (this.inflight.size < this.slots() && this.queue.length > 0) {
+    while (this.busy < this.slots() && this.queue.length > 0) {
       const item = this.queue.shift()!;
       if (this.o.expired?.(item, this.o.clock.now())) continue;
+      this.busy++;
+      let holds = true;
+      const release = (): boolean => {
+        if (!holds) return false;
+        holds = false;
+        this.busy--;
+        return true;
+      };
       const task: Promise<void> = this.o
-        .handle(item, this.signal)
+        .handle(item, this.signal, () => {
+          if (release()) this.pump();
+        })
         .catch((err: unknown) => {
           // The lease runs out and the item is claimed again: log it, do not stop the loop.
           this.o.logger.error(`${this.o.name} could not finish an item; it is retried after its lease`, {
@@ -276,6 +292,7 @@ export class WorkLoop<T> {
         })
         .finally(() => {
           this.inflight.delete(task);
+          release();
           this.pump();
           // Only an empty queue needs the store: under load the queue refills from submits, and
           // a claim per finished item would cost more than the item itself.
