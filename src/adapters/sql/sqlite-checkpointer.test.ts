@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { aWait } from "../../../test/contract/store-fixtures.js";
 import type { KyselyStore } from "./kysely-store.js";
@@ -91,6 +92,31 @@ describe("SQLite checkpoints on their own thread", () => {
     }
     // 5,000 frames written; the WAL file never held more than half of them (~700 seen).
     expect(largest).toBeLessThan(2500 * PAGE);
+  });
+
+  it("does not hold the writer off for a long read elsewhere: commits stay quick while it reads", async () => {
+    const db = await open({ intervalMs: 10, restartFrames: 200, onFailure: neverFails });
+    await writeWaits(db.store, 300); // the WAL is past restartFrames from here on
+    // A long read transaction on another connection (the CLI exporting, say): the WAL cannot
+    // restart while it reads, and a RESTART waits for it with the writer lock held.
+    const reader = new SqliteDatabase(db.path);
+    try {
+      reader.exec("begin");
+      reader.prepare("select count(*) from waits").get();
+      let slowest = 0;
+      const until = Date.now() + 1_000;
+      while (Date.now() < until) {
+        const started = performance.now();
+        await writeWaits(db.store, 10);
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+      // Each group commit of ten waits takes a few milliseconds; one held off by a RESTART
+      // waiting on the reader would take its busy timeout.
+      expect(slowest).toBeLessThan(400);
+    } finally {
+      reader.exec("commit");
+      reader.close();
+    }
   });
 
   it("closing the store ends the thread, and the last connection removes the WAL", async () => {

@@ -14,6 +14,8 @@ export const INLINE_AUTOCHECKPOINT_FRAMES = 1000;
  * starts over.
  */
 export const RESTART_FRAMES = 8192;
+// A RESTART that finds the WAL still read (a long read transaction elsewhere) waits at most 20 ms,
+// holding the writer off meanwhile, then is not tried again for 1 s, doubling up to 30 s.
 
 export interface SqliteCheckpointerOptions {
   /** The database file (WAL mode), already created by the connection that writes it. */
@@ -126,18 +128,27 @@ function checkpointThread(load: (id: string) => unknown): void {
   try {
     const Database = load(data.sqliteModule) as new (path: string, options: object) => Connection;
     db = new Database(data.path, { fileMustExist: true });
-    // Only the RESTART below waits: for the writer's current transaction, a millisecond or two.
-    db.pragma("busy_timeout = 2000");
+    // Only the RESTART below waits, holding the writer lock meanwhile: for the writer's current
+    // transaction (a few milliseconds) and for readers of older frames. A reader that takes longer
+    // (a long CLI read) is not waited for: the RESTART gives up and is tried again later.
+    db.pragma("busy_timeout = 20");
     // A checkpoint copies frames from the WAL to the file without the page cache.
     db.pragma("cache_size = -256");
   } catch (error) {
     port.postMessage({ error: `the checkpoint thread could not open the database: ${String(error)}` });
     return;
   }
+  let restartAfter = 0;
+  let backOffMs = 1_000;
   const timer = setInterval(() => {
     try {
       const [passive] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
-      if (passive && passive.log >= data.restartFrames) db.pragma("wal_checkpoint(RESTART)");
+      if (!passive || passive.log < data.restartFrames || Date.now() < restartAfter) return;
+      const [restart] = db.pragma("wal_checkpoint(RESTART)") as { busy: number }[];
+      if (restart?.busy) {
+        restartAfter = Date.now() + backOffMs;
+        backOffMs = Math.min(backOffMs * 2, 30_000);
+      } else backOffMs = 1_000;
     } catch (error) {
       if ((error as { code?: unknown }).code === "SQLITE_BUSY") return;
       clearInterval(timer);
