@@ -11,11 +11,10 @@ export const INLINE_AUTOCHECKPOINT_FRAMES = 1000;
  * commit that finds every frame copied: under steady writes that moment may never come, and the
  * file would grow without end. A RESTART checkpoint holds the writer off while it copies the few
  * frames left and syncs (the writer waits in its busy timeout, a few milliseconds), then the WAL
- * starts over.
+ * starts over. One that finds the WAL still read (a long read transaction elsewhere) waits at most
+ * 20 ms, holding the writer off meanwhile, then is not tried again for 1 s, doubling up to 30 s.
  */
 export const RESTART_FRAMES = 8192;
-// A RESTART that finds the WAL still read (a long read transaction elsewhere) waits at most 20 ms,
-// holding the writer off meanwhile, then is not tried again for 1 s, doubling up to 30 s.
 
 export interface SqliteCheckpointerOptions {
   /** The database file (WAL mode), already created by the connection that writes it. */
